@@ -1,0 +1,394 @@
+/**
+ * DOM-aware main-content extraction.
+ *
+ * The page is parsed once (htmlparser2, the parser under cheerio) and walked
+ * once into text blocks; every visible block is either kept or listed under
+ * `removed` with a reason, so nothing leaves silently. The main content is the
+ * container where the page's prose concentrates: starting at <body> we descend
+ * into the child that holds most of the "good" text (long, punctuated, few
+ * links) until the text splits among several children. Widgets recognised by
+ * tag, ARIA role or class/id (navigation, share, comments, related, cookie,
+ * newsletter …) are cut out wherever they are, unless they hold most of the
+ * page's prose (a theme that puts `sidebar-left` on the page wrapper must not
+ * lose the article).
+ *
+ * Guard rails: input above `maxInputChars` is refused with an error; the DOM
+ * is flattened below `maxDepth` (a 100,000-deep nesting becomes text under one
+ * element) so no recursive walk here or in cheerio can overflow the stack.
+ */
+import { parseDocument } from 'htmlparser2';
+import { Text, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
+import * as cheerio from 'cheerio';
+import type { BlockKind } from '../core/types.ts';
+import { BLOCK_TAGS, INVISIBLE_TAGS, hintReason, positiveHint, type HintReason } from './hints.ts';
+
+export interface ExtractedBlock {
+  kind: BlockKind;
+  text: string;
+  /** Character offsets into the html string (first to last text node of the block). */
+  source: { start: number; end: number };
+}
+
+export interface ExtractedRemoval extends ExtractedBlock {
+  reason: string;
+}
+
+export interface Extraction {
+  blocks: ExtractedBlock[];
+  removed: ExtractedRemoval[];
+  meta: { title?: string; date?: string; url?: string; lang?: string; [k: string]: unknown };
+  /** All visible text, one block per line, nothing removed (what a naive scraper saves). */
+  rawText: string;
+}
+
+export interface HtmlExtractOptions {
+  /** Elements deeper than this are flattened into one text node (stack safety). */
+  maxDepth: number;
+  /** Larger inputs are refused with an error (the runner records it for the file). */
+  maxInputChars: number;
+  /**
+   * A child that holds at least this share of its parent's good text is
+   * descended into when looking for the main container. Higher = stop higher
+   * up the tree = more recall, less precision.
+   */
+  descendShare: number;
+  /** A widget element holding more than this share of the page's prose is kept (it is the page wrapper). */
+  widgetGuardShare: number;
+  /** Blocks whose link text exceeds this share are removed as link lists (unless they read as prose). */
+  maxLinkDensity: number;
+}
+
+export const DEFAULT_HTML_EXTRACT_OPTIONS: HtmlExtractOptions = {
+  maxDepth: 400,
+  maxInputChars: 64 * 1024 * 1024,
+  descendShare: 0.7,
+  widgetGuardShare: 0.6,
+  maxLinkDensity: 0.5,
+};
+
+export class HtmlExtractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HtmlExtractError';
+  }
+}
+
+interface RawBlock extends ExtractedBlock {
+  /** Innermost block-level element holding the text. */
+  owner: ParentNode;
+  linkChars: number;
+  /** Text length that counts as prose evidence for container scoring. */
+  weight: number;
+}
+
+const KIND_BY_TAG: Record<string, BlockKind> = {
+  h1: 'heading', h2: 'heading', h3: 'heading', h4: 'heading', h5: 'heading', h6: 'heading',
+  li: 'list-item', dt: 'list-item', dd: 'list-item',
+  blockquote: 'quote',
+  figcaption: 'caption', caption: 'caption',
+  td: 'table', th: 'table',
+  pre: 'preformatted',
+};
+
+/** Replace the children of every element at `maxDepth` by their text, iteratively. Returns true if anything was flattened. */
+function boundDepth(root: Document, maxDepth: number): boolean {
+  let flattened = false;
+  const stack: Array<[ParentNode, number]> = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth >= maxDepth) {
+      const text = collectTextIteratively(node);
+      const t = new Text(text);
+      t.parent = node;
+      t.startIndex = node.startIndex;
+      t.endIndex = node.endIndex;
+      node.children = [t];
+      flattened = true;
+      continue;
+    }
+    for (const child of node.children) {
+      if ('children' in child) stack.push([child as ParentNode, depth + 1]);
+    }
+  }
+  return flattened;
+}
+
+function collectTextIteratively(node: ParentNode): string {
+  const parts: string[] = [];
+  const stack: AnyNode[] = [...node.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'text') parts.push((n as Text).data);
+    else if ('children' in n) {
+      const el = n as Element;
+      if (el.name && INVISIBLE_TAGS.has(el.name)) continue;
+      if (el.name && BLOCK_TAGS.has(el.name)) parts.push('\n');
+      for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+    }
+  }
+  return parts.join('');
+}
+
+/** Walk the tree once and cut it into text blocks, in document order. */
+function collectBlocks(root: ParentNode): RawBlock[] {
+  const blocks: RawBlock[] = [];
+  let parts: string[] = [];
+  let linkChars = 0;
+  let start = -1;
+  let end = -1;
+  let pre = false;
+
+  const flush = (owner: ParentNode, kind: BlockKind) => {
+    if (!parts.length) return;
+    const joined = parts.join('');
+    parts = [];
+    const text = normalizeBlockText(joined, pre);
+    if (text) {
+      blocks.push({ kind, text, source: { start: Math.max(0, start), end: Math.max(start, end) }, owner, linkChars: Math.min(linkChars, text.length), weight: 0 });
+    }
+    linkChars = 0;
+    start = -1;
+    end = -1;
+  };
+
+  const visit = (node: ParentNode, owner: ParentNode, kind: BlockKind, inLink: boolean) => {
+    for (const child of node.children) {
+      if (child.type === 'text') {
+        const data = (child as Text).data;
+        if (!pre && !/\S/.test(data)) {
+          if (parts.length) parts.push(' ');
+          continue;
+        }
+        parts.push(pre ? data : data.replace(/\s+/g, ' '));
+        if (inLink) linkChars += data.trim().length;
+        if (start < 0) start = child.startIndex ?? -1;
+        end = child.endIndex != null ? child.endIndex + 1 : end;
+        continue;
+      }
+      if (child.type !== 'tag' && child.type !== 'script' && child.type !== 'style') continue;
+      const el = child as Element;
+      const tag = el.name;
+      if (INVISIBLE_TAGS.has(tag)) continue;
+      if (tag === 'br') {
+        parts.push('\n');
+        continue;
+      }
+      if (BLOCK_TAGS.has(tag)) {
+        flush(owner, kind);
+        const childKind = KIND_BY_TAG[tag] ?? (kind === 'quote' || kind === 'caption' || kind === 'preformatted' || kind === 'list-item' || kind === 'table' ? kind : 'paragraph');
+        const wasPre = pre;
+        if (tag === 'pre') pre = true;
+        visit(el, el, childKind, inLink);
+        flush(el, childKind);
+        pre = wasPre;
+        continue;
+      }
+      visit(el, owner, kind, inLink || tag === 'a');
+    }
+  };
+  visit(root, root, 'paragraph', false);
+  flush(root, 'paragraph');
+  return blocks;
+}
+
+function normalizeBlockText(s: string, pre: boolean): string {
+  const lines = s.split('\n').map((l) => (pre ? l.replace(/\s+$/, '') : l.replace(/[ \t\f\r\u00a0]+/g, ' ').trim()));
+  const kept = pre ? lines : lines.filter((l) => l.length > 0);
+  return kept.join('\n').replace(/^\n+|\n+$/g, '');
+}
+
+/** How much a block counts as prose when choosing the main container. */
+function proseWeight(b: RawBlock): number {
+  const len = b.text.length;
+  if (len < 20) return 0;
+  const linkDensity = b.linkChars / len;
+  if (linkDensity > 0.5) return 0;
+  let w = len * (1 - linkDensity) * (1 - linkDensity);
+  if (/[.!?…:"”»)]$/.test(b.text)) w *= 1.5;
+  if (b.kind === 'list-item' || b.kind === 'table') w *= 0.5;
+  return w;
+}
+
+function ancestors(node: ParentNode | null, stop: ParentNode | null): ParentNode[] {
+  const out: ParentNode[] = [];
+  for (let n: ParentNode | null = node; n && n !== stop; n = n.parent as ParentNode | null) out.push(n);
+  return out;
+}
+
+function isElement(n: ParentNode): n is Element {
+  return n.type === 'tag' || n.type === 'script' || n.type === 'style';
+}
+
+/** A block reads as prose: enough words and a sentence end (a news paragraph full of links is still prose). */
+function readsAsProse(text: string): boolean {
+  const words = text.split(/\s+/).length;
+  return words >= 12 && /[.!?…"”»)]$/.test(text);
+}
+
+export function extractHtml(html: string, options: Partial<HtmlExtractOptions> = {}): Extraction {
+  const opts = { ...DEFAULT_HTML_EXTRACT_OPTIONS, ...options };
+  if (typeof html !== 'string') throw new HtmlExtractError('extractHtml expects a string');
+  if (html.length > opts.maxInputChars) {
+    throw new HtmlExtractError(`page of ${html.length} characters exceeds maxInputChars (${opts.maxInputChars})`);
+  }
+  const dom = parseDocument(html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
+  const flattened = boundDepth(dom, opts.maxDepth);
+  const meta = readMeta(dom);
+  if (flattened) meta['flattenedDepth'] = opts.maxDepth;
+
+  const $ = cheerio.load(dom);
+  const bodyEl = $('body').get(0) as Element | undefined;
+  const body: ParentNode = bodyEl ?? dom;
+  const all = collectBlocks(body);
+  const rawText = all.map((b) => b.text).join('\n');
+
+  // Prose mass of every element (each block counts for all its ancestors).
+  const rawMass = new Map<ParentNode, number>();
+  let totalMass = 0;
+  for (const b of all) {
+    b.weight = proseWeight(b);
+    if (!b.weight) continue;
+    totalMass += b.weight;
+    for (const a of ancestors(b.owner, body.parent as ParentNode | null)) rawMass.set(a, (rawMass.get(a) ?? 0) + b.weight);
+  }
+
+  // Widgets: an element with a negative hint is cut out unless it holds most of the prose.
+  const widgetCache = new Map<ParentNode, HintReason | null>();
+  const widgetOf = (el: ParentNode): HintReason | null => {
+    let r = widgetCache.get(el);
+    if (r !== undefined) return r;
+    r = null;
+    if (isElement(el)) {
+      const hint = hintReason(el);
+      if (hint && (rawMass.get(el) ?? 0) <= opts.widgetGuardShare * totalMass) r = hint;
+      else if (hint === 'form' && !(rawMass.get(el) ?? 0)) r = hint;
+    }
+    widgetCache.set(el, r);
+    return r;
+  };
+  /** Innermost widget reason on the path from the block to the body (outermost wins: a share bar inside comments is comments). */
+  const widgetReason = (b: RawBlock): HintReason | null => {
+    let found: HintReason | null = null;
+    for (const a of ancestors(b.owner, body)) {
+      const r = widgetOf(a);
+      if (r) found = r;
+    }
+    return found;
+  };
+
+  const reasons = all.map(widgetReason);
+  const goodMass = new Map<ParentNode, number>();
+  const goodCount = new Map<ParentNode, number>();
+  all.forEach((b, i) => {
+    if (!b.weight || reasons[i]) return;
+    for (const a of ancestors(b.owner, body.parent as ParentNode | null)) {
+      goodMass.set(a, (goodMass.get(a) ?? 0) + b.weight);
+      goodCount.set(a, (goodCount.get(a) ?? 0) + 1);
+    }
+  });
+
+  const container = chooseContainer(body, goodMass, goodCount, opts.descendShare);
+  const inContainer = (b: RawBlock) => container === body || ancestors(b.owner, body.parent as ParentNode | null).includes(container);
+
+  const blocks: ExtractedBlock[] = [];
+  const removed: ExtractedRemoval[] = [];
+  all.forEach((b, i) => {
+    const out: ExtractedBlock = { kind: b.kind, text: b.text, source: b.source };
+    const widget = reasons[i];
+    if (widget) return void removed.push({ ...out, reason: widget === 'comments' ? 'comments' : widget });
+    if (!inContainer(b)) return void removed.push({ ...out, reason: 'outside-main' });
+    const linkDensity = b.linkChars / b.text.length;
+    if (linkDensity > opts.maxLinkDensity && !readsAsProse(b.text)) return void removed.push({ ...out, reason: 'link-list' });
+    blocks.push(out);
+  });
+
+  // JSON-LD articleBody rescues pages whose DOM text is script-rendered or hidden.
+  const ldBody = typeof meta['articleBody'] === 'string' ? (meta['articleBody'] as string) : '';
+  const keptChars = blocks.reduce((n, b) => n + b.text.length, 0);
+  if (ldBody.length > 200 && keptChars < ldBody.length * 0.25) {
+    const src = (meta['articleBodySource'] as { start: number; end: number } | undefined) ?? { start: 0, end: 0 };
+    for (const para of ldBody.split(/\n\s*\n|\n/)) {
+      const text = para.replace(/\s+/g, ' ').trim();
+      if (text) blocks.push({ kind: 'paragraph', text, source: src });
+    }
+    meta['usedJsonLdArticleBody'] = true;
+  }
+  delete meta['articleBodySource'];
+  return { blocks, removed, meta, rawText };
+}
+
+/** Descend from the body into the child holding most of the good text while it holds `share` of it. */
+function chooseContainer(body: ParentNode, goodMass: Map<ParentNode, number>, goodCount: Map<ParentNode, number>, share: number): ParentNode {
+  let current = body;
+  for (;;) {
+    const total = goodMass.get(current) ?? 0;
+    if (!total) return current;
+    let best: ParentNode | null = null;
+    let bestMass = 0;
+    for (const c of current.children) {
+      if (!('children' in c)) continue;
+      const m = goodMass.get(c as ParentNode) ?? 0;
+      if (m > bestMass) {
+        bestMass = m;
+        best = c as ParentNode;
+      }
+    }
+    // A single prose block is not a container: its siblings (links, lists, captions) belong with it.
+    if (!best || (goodCount.get(best) ?? 0) < 2) return current;
+    const hinted = isElement(best) && positiveHint(best) >= 2;
+    if (bestMass >= share * total || (hinted && bestMass >= 0.5 * total)) current = best;
+    else return current;
+  }
+}
+
+function readMeta(dom: Document): Extraction['meta'] {
+  const $ = cheerio.load(dom);
+  const meta: Extraction['meta'] = {};
+  const attr = (sel: string, name: string) => $(sel).first().attr(name)?.trim() || undefined;
+  const title = attr('meta[property="og:title"]', 'content') ?? ($('title').first().text().trim() || undefined) ?? ($('h1').first().text().trim() || undefined);
+  if (title) meta.title = title.replace(/\s+/g, ' ');
+  const date =
+    attr('meta[property="article:published_time"]', 'content') ??
+    attr('meta[name="date"]', 'content') ??
+    attr('meta[itemprop="datePublished"]', 'content') ??
+    attr('time[datetime]', 'datetime');
+  if (date) meta.date = date;
+  const url = attr('link[rel="canonical"]', 'href') ?? attr('meta[property="og:url"]', 'content');
+  if (url) meta.url = url;
+  const lang = attr('html', 'lang') ?? attr('meta[http-equiv="content-language" i]', 'content') ?? attr('meta[property="og:locale"]', 'content');
+  if (lang) meta.lang = lang.replace('_', '-');
+  // JSON-LD articleBody (schema.org NewsArticle / BlogPosting).
+  $('script[type="application/ld+json"]').each((_, el) => {
+    if (meta['articleBody']) return;
+    const text = $(el).text();
+    if (!text.includes('articleBody')) return;
+    try {
+      const found = findArticleBody(JSON.parse(text) as unknown);
+      if (found) {
+        meta['articleBody'] = found;
+        meta['articleBodySource'] = { start: el.startIndex ?? 0, end: (el.endIndex ?? 0) + 1 };
+      }
+    } catch {
+      // Malformed JSON-LD is common; the DOM extraction stands on its own.
+    }
+  });
+  return meta;
+}
+
+function findArticleBody(value: unknown, depth = 0): string | null {
+  if (depth > 20 || value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const r = findArticleBody(v, depth + 1);
+      if (r) return r;
+    }
+    return null;
+  }
+  const rec = value as Record<string, unknown>;
+  if (typeof rec['articleBody'] === 'string' && rec['articleBody'].trim()) return rec['articleBody'];
+  for (const v of Object.values(rec)) {
+    const r = findArticleBody(v, depth + 1);
+    if (r) return r;
+  }
+  return null;
+}
