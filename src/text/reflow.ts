@@ -1,0 +1,171 @@
+/**
+ * Reflow: undo a scraper's splitting of one paragraph into several blocks
+ * (and hard-wrapped lines inside a block), using only general evidence about
+ * sentence shape — never a list of known splits.
+ *
+ * Two adjacent paragraph blocks A, B are joined when A does not end with
+ * sentence punctuation (. ! ? … : ;) and one of these holds:
+ *  1. A ends with a comma or another clause-opening character (`,` `(` `–` `&` `/`):
+ *     `Zalmay Khalilzad,` + `the Biden administration’s …`;
+ *  2. B starts with a lowercase letter: `Donald Trump’s` + `secretary of state,`;
+ *  3. B starts uppercase but is itself visibly mid-sentence (it ends with a
+ *     comma, or the block after it starts lowercase) and A is a sentence
+ *     fragment of at least `minFragmentWords` words:
+ *     `… then-President` + `Donald Trump’s` (+ `secretary of state,`),
+ *     `… political chief Mullah` + `Abdul Ghani Baradar` (+ `with the purpose …`).
+ *
+ * Never joined: headings (titles, subheadings), non-paragraph kinds (list
+ * items, quotes, captions, tables), a block that ends with sentence
+ * punctuation, blocks that are or start with a URL or e-mail address, and
+ * blocks that still have internal line structure (a label over a URL).
+ * Case rules need a cased script, so caseless scripts only join on rule 1.
+ *
+ * Inside a block, hard-wrapped lines are joined with a space (no space after a
+ * word-final hyphen before a lowercase letter: `well-` + `known` → `well-known`,
+ * the hyphen is kept) unless a line is a URL/e-mail, the next line starts a
+ * list item, or the line ends a sentence well short of the block's wrap width
+ * (a deliberate line break).
+ *
+ * Reflow never deletes or reorders characters: only whitespace between blocks
+ * and lines changes. It runs to a fixpoint, so applying it twice is the same
+ * as applying it once.
+ */
+import type { Block } from '../core/types.ts';
+import { endsOpen, endsWithTerminal, initialCase, isUrlOrEmailLine, startsWithUrlOrEmail, wordCount } from './shape.ts';
+
+export interface ReflowOptions {
+  /** Join hard-wrapped lines inside a block. */
+  joinLines: boolean;
+  /** Rule 3: shortest fragment (in words) that an uppercase-initial continuation may be joined to. */
+  minFragmentWords: number;
+  /** A line ending a sentence shorter than this share of the block's longest line is a deliberate break. */
+  shortLineRatio: number;
+}
+
+export const DEFAULT_REFLOW_OPTIONS: ReflowOptions = { joinLines: true, minFragmentWords: 4, shortLineRatio: 0.6 };
+
+export interface ReflowResult {
+  blocks: Block[];
+  /** Block joins made. */
+  joins: number;
+  /** Line breaks inside blocks replaced by a space. */
+  lineJoins: number;
+}
+
+const LIST_ITEM_START = /^(?:[-*•·▪◦‣–—]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)/u;
+const HYPHEN_WRAP = /\p{L}-$/u;
+
+/** The separator that joins two pieces of one sentence: a space, or nothing after a hyphenated word split. */
+function joinSeparator(left: string, right: string): string {
+  return HYPHEN_WRAP.test(left) && initialCase(right) === 'lower' ? '' : ' ';
+}
+
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
+
+function firstLine(text: string): string {
+  const i = text.indexOf('\n');
+  return i < 0 ? text : text.slice(0, i);
+}
+
+/** Join hard-wrapped lines inside one block's text; returns the text and how many breaks were joined. */
+export function joinWrappedLines(text: string, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): { text: string; joins: number } {
+  if (!text.includes('\n')) return { text, joins: 0 };
+  const lines = text.split('\n');
+  const width = Math.max(...lines.map((l) => l.length));
+  let out = lines[0]!;
+  let joins = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1]!;
+    const line = lines[i]!;
+    const keepBreak =
+      isUrlOrEmailLine(prev) ||
+      isUrlOrEmailLine(line) ||
+      LIST_ITEM_START.test(line) ||
+      (endsWithTerminal(prev) && prev.length < width * opts.shortLineRatio);
+    if (keepBreak) out += `\n${line}`;
+    else {
+      out += joinSeparator(prev, line) + line;
+      joins++;
+    }
+  }
+  return { text: out, joins };
+}
+
+function joinable(block: Block): boolean {
+  return block.kind === 'paragraph' && !block.text.includes('\n');
+}
+
+/** Does B visibly continue into the block after it (so B is mid-sentence)? */
+function continuesIntoNext(b: Block, c: Block | undefined): boolean {
+  if (endsOpen(b.text)) return true;
+  return c !== undefined && joinable(c) && !startsWithUrlOrEmail(c.text) && initialCase(c.text) === 'lower';
+}
+
+/** Should `b` be appended to `a` (with `c` the block after `b`, for look-ahead)? */
+export function shouldJoin(a: Block, b: Block, c: Block | undefined, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): boolean {
+  if (!joinable(a) || !joinable(b)) return false;
+  if (endsWithTerminal(a.text)) return false;
+  if (isUrlOrEmailLine(lastLine(a.text)) || isUrlOrEmailLine(firstLine(b.text)) || startsWithUrlOrEmail(b.text)) return false;
+  if (!/\p{L}|\p{N}/u.test(b.text)) return false;
+  if (endsOpen(a.text)) return true;
+  const bCase = initialCase(b.text);
+  if (bCase === 'lower') return true;
+  if (bCase === 'upper' && !endsWithTerminal(b.text) && wordCount(a.text) >= opts.minFragmentWords) {
+    return continuesIntoNext(b, c);
+  }
+  return false;
+}
+
+function mergeBlocks(a: Block, b: Block): Block {
+  const sep = joinSeparator(a.text, b.text);
+  const shift = a.text.length + sep.length;
+  const seqs = [...((a.data?.reflowedSeqs as number[] | undefined) ?? [a.seq]), ...((b.data?.reflowedSeqs as number[] | undefined) ?? [b.seq])];
+  return {
+    ...a,
+    seq: Math.min(a.seq, b.seq),
+    text: a.text + sep + b.text,
+    source: { start: Math.min(a.source.start, b.source.start), end: Math.max(a.source.end, b.source.end) },
+    flags: [...a.flags, ...b.flags.map((f) => ({ ...f, start: f.start + shift, end: f.end + shift }))],
+    data: { ...b.data, ...a.data, reflowedSeqs: seqs },
+  };
+}
+
+function reflowPass(blocks: Block[], opts: ReflowOptions): ReflowResult {
+  let lineJoins = 0;
+  const lined = opts.joinLines
+    ? blocks.map((b) => {
+        // Headings and preformatted text keep their lines as written.
+        if (b.kind === 'preformatted' || b.kind === 'heading' || !b.text.includes('\n') || b.flags.length) return b;
+        const r = joinWrappedLines(b.text, opts);
+        lineJoins += r.joins;
+        return r.joins ? { ...b, text: r.text } : b;
+      })
+    : blocks;
+  const out: Block[] = [];
+  let joins = 0;
+  for (let i = 0; i < lined.length; i++) {
+    const b = lined[i]!;
+    const a = out[out.length - 1];
+    if (a && shouldJoin(a, b, lined[i + 1], opts)) {
+      out[out.length - 1] = mergeBlocks(a, b);
+      joins++;
+    } else out.push(b);
+  }
+  return { blocks: out, joins, lineJoins };
+}
+
+/** Reflow to a fixpoint (each pass only removes breaks, so it terminates). */
+export function reflowBlocks(blocks: Block[], opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): ReflowResult {
+  let current = blocks;
+  let joins = 0;
+  let lineJoins = 0;
+  for (;;) {
+    const r = reflowPass(current, opts);
+    joins += r.joins;
+    lineJoins += r.lineJoins;
+    current = r.blocks;
+    if (r.joins === 0 && r.lineJoins === 0) return { blocks: current, joins, lineJoins };
+  }
+}
