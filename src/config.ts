@@ -36,6 +36,17 @@ export const configSchema = z.strictObject({
   pipeline: z.array(stageName).min(1).default([...DEFAULT_PIPELINE]),
   /** Per-stage options, keyed by stage name. */
   stages: stageOptionsSchema.prefault({}),
+  /** Reading the input folder (src/io/readers.ts). */
+  input: z
+    .strictObject({
+      /**
+       * Largest single document in bytes (a file, a decompressed .gz, or one
+       * JSONL line). A larger one is a per-input error, so one runaway file
+       * cannot exhaust memory. Default 64 MiB.
+       */
+      maxBytes: z.number().int().min(1).default(64 * 1024 * 1024),
+    })
+    .prefault({}),
   /** Review decision files exported from the report (paths relative to the config file). */
   review: z
     .strictObject({
@@ -58,6 +69,7 @@ export interface UserConfig {
   concurrency?: number;
   pipeline?: BuiltinStageName[];
   stages?: StageOptionsInput;
+  input?: { maxBytes?: number };
   review?: { decisions?: string[] };
   state?: { enabled?: boolean; path?: string | null };
 }

@@ -1,0 +1,132 @@
+/**
+ * Writers: the output folder of a run.
+ *
+ *   documents.jsonl  clusters.jsonl  flags.jsonl  set-aside.jsonl  run.json
+ *   docs/<id>.txt    diffs/<id>.diff
+ *
+ * Every file is written atomically (src/io/atomic.ts). Per-document files of
+ * documents that are no longer part of the output (removed from the input, or
+ * set aside this time) are deleted after the new ones are written, so the
+ * folder always describes exactly the last run. run.json is written last: its
+ * presence and `finishedAt` mark a complete run. The report (report/) is
+ * built from these files afterwards by src/report.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import type { ClusterRecord, Doc } from '../core/types.ts';
+import { AtomicLineWriter, TEMP_MARK, writeFileAtomic } from './atomic.ts';
+import { asTextFile, documentDiff } from './diff.ts';
+import { isSafeId, safeJoin, UnsafePathError } from './ids.ts';
+import { clusterRecords, documentRecord, setAsideRecord } from './records.ts';
+
+export const OUTPUT_FILES = {
+  documents: 'documents.jsonl',
+  clusters: 'clusters.jsonl',
+  flags: 'flags.jsonl',
+  setAside: 'set-aside.jsonl',
+  run: 'run.json',
+  docsDir: 'docs',
+  diffsDir: 'diffs',
+} as const;
+
+export interface WriteSummary {
+  documents: number;
+  setAside: number;
+  paragraphs: number;
+  removedByReason: Record<string, number>;
+  flagsByKind: Record<string, number>;
+  clusters: number;
+  /** Stale per-document files deleted from an earlier run. */
+  staleDeleted: number;
+}
+
+function bump(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
+/** Keys sorted, so counts serialise the same whatever order they were met in. */
+export function sortedCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Delete files in `dir` that this run did not write (and temp files a crashed run left). */
+async function deleteStale(outputDir: string, dir: string, keep: Set<string>): Promise<number> {
+  const entries = await readdir(safeJoin(outputDir, dir), { withFileTypes: true }).catch(() => []);
+  let deleted = 0;
+  for (const e of entries) {
+    if (!e.isFile() || keep.has(e.name)) continue;
+    await rm(safeJoin(outputDir, dir, e.name), { force: true });
+    if (!e.name.includes(TEMP_MARK)) deleted++;
+  }
+  return deleted;
+}
+
+/**
+ * Write every output file of a run except run.json (whose content depends on
+ * the summary returned here) and the report.
+ */
+export async function writeOutputs(outputDir: string, docs: readonly Doc[], clusters: Iterable<ClusterRecord>): Promise<WriteSummary> {
+  const kept = docs.filter((d) => !d.setAside);
+  const aside = docs.filter((d) => d.setAside);
+  for (const d of docs) {
+    if (!isSafeId(d.id)) throw new UnsafePathError(`unsafe document id ${JSON.stringify(d.id)} (from ${d.source})`);
+  }
+  const summary: WriteSummary = {
+    documents: kept.length,
+    setAside: aside.length,
+    paragraphs: 0,
+    removedByReason: {},
+    flagsByKind: {},
+    clusters: 0,
+    staleDeleted: 0,
+  };
+
+  // Per-document files, a few at a time (they are small; the disk is the limit).
+  const limit = pLimit(8);
+  const records = kept.map((d) => documentRecord(d));
+  await Promise.all(
+    kept.map((doc, i) =>
+      limit(async () => {
+        const text = asTextFile(records[i]!.text);
+        await writeFileAtomic(outputDir, [OUTPUT_FILES.docsDir, `${doc.id}.txt`], text);
+        await writeFileAtomic(outputDir, [OUTPUT_FILES.diffsDir, `${doc.id}.diff`], documentDiff(doc.source, doc.id, doc.rawText, text));
+      }),
+    ),
+  );
+  summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.docsDir, new Set(kept.map((d) => `${d.id}.txt`)));
+  summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.diffsDir, new Set(kept.map((d) => `${d.id}.diff`)));
+
+  const documents = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.documents);
+  const flags = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.flags);
+  const clusterOut = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.clusters);
+  const setAside = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.setAside);
+  const writers = [documents, flags, clusterOut, setAside];
+  try {
+    for (const rec of records) {
+      await documents.write(rec);
+      summary.paragraphs += rec.paragraphs.length;
+      for (const r of rec.removed) bump(summary.removedByReason, r.reason);
+      for (const f of rec.flags) {
+        bump(summary.flagsByKind, f.kind);
+        await flags.write({ doc: rec.id, ...f });
+      }
+    }
+    for (const c of clusterRecords(clusters, kept)) {
+      await clusterOut.write(c);
+      summary.clusters++;
+    }
+    for (const d of aside) await setAside.write(setAsideRecord(d));
+    for (const w of writers) await w.commit();
+  } catch (err) {
+    await Promise.all(writers.map((w) => w.abort()));
+    throw err;
+  }
+  summary.removedByReason = sortedCounts(summary.removedByReason);
+  summary.flagsByKind = sortedCounts(summary.flagsByKind);
+  return summary;
+}
+
+/** run.json, pretty-printed (humans read it), written durably and last. */
+export async function writeRunJson(outputDir: string, run: unknown): Promise<void> {
+  await writeFileAtomic(outputDir, [OUTPUT_FILES.run], `${JSON.stringify(run, null, 2)}\n`, true);
+}

@@ -1,0 +1,199 @@
+/**
+ * One run, end to end: load the config → stream the readers → run the
+ * configured stages → write the outputs → build the report. The CLI is a thin
+ * layer over `runPipeline`; tests and library users call it directly.
+ */
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, hashConfig, loadConfig, type ResolvedConfig } from './config.ts';
+import { runStages, silentLogger, type RunStagesResult } from './core/runner.ts';
+import type { Logger, ReviewDecisions, StageState } from './core/stage.ts';
+import type { InputError } from './core/types.ts';
+import { emptyStats, readInputs, type ReadStats } from './io/readers.ts';
+import { sortedCounts, writeOutputs, writeRunJson, type WriteSummary } from './io/writers.ts';
+import { buildReport } from './report/index.ts';
+import { configuredStages } from './stages/configure.ts';
+
+const PACKAGE_JSON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
+export const TOOL = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { name: string; version: string };
+
+/** A bad --input/--output: a usage error (exit 2), like a bad config. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type ProgressEvent =
+  | { phase: 'read'; filesDone: number; filesTotal: number; documents: number }
+  | { phase: 'documents'; done: number }
+  | { phase: 'stage'; stage: string }
+  | { phase: 'write' }
+  | { phase: 'report' };
+
+export interface PipelineOptions {
+  input: string;
+  output: string;
+  /** Config file; `configExplicit` false means a missing file falls back to defaults. */
+  configFile?: string;
+  configExplicit?: boolean;
+  /** Overrides `concurrency` from the config. */
+  concurrency?: number;
+  log?: Logger;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Persistent state for incremental runs (src/state); none by default. */
+  state?: StageState | null;
+  review?: ReviewDecisions;
+  /** Build report/index.html after writing (default true). */
+  report?: boolean;
+}
+
+export interface RunCounts {
+  /** Input files read (not skipped). */
+  inputs: number;
+  /** Documents the readers produced (a JSONL line is one). */
+  documentsRead: number;
+  /** Documents in documents.jsonl. */
+  documents: number;
+  setAside: Record<string, number>;
+  /** Per-input errors: unreadable files, malformed JSONL lines, documents a stage failed on. */
+  failedInputs: number;
+  skipped: Record<string, number>;
+  paragraphs: number;
+  removed: Record<string, number>;
+  flags: Record<string, number>;
+  clusters: number;
+  replacedBytes: number;
+  bytesRead: number;
+  staleFilesDeleted: number;
+}
+
+/** The content of run.json. Timing fields (startedAt, finishedAt, seconds, stages[].ms) are the only ones that differ between two runs on the same input. */
+export interface RunRecord {
+  tool: { name: string; version: string };
+  input: string;
+  output: string;
+  config: { file: string | null; hash: string };
+  concurrency: number;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  counts: RunCounts;
+  stages: { name: string; kind: string; ms: number; counts: Record<string, number> }[];
+  summaries: Record<string, unknown>;
+  errors: InputError[];
+  setAside: { id: string; source: string; reason: string; detail: string }[];
+}
+
+export interface PipelineResult {
+  run: RunRecord;
+  config: ResolvedConfig;
+  /** The documents and corpus outputs, for library use. */
+  result: RunStagesResult;
+}
+
+function byteCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function checkFolders(input: string, output: string): Promise<void> {
+  const st = await stat(input).catch(() => null);
+  if (!st) throw new UsageError(`input folder not found: ${input}`);
+  if (!st.isDirectory()) throw new UsageError(`input is not a folder: ${input}`);
+  const out = await stat(output).catch(() => null);
+  if (out && !out.isDirectory()) throw new UsageError(`output exists and is not a folder: ${output}`);
+  // The writers delete stale files below the output folder: it must never contain the input.
+  const rel = path.relative(output, input);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    throw new UsageError(`the input folder ${input} is the output folder or inside it; choose another --output`);
+  }
+}
+
+function runCounts(stats: ReadStats, result: RunStagesResult, written: WriteSummary): RunCounts {
+  const setAside: Record<string, number> = {};
+  for (const d of result.docs) if (d.setAside) setAside[d.setAside.reason] = (setAside[d.setAside.reason] ?? 0) + 1;
+  return {
+    inputs: stats.files,
+    documentsRead: stats.documents,
+    documents: written.documents,
+    setAside: sortedCounts(setAside),
+    failedInputs: result.errors.length,
+    skipped: sortedCounts(stats.skipped),
+    paragraphs: written.paragraphs,
+    removed: written.removedByReason,
+    flags: written.flagsByKind,
+    clusters: written.clusters,
+    replacedBytes: stats.replacedBytes,
+    bytesRead: stats.bytes,
+    staleFilesDeleted: written.staleDeleted,
+  };
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const log = opts.log ?? silentLogger;
+  const input = path.resolve(opts.input);
+  const output = path.resolve(opts.output);
+
+  const loaded = await loadConfig(opts.configFile ?? 'pipeline.config.ts', opts.configExplicit ?? false);
+  const config = loaded.config;
+  if (opts.concurrency !== undefined) {
+    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new ConfigError(`concurrency: expected a positive integer, got ${opts.concurrency}`);
+    config.concurrency = opts.concurrency;
+  }
+  await checkFolders(input, output);
+
+  const stats = emptyStats();
+  const items = readInputs(
+    input,
+    {
+      maxBytes: config.input.maxBytes,
+      exclude: [output],
+      onFile: (_f, i, total) => opts.onProgress?.({ phase: 'read', filesDone: i + 1, filesTotal: total, documents: stats.documents }),
+    },
+    stats,
+  );
+  const result = await runStages(items, {
+    stages: configuredStages(config),
+    languages: config.languages,
+    concurrency: config.concurrency,
+    log,
+    state: opts.state ?? null,
+    ...(opts.review ? { review: opts.review } : {}),
+    onProgress: (e) => opts.onProgress?.(e.phase === 'documents' ? { phase: 'documents', done: e.done } : { phase: 'stage', stage: e.phase }),
+  });
+
+  opts.onProgress?.({ phase: 'write' });
+  const written = await writeOutputs(output, result.docs, result.corpus.clusters.values());
+  const errors = [...result.errors].sort(
+    (a, b) => byteCompare(a.source, b.source) || (a.line ?? 0) - (b.line ?? 0) || byteCompare(a.stage, b.stage) || byteCompare(a.message, b.message),
+  );
+  const run: RunRecord = {
+    tool: { name: TOOL.name, version: TOOL.version },
+    input,
+    output,
+    config: { file: loaded.file, hash: hashConfig(config) },
+    concurrency: config.concurrency,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    seconds: 0,
+    counts: runCounts(stats, result, written),
+    stages: result.stages.map((s) => ({ ...s, counts: sortedCounts(s.counts) })),
+    summaries: Object.fromEntries(Object.entries(result.corpus.summaries).sort(([a], [b]) => byteCompare(a, b))),
+    errors,
+    setAside: result.docs.filter((d) => d.setAside).map((d) => ({ id: d.id, source: d.source, reason: d.setAside!.reason, detail: d.setAside!.detail })),
+  };
+  run.finishedAt = new Date().toISOString();
+  run.seconds = Math.round(performance.now() - t0) / 1000;
+  await writeRunJson(output, run);
+
+  if (opts.report ?? true) {
+    opts.onProgress?.({ phase: 'report' });
+    await buildReport(output);
+  }
+  return { run, config, result };
+}
