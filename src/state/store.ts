@@ -1,0 +1,131 @@
+/**
+ * The persistent state of incremental runs, behind a narrow interface.
+ *
+ * The interface is asynchronous and transaction-shaped so that a networked
+ * backend (Postgres, for runs from several machines) can implement it the same
+ * way as the embedded SQLite one (src/state/sqlite.ts):
+ *
+ * - reads happen at the start of a run (what was seen, what was cached);
+ * - `beginRun` records that a run started (its own tiny transaction, so a
+ *   crashed run is visible to the next one);
+ * - everything a run learned is written by ONE `commitRun` call, atomically,
+ *   after the outputs are on disk. A run killed before that leaves the state
+ *   exactly as the previous successful run left it.
+ *
+ * Payloads (cached document results, stage values) are opaque to the store.
+ */
+
+/** An input file as last seen by a successful run. */
+export interface InputRecord {
+  /** Path relative to the input folder, `/`-separated. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** sha256 of the file's bytes (hex). */
+  hash: string;
+  /** Run that last (re)processed it. */
+  runId: number;
+}
+
+/** The cached result of one document, enough to write every output without reprocessing it. */
+export interface CachedDocument {
+  id: string;
+  /** Input path it came from (several documents per JSONL input). */
+  input: string;
+  /** Position inside that input (0 for single-document files). */
+  pos: number;
+  runId: number;
+  /** Serialised results (the incremental layer decides the format; compressed). */
+  payload: Buffer;
+}
+
+export interface StoredClusterMember {
+  doc: string;
+  seq: number;
+}
+
+export interface StoredCluster {
+  id: string;
+  canonical: string;
+  canonicalReason: string;
+  members: StoredClusterMember[];
+  extra?: Record<string, unknown>;
+  /** Run that created it. */
+  firstRun: number;
+  /** Run that last changed it. */
+  lastRun: number;
+}
+
+export type RunStatus = 'running' | 'done' | 'failed';
+
+export interface RunRecord {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: RunStatus;
+  /** Everything was reprocessed (`--full`, first run, config or version change). */
+  full: boolean;
+  /** Whether `runs/<id>/` was written (false for runs that found nothing to do). */
+  partition: boolean;
+  counts: Record<string, unknown>;
+}
+
+export interface RunCommit {
+  runId: number;
+  finishedAt: string;
+  status: 'done' | 'failed';
+  full: boolean;
+  partition: boolean;
+  counts: Record<string, unknown>;
+  /** Config hash + tool version the cached results were made with. */
+  fingerprint: string;
+  /** Start from empty documents, clusters and stage values (a full run replaces them). */
+  reset: boolean;
+  upsertInputs: InputRecord[];
+  deleteInputs: string[];
+  upsertDocuments: CachedDocument[];
+  /** Ids of documents to forget (their input changed or disappeared). */
+  deleteDocuments: string[];
+  upsertClusters: StoredCluster[];
+  deleteClusters: string[];
+  /** Stage values written during the run, by stage then key (JSON-serialisable). */
+  stageValues: Map<string, Map<string, unknown>>;
+  /** Forget the history of runs with a smaller id (retention, `--keep-runs`); null keeps all. */
+  pruneRunsBefore: number | null;
+}
+
+export interface StateStore {
+  /** Where the state lives (a file path, a connection string without secrets). */
+  readonly location: string;
+  /** The fingerprint of the last successful run (null before the first). */
+  fingerprint(): Promise<string | null>;
+  /** Newest runs first. */
+  runs(limit?: number): Promise<RunRecord[]>;
+  /**
+   * Record the start of a run and return its id: one more than the last
+   * finished run, so a run that was killed and redone gets the same id.
+   * A row left `running` by a killed run is reported through `crashed`.
+   */
+  beginRun(startedAt: string, full: boolean): Promise<{ runId: number; crashed: RunRecord | null }>;
+  inputs(): Promise<Map<string, InputRecord>>;
+  /** Cached documents, all or those of the given inputs. */
+  documents(inputs?: readonly string[]): Promise<CachedDocument[]>;
+  clusters(): Promise<Map<string, StoredCluster>>;
+  stageValues(): Promise<Map<string, Map<string, unknown>>>;
+  commitRun(commit: RunCommit): Promise<void>;
+  /** Record that a started run failed as a whole; nothing else changes. */
+  failRun(runId: number, finishedAt: string, counts: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateError';
+  }
+}
+
+/** Run ids are numbers in the state and zero-padded in folder names and logs. */
+export function formatRunId(id: number): string {
+  return String(id).padStart(6, '0');
+}

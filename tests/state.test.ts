@@ -1,0 +1,144 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/state/migrations.ts';
+import { SqliteStateStore } from '../src/state/sqlite.ts';
+import { BufferedStageState } from '../src/state/stage-state.ts';
+import { StateError, type RunCommit } from '../src/state/store.ts';
+
+const dbFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'nc-state-')), 'state.db');
+
+function commit(runId: number, over: Partial<RunCommit> = {}): RunCommit {
+  return {
+    runId,
+    finishedAt: '2026-01-01T00:00:00Z',
+    status: 'done',
+    full: false,
+    partition: true,
+    counts: { processed: 1 },
+    fingerprint: 'fp1',
+    reset: false,
+    upsertInputs: [],
+    deleteInputs: [],
+    upsertDocuments: [],
+    deleteDocuments: [],
+    upsertClusters: [],
+    deleteClusters: [],
+    stageValues: new Map(),
+    pruneRunsBefore: null,
+    ...over,
+  };
+}
+
+describe('SQLite state store', () => {
+  it('migrates a new database to the current schema version and reopens it', async () => {
+    const file = dbFile();
+    const s = SqliteStateStore.open(file);
+    expect(await s.fingerprint()).toBeNull();
+    await s.close();
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+    await SqliteStateStore.open(file).close();
+  });
+
+  it('refuses a database written by a newer schema', async () => {
+    const file = dbFile();
+    await SqliteStateStore.open(file).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => SqliteStateStore.open(file)).toThrow(StateError);
+    expect(() => SqliteStateStore.open(file)).toThrow(/newer than this newsclean knows/);
+  });
+
+  it('commits a run atomically and gives a killed run the same id again', async () => {
+    const s = SqliteStateStore.open(dbFile());
+    const first = await s.beginRun('t0', true);
+    expect(first).toEqual({ runId: 1, crashed: null });
+    await s.commitRun(
+      commit(1, {
+        upsertInputs: [{ path: 'a.txt', size: 3, mtimeMs: 5, hash: 'h', runId: 1 }],
+        upsertDocuments: [{ id: 'a', input: 'a.txt', pos: 0, runId: 1, payload: Buffer.from('x') }],
+        upsertClusters: [{ id: 'c1', canonical: 'text', canonicalReason: 'r', members: [{ doc: 'a', seq: 0 }], firstRun: 1, lastRun: 1 }],
+        stageValues: new Map([['dedup', new Map<string, unknown>([['index', { n: 1 }]])]]),
+      }),
+    );
+    // Run 2 starts and is "killed": nothing of it is committed.
+    expect((await s.beginRun('t1', false)).runId).toBe(2);
+    const again = await s.beginRun('t2', false);
+    expect(again.runId).toBe(2);
+    expect(again.crashed?.startedAt).toBe('t1');
+    expect([...(await s.inputs()).keys()]).toEqual(['a.txt']);
+    expect((await s.documents(['a.txt']))[0]?.payload.toString()).toBe('x');
+    expect((await s.clusters()).get('c1')?.members).toEqual([{ doc: 'a', seq: 0 }]);
+    expect((await s.stageValues()).get('dedup')?.get('index')).toEqual({ n: 1 });
+    expect(await s.fingerprint()).toBe('fp1');
+    const runs = await s.runs();
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'running'], [1, 'done']]);
+    await s.close();
+  });
+
+  it('rolls back the whole commit when any part fails', async () => {
+    const s = SqliteStateStore.open(dbFile());
+    await s.beginRun('t0', true);
+    // Run 7 was never started: the commit must fail and leave nothing behind.
+    await expect(
+      s.commitRun(commit(7, { upsertInputs: [{ path: 'b.txt', size: 1, mtimeMs: 1, hash: 'h', runId: 7 }], fingerprint: 'fp2' })),
+    ).rejects.toThrow(/not started/);
+    expect((await s.inputs()).size).toBe(0);
+    expect(await s.fingerprint()).toBeNull();
+    await s.close();
+  });
+
+  it('resets, deletes and prunes run history', async () => {
+    const s = SqliteStateStore.open(dbFile());
+    for (let i = 1; i <= 4; i++) {
+      await s.beginRun(`t${i}`, false);
+      await s.commitRun(
+        commit(i, {
+          upsertInputs: [{ path: `f${i}`, size: i, mtimeMs: i, hash: 'h', runId: i }],
+          deleteInputs: i === 3 ? ['f1'] : [],
+          pruneRunsBefore: i === 4 ? 3 : null,
+        }),
+      );
+    }
+    expect([...(await s.inputs()).keys()].sort()).toEqual(['f2', 'f3', 'f4']);
+    expect((await s.runs()).map((r) => r.id)).toEqual([4, 3]);
+    // After pruning, numbering continues from the newest run.
+    expect((await s.beginRun('t5', true)).runId).toBe(5);
+    await s.commitRun(commit(5, { reset: true, upsertInputs: [{ path: 'g', size: 1, mtimeMs: 1, hash: 'h', runId: 5 }] }));
+    expect([...(await s.inputs()).keys()]).toEqual(['g']);
+    await s.close();
+  });
+
+  it('records a failed run without changing anything else', async () => {
+    const s = SqliteStateStore.open(dbFile());
+    const { runId } = await s.beginRun('t0', true);
+    await s.failRun(runId, 't1', { error: 'boom' });
+    const [run] = await s.runs(1);
+    expect(run).toMatchObject({ id: 1, status: 'failed', finishedAt: 't1', counts: { error: 'boom' } });
+    expect((await s.beginRun('t2', false)).runId).toBe(2);
+    await s.close();
+  });
+});
+
+describe('buffered stage state', () => {
+  it('reads committed values, sees its own writes, and hands back only the changes', () => {
+    const st = new BufferedStageState(new Map([['boilerplate-repeat', new Map<string, unknown>([['host:a.com', { lines: ['x'] }]])]]));
+    const read = st.get<{ lines: string[] }>('boilerplate-repeat', 'host:a.com');
+    expect(read).toEqual({ lines: ['x'] });
+    read!.lines.push('mutated');
+    expect(st.get('boilerplate-repeat', 'host:a.com')).toEqual({ lines: ['x'] });
+    expect(st.get('dedup', 'index')).toBeUndefined();
+    st.set('dedup', 'index', { v: 1, when: new Date(0) });
+    expect(st.get('dedup', 'index')).toEqual({ v: 1, when: '1970-01-01T00:00:00.000Z' });
+    expect([...st.changes().keys()]).toEqual(['dedup']);
+    expect(() => st.set('', 'k', 1)).toThrow();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => st.set('x', 'k', cyclic)).toThrow();
+  });
+});
