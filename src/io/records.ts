@@ -13,6 +13,8 @@ export interface ParagraphRecord {
   lang: string;
   lang3: string;
   cluster: string | null;
+  /** Position of the block in the original segmentation (as `removed[].seq`), so removals can be shown in place. */
+  seq: number;
 }
 
 export interface RemovedRecord {
@@ -114,7 +116,7 @@ export function documentRecord(doc: Doc): DocumentRecord {
     date: doc.date,
     ...langCodes(doc.lang),
     text: cleanedText(doc),
-    paragraphs: doc.blocks.map((b) => ({ text: b.text, kind: b.kind, ...langCodes(b.lang), cluster: b.cluster ?? null })),
+    paragraphs: doc.blocks.map((b) => ({ text: b.text, kind: b.kind, ...langCodes(b.lang), cluster: b.cluster ?? null, seq: b.seq })),
     removed: [...doc.removed]
       .sort((a, b) => a.seq - b.seq || cmp(a.stage, b.stage))
       .map((r) => ({
