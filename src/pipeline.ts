@@ -14,6 +14,7 @@ import type { InputError } from './core/types.ts';
 import { emptyStats, readInputs, type ReadStats } from './io/readers.ts';
 import { sortedCounts, writeOutputs, writeRunJson, type WriteSummary } from './io/writers.ts';
 import { buildReport } from './report/index.ts';
+import { enforceReviewDecisions, loadReviewDecisions } from './review/index.ts';
 import { configuredStages } from './stages/configure.ts';
 
 const PACKAGE_JSON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
@@ -146,6 +147,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     config.concurrency = opts.concurrency;
   }
   await checkFolders(input, output);
+  // Review decisions exported from the report (`review.decisions`): stages consult them, and they are enforced after the stages.
+  const review = opts.review ?? (await loadReviewDecisions(config.review.decisions));
 
   const stats = emptyStats();
   const items = readInputs(
@@ -163,9 +166,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     concurrency: config.concurrency,
     log,
     state: opts.state ?? null,
-    ...(opts.review ? { review: opts.review } : {}),
+    review,
     onProgress: (e) => opts.onProgress?.(e.phase === 'documents' ? { phase: 'documents', done: e.done } : { phase: 'stage', stage: e.phase }),
   });
+
+  enforceReviewDecisions(result.docs, result.corpus, review);
 
   opts.onProgress?.({ phase: 'write' });
   const written = await writeOutputs(output, result.docs, result.corpus.clusters.values());

@@ -126,6 +126,24 @@ function restoreBlock(doc: Doc, removedIndex: number): void {
  * is dissolved). Returns what it did, for run.json.
  */
 export function applyReviewDecisions(docs: readonly Doc[], corpus: CorpusOutputs, review: LoadedReviewDecisions): ReviewSummary {
+  return enforce(docs, corpus, review);
+}
+
+/**
+ * What the pipeline calls after the stages: enforce decisions loaded from
+ * files (and record the summary in run.json); a run without decision files,
+ * or with a caller's own ReviewDecisions object, is left as the stages made it.
+ */
+export function enforceReviewDecisions(docs: readonly Doc[], corpus: CorpusOutputs, review: ReviewDecisions): ReviewSummary | null {
+  if (!isLoaded(review) || (review.decisions.length === 0 && review.files.length === 0)) return null;
+  return enforce(docs, corpus, review);
+}
+
+function isLoaded(review: ReviewDecisions): review is LoadedReviewDecisions {
+  return 'decisions' in review && 'unmatched' in review;
+}
+
+function enforce(docs: readonly Doc[], corpus: CorpusOutputs, review: LoadedReviewDecisions): ReviewSummary {
   const applied: ReviewSummary['applied'] = { flagsDropped: 0, removalsRestored: 0, clusterMembersDropped: 0, clustersDissolved: 0 };
   const byId = new Map<string, Doc>();
   for (const doc of docs) {
