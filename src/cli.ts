@@ -8,10 +8,11 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { ConfigError } from './config.ts';
-import { UnsafePathError } from './io/ids.ts';
+import { TOOL } from './io/package-info.ts';
 import { createLogger, stageLogger } from './log.ts';
-import { runPipeline, TOOL, UsageError, type ProgressEvent, type RunRecord } from './pipeline.ts';
+// Types only: the pipeline (and with it every stage) is loaded when a command
+// runs, so `--help` and `--version` answer at once.
+import type { ProgressEvent, RunRecord } from './pipeline.ts';
 
 export const EXIT = { ok: 0, fatal: 1, usage: 2, inputsFailed: 3 } as const;
 
@@ -119,6 +120,7 @@ Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished
       const quiet = Boolean(opts.quiet);
       const progress = progressReporter(!quiet);
       const configExplicit = cmd.getOptionValueSource('config') === 'cli';
+      const { runPipeline } = await import('./pipeline.ts');
       let run: RunRecord;
       try {
         ({ run } = await runPipeline({
@@ -175,12 +177,14 @@ export function exitCodeFor(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (err instanceof ConfigError || err instanceof UsageError) {
-    process.stderr.write(`newsclean: ${err.message}\n`);
+  // By name: these classes live in modules the CLI loads lazily.
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'ConfigError' || name === 'UsageError') {
+    process.stderr.write(`newsclean: ${(err as Error).message}\n`);
     return EXIT.usage;
   }
-  if (err instanceof UnsafePathError) {
-    process.stderr.write(`newsclean: refused to write: ${err.message}\n`);
+  if (name === 'UnsafePathError') {
+    process.stderr.write(`newsclean: refused to write: ${(err as Error).message}\n`);
     return EXIT.fatal;
   }
   process.stderr.write(`newsclean: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -3,22 +3,20 @@
  * configured stages → write the outputs → build the report. The CLI is a thin
  * layer over `runPipeline`; tests and library users call it directly.
  */
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, hashConfig, loadConfig, type ResolvedConfig } from './config.ts';
 import { runStages, silentLogger, type RunStagesResult } from './core/runner.ts';
 import type { Logger, ReviewDecisions, StageState } from './core/stage.ts';
 import type { InputError } from './core/types.ts';
+import { TOOL } from './io/package-info.ts';
 import { emptyStats, readInputs, type ReadStats } from './io/readers.ts';
 import { sortedCounts, writeOutputs, writeRunJson, type WriteSummary } from './io/writers.ts';
 import { buildReport } from './report/index.ts';
 import { enforceReviewDecisions, loadReviewDecisions } from './review/index.ts';
 import { configuredStages } from './stages/configure.ts';
 
-const PACKAGE_JSON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
-export const TOOL = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { name: string; version: string };
+export { TOOL };
 
 /** A bad --input/--output: a usage error (exit 2), like a bad config. */
 export class UsageError extends Error {
@@ -100,7 +98,7 @@ function byteCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function checkFolders(input: string, output: string): Promise<void> {
+export async function checkFolders(input: string, output: string): Promise<void> {
   const st = await stat(input).catch(() => null);
   if (!st) throw new UsageError(`input folder not found: ${input}`);
   if (!st.isDirectory()) throw new UsageError(`input is not a folder: ${input}`);
@@ -108,12 +106,12 @@ async function checkFolders(input: string, output: string): Promise<void> {
   if (out && !out.isDirectory()) throw new UsageError(`output exists and is not a folder: ${output}`);
   // The writers delete stale files below the output folder: it must never contain the input.
   const rel = path.relative(output, input);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+  if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) {
     throw new UsageError(`the input folder ${input} is the output folder or inside it; choose another --output`);
   }
 }
 
-function runCounts(stats: ReadStats, result: RunStagesResult, written: WriteSummary): RunCounts {
+export function runCounts(stats: ReadStats, result: RunStagesResult, written: WriteSummary): RunCounts {
   const setAside: Record<string, number> = {};
   for (const d of result.docs) if (d.setAside) setAside[d.setAside.reason] = (setAside[d.setAside.reason] ?? 0) + 1;
   return {

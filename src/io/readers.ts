@@ -105,7 +105,8 @@ export async function listInputs(root: string, stats: ReadStats, exclude: string
           skip('(symlinked folder)');
           continue;
         }
-        isFile = target?.isFile() ?? false;
+        // A dangling link is an input the user meant to give us: read it, and fail visibly.
+        isFile = target ? target.isFile() : true;
       }
       if (e.isDirectory()) {
         if (e.name.startsWith('.')) skip('(hidden)');
@@ -121,7 +122,8 @@ export async function listInputs(root: string, stats: ReadStats, exclude: string
         skip(c.skip);
         continue;
       }
-      out.push({ abs, rel, format: c.format, gzip: c.gzip, bytes: (await stat(abs)).size });
+      const size = (await stat(abs).catch(() => null))?.size ?? 0;
+      out.push({ abs, rel, format: c.format, gzip: c.gzip, bytes: size });
     }
   };
   await walk(path.resolve(root), '');
@@ -194,6 +196,8 @@ async function* byteLines(stream: AsyncIterable<Buffer>, maxBytes: number): Asyn
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'cannot read file: permission denied';
+  if (e?.code === 'ENOENT') return 'cannot read file: it vanished or is a broken symbolic link';
+  if (e?.code === 'EISDIR') return 'cannot read file: it is a folder';
   if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt gzip data: ${e.message}`;
   return err instanceof Error ? err.message : String(err);
 }
