@@ -20,6 +20,7 @@ import { parseDocument } from 'htmlparser2';
 import { Text, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 import * as cheerio from 'cheerio';
 import type { BlockKind } from '../core/types.ts';
+import { limitNesting } from './nesting.ts';
 import { BLOCK_TAGS, INVISIBLE_TAGS, hintReason, positiveHint, type HintReason } from './hints.ts';
 
 export interface ExtractedBlock {
@@ -231,10 +232,14 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   if (html.length > opts.maxInputChars) {
     throw new HtmlExtractError(`page of ${html.length} characters exceeds maxInputChars (${opts.maxInputChars})`);
   }
-  const dom = parseDocument(html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
+  const nesting = limitNesting(html, opts.maxDepth);
+  const dom = parseDocument(nesting.html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
+  // The pre-scan is an estimate (implied end tags); flattening the parsed tree is the guarantee.
   const flattened = boundDepth(dom, opts.maxDepth);
   const meta = readMeta(dom);
-  if (flattened) meta['flattenedDepth'] = opts.maxDepth;
+  if (nesting.changed || flattened) {
+    meta['degraded'] = `nesting deeper than ${opts.maxDepth} levels (about ${nesting.maxDepth}) was flattened${nesting.changed ? '; source offsets are approximate' : ''}`;
+  }
 
   const $ = cheerio.load(dom);
   const bodyEl = $('body').get(0) as Element | undefined;

@@ -1,0 +1,232 @@
+/**
+ * Text-level boilerplate classifier: decides for each block of a document
+ * whether it is article text, boilerplate (with a reason code) or ambiguous.
+ *
+ * Three layers, most certain first:
+ * 1. Line rules. A block is cut into lines and every line is tested against
+ *    the phrase knowledge (data/boilerplate/<lang>.json) and against shapes
+ *    that need no language: separator rules, lone punctuation debris, bare
+ *    URLs and handles, "<verb> to <Name> at <email>" contact lines, captions
+ *    ending in a bracketed photo credit, breadcrumb trails. A block goes when
+ *    every line has a reason; a block with some boilerplate lines and some
+ *    prose stays (with a flag).
+ * 2. Block features (jusText-like): length, stop-word density for the
+ *    block's language, sentence punctuation, URL/handle/email share,
+ *    capitalisation. They grade each remaining block good / near-good / short
+ *    / bad.
+ * 3. Context: the article is the span from the first to the last good block.
+ *    Short or bad blocks inside it are headings, list items, captions of the
+ *    article and stay; bad blocks outside it are page chrome (menus, footers,
+ *    teaser lists) and go when the aggressiveness allows. Ambiguous blocks stay
+ *    with a `possible-boilerplate` flag.
+ *
+ * `aggressiveness` (0..1) is the one knob: 0 removes only what a rule names,
+ * the default removes rule matches plus clear chrome outside the article,
+ * 1 also removes weak blocks inside it.
+ */
+import type { BlockKind } from '../core/types.ts';
+import { knowledge, matchPhrase, stopwordDensity, words, type Knowledge } from './knowledge.ts';
+
+export interface ClassifierInput {
+  text: string;
+  kind: BlockKind;
+  /** ISO 639-1 language of the block, if known. */
+  lang?: string | null;
+}
+
+export interface ClassifyOptions {
+  aggressiveness: number;
+  /** ISO 639-1 language of the document, if known (used when a block has none). */
+  lang?: string | null;
+  /** True when the document's title was already lifted out of the blocks (the first block is not the headline). */
+  titleLifted?: boolean;
+}
+
+export type Decision =
+  | { action: 'keep'; grade: Grade }
+  | { action: 'flag'; grade: Grade; reason: string; confidence: number; detail: string }
+  | { action: 'remove'; grade: Grade; reason: string; confidence: number; detail: string };
+
+export type Grade = 'rule' | 'good' | 'near-good' | 'short' | 'bad';
+
+export interface BlockFeatures {
+  chars: number;
+  words: number;
+  stopDensity: number | null;
+  /** Ends like a sentence. */
+  terminal: boolean;
+  /** Share of characters in URLs, e-mail addresses and @handles. */
+  linkShare: number;
+  /** Share of words starting with a capital letter. */
+  capShare: number;
+}
+
+const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
+const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.-]+|\[email[\s\u00a0]*protected\]/giu;
+const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
+const SOCIAL_HOSTS = /(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|t\.me|telegram|tiktok|pinterest|whatsapp|wa\.me|vk|xing|threads)\.(?:com|me|be|net)|t\.me\//i;
+
+export function blockFeatures(text: string, lang?: string | null): BlockFeatures {
+  const ws = words(text);
+  let linkChars = 0;
+  for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
+  const rawWords = text.split(/\s+/).filter(Boolean);
+  const caps = rawWords.filter((w) => /^\p{Lu}/u.test(w)).length;
+  return {
+    chars: text.length,
+    words: ws.length,
+    stopDensity: stopwordDensity(ws, lang),
+    terminal: /[.!?…:;"”»)\]]$/u.test(text.trim()),
+    linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
+    capShare: rawWords.length ? caps / rawWords.length : 0,
+  };
+}
+
+// ---- line rules -------------------------------------------------------------
+
+/** A rule of repeated symbols (`_____`, `-----`, `* * *`, `=====`). */
+const SEPARATOR = /^(?:([_\-=*~#.·•—–+])\s*)\1{2,}[\s_\-=*~#.·•—–+]*$/u;
+const HAS_ALNUM = /[\p{L}\p{N}]/u;
+const BARE_URL = /^(?:https?:\/\/|www\.)\S+$/iu;
+const BARE_HANDLE = /^@\w{2,}$/u;
+const NAME = String.raw`\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}`;
+const ADDRESS = String.raw`(?:[\w.+-]+@[\w-]+\.[\w.-]+|\[email[\s\u00a0]*protected\])`;
+/** "<verb> to <Name> at <address>": "Write to Vivian Salama at …", also when a spinner replaced the verb. */
+const CONTACT = new RegExp(String.raw`^\p{L}+(?:\s\p{L}+)?\s+(?:to|an|à|a)\s+${NAME}(?:\s+(?:and|und|et|y|e)\s+${NAME})?\s+(?:at|unter|à|en|em|a)\s+${ADDRESS}\.?$`, 'u');
+/** "Email the author at x@y.z", "Contact: x@y.z" */
+const CONTACT_LOOSE = new RegExp(String.raw`^[\p{L}\s]{0,40}:?\s*${ADDRESS}\.?$`, 'u');
+/** Caption ending in a bracketed credit: "… in Kabul. [Alexander Zemlianichenko/AP Photo]", "(AP Photo/Rahmat Gul)". */
+const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Getty|dpa|Photo|Foto|Image|Bild|Crédit|Credit)[^()]{0,80}\)|\((?:[^()]{2,60}\/(?:AP|AFP|Reuters|EPA|Getty Images|dpa|Shutterstock|iStock)[^()]{0,20})\))\s*$/u;
+/** "Home » News » World", "Start > Politik > Ausland". */
+const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
+
+export interface LineVerdict {
+  reason: string;
+  detail: string;
+}
+
+export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdict | null {
+  const t = line.trim();
+  if (!t) return null;
+  if (SEPARATOR.test(t)) return { reason: 'separator', detail: 'rule of repeated symbols' };
+  if (!HAS_ALNUM.test(t)) return { reason: 'debris', detail: 'no letter or digit' };
+  if (BARE_URL.test(t)) return SOCIAL_HOSTS.test(t) ? { reason: 'follow', detail: 'social profile link' } : { reason: 'url', detail: 'bare link' };
+  if (BARE_HANDLE.test(t)) return { reason: 'follow', detail: 'bare @handle' };
+  if (t.length <= 200 && CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
+  if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
+  if (t.length <= 400 && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
+  if (t.length <= 250 && BREADCRUMB.test(t)) return { reason: 'breadcrumb', detail: 'trail of short items separated by » › > | /' };
+  const rule = matchPhrase(t, k);
+  if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
+  return null;
+}
+
+/** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
+export function blockRuleVerdict(text: string, k: Knowledge = knowledge()): { verdict: LineVerdict | null; partial: LineVerdict | null } {
+  const lines = text.split('\n').filter((l) => l.trim());
+  const verdicts = lines.map((l) => lineVerdict(l, k));
+  const named = verdicts.find((v) => v && v.reason !== 'url') ?? verdicts.find((v) => v) ?? null;
+  if (lines.length && verdicts.every((v) => v)) {
+    const v = named!;
+    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+  }
+  return { verdict: null, partial: named };
+}
+
+// ---- grading ----------------------------------------------------------------
+
+/** jusText's thresholds, adapted: stop-word lists here are larger, so densities run higher. */
+const LENGTH_LOW = 70;
+const LENGTH_HIGH = 200;
+const STOP_LOW = 0.3;
+const STOP_HIGH = 0.36;
+
+export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'> {
+  if (f.linkShare > 0.5) return 'bad';
+  const stop = f.stopDensity;
+  if (f.chars < LENGTH_LOW) {
+    if (kind === 'heading') return 'short';
+    return stop !== null && stop >= STOP_HIGH && f.terminal && f.words >= 6 ? 'near-good' : 'short';
+  }
+  if (stop === null) {
+    // No stop-word list for this language: judge by shape alone.
+    if (f.chars >= LENGTH_HIGH && f.terminal) return 'good';
+    return f.terminal ? 'near-good' : 'bad';
+  }
+  if (stop >= STOP_HIGH) return f.chars >= LENGTH_HIGH || f.terminal ? 'good' : 'near-good';
+  if (stop >= STOP_LOW) return 'near-good';
+  return f.terminal && f.chars >= LENGTH_HIGH && f.capShare < 0.5 ? 'near-good' : 'bad';
+}
+
+// ---- classification ---------------------------------------------------------
+
+export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions): Decision[] {
+  const k = knowledge();
+  const aggr = Math.min(1, Math.max(0, opts.aggressiveness));
+  const out: Array<Decision | null> = blocks.map(() => null);
+  const grades: Array<Exclude<Grade, 'rule'> | null> = blocks.map(() => null);
+  const partials: Array<LineVerdict | null> = blocks.map(() => null);
+
+  blocks.forEach((b, i) => {
+    const { verdict, partial } = blockRuleVerdict(b.text, k);
+    if (verdict) {
+      out[i] = { action: 'remove', grade: 'rule', reason: verdict.reason, confidence: 0.95, detail: verdict.detail };
+      return;
+    }
+    partials[i] = partial;
+    grades[i] = grade(blockFeatures(b.text, b.lang ?? opts.lang), b.kind);
+  });
+
+  // The article span: first to last good block (near-good when nothing is good).
+  let first = grades.indexOf('good');
+  let last = grades.lastIndexOf('good');
+  if (first < 0) {
+    first = grades.indexOf('near-good');
+    last = grades.lastIndexOf('near-good');
+  }
+
+  blocks.forEach((b, i) => {
+    if (out[i]) return;
+    const g = grades[i]!;
+    const inside = first >= 0 && i >= first && i <= last;
+    const isLeadingTitle = i === 0 && !opts.titleLifted;
+    // Section label ("Asia World") between the headline and the article: short, every word capitalised, no sentence shape.
+    if (first >= 0 && i < first && !isLeadingTitle && b.kind !== 'heading' && isSectionLabel(b.text)) {
+      out[i] = { action: 'remove', grade: g, reason: 'breadcrumb', confidence: 0.7, detail: 'section label before the article text' };
+      return;
+    }
+    if (g === 'good' || g === 'near-good') {
+      out[i] = partials[i]
+        ? { action: 'flag', grade: g, reason: partials[i]!.reason, confidence: 0.3, detail: `contains a boilerplate line (${partials[i]!.detail})` }
+        : { action: 'keep', grade: g };
+      return;
+    }
+    if (!inside && !isLeadingTitle && g === 'bad' && aggr >= 0.3 && first >= 0) {
+      out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.6, detail: 'low-content block outside the article text' };
+      return;
+    }
+    if (!inside && !isLeadingTitle && g === 'short' && aggr >= 0.6 && first >= 0) {
+      out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.5, detail: 'short block outside the article text' };
+      return;
+    }
+    if (inside && g === 'bad' && aggr >= 0.9) {
+      out[i] = { action: 'remove', grade: g, reason: 'low-content', confidence: 0.5, detail: 'low-content block inside the article text' };
+      return;
+    }
+    if (g === 'bad' || partials[i]) {
+      const reason = partials[i]?.reason ?? 'low-content';
+      out[i] = { action: 'flag', grade: g, reason, confidence: g === 'bad' ? 0.4 : 0.25, detail: partials[i]?.detail ?? 'few stop words, no sentence shape' };
+      return;
+    }
+    out[i] = { action: 'keep', grade: g };
+  });
+  return out as Decision[];
+}
+
+/** 1–4 capitalised words, no digits, no sentence punctuation: "Asia World", "Politics". */
+export function isSectionLabel(text: string): boolean {
+  const t = text.trim();
+  if (t.length > 40 || /[\d.,;:!?"“”()]/.test(t)) return false;
+  const ws = t.split(/\s+/);
+  return ws.length <= 4 && ws.every((w) => /^[\p{Lu}&]/u.test(w));
+}
