@@ -10,6 +10,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { TOOL } from './io/package-info.ts';
 import { createLogger, stageLogger } from './log.ts';
+import { registerReportCommands } from './report/cli.ts';
 // Types only: the pipeline (and with it every stage) is loaded when a command
 // runs, so `--help` and `--version` answer at once.
 import type { ProgressEvent, RunRecord } from './pipeline.ts';
@@ -151,7 +152,7 @@ Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished
 }
 
 /** Subcommand registrations, in help order. Other modules add theirs here. */
-const SUBCOMMANDS: ((program: Command) => void)[] = [registerRunCommand];
+const SUBCOMMANDS: ((program: Command) => void)[] = [registerRunCommand, registerReportCommands];
 
 export function buildProgram(): Command {
   const program = new Command();
