@@ -69,7 +69,7 @@ beforeAll(() => {
   put('blank.md', '   \n\n  ');
   put('binary.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]));
   // Invalid UTF-8: a lone continuation byte, a truncated 3-byte sequence, an overlong encoding (3 bytes).
-  put('bad-utf8.txt', Buffer.concat([Buffer.from('ok '), Buffer.from([0x80]), Buffer.from(' mid '), Buffer.from([0xe2, 0x82]), Buffer.from(' end '), Buffer.from([0xe0, 0x80, 0xaf])]));
+  put('bad-utf8.txt', Buffer.concat([Buffer.from('Zürich ok '), Buffer.from([0x80]), Buffer.from(' mid '), Buffer.from([0xe2, 0x82]), Buffer.from(' end '), Buffer.from([0xe0, 0x80, 0xaf])]));
   put('notes.pdf', '%PDF-1.4');
   put('image.PNG', 'x');
   put('archive.tar.gz', 'x');
@@ -150,7 +150,7 @@ describe('readers', () => {
   it('replaces invalid UTF-8 and counts the replaced bytes per document and in total', async () => {
     const { docs, stats } = await readAll(dir);
     const bad = docs.find((d) => d.source === 'bad-utf8.txt')!;
-    expect(bad.raw.startsWith('ok \uFFFD mid \uFFFD end ')).toBe(true);
+    expect(bad.raw.startsWith('Zürich ok \uFFFD mid \uFFFD end ')).toBe(true);
     expect(bad.meta.replacedBytes).toBe(6);
     expect(stats.replacedBytes).toBe(6);
   });
@@ -232,6 +232,14 @@ describe('decoding', () => {
     expect(decodeBytes(utf16, { html: true })).toMatchObject({ text: '<meta charset="windows-1252"><p>Zürich</p>', charset: 'utf-16le', charsetSource: 'bom' });
     const utf8bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Zürich')]);
     expect(decodeBytes(utf8bom, { html: false })).toMatchObject({ text: 'Zürich', charsetSource: 'bom' });
+  });
+
+  it('reads undeclared 8-bit text without a single valid UTF-8 sequence as windows-1252', () => {
+    const latin = iconv.encode('Die Cookies werden für Ihren Einkauf benötigt – café', 'windows-1252');
+    expect(decodeBytes(latin, { html: false })).toMatchObject({ text: 'Die Cookies werden für Ihren Einkauf benötigt – café', charset: 'windows-1252', charsetSource: 'fallback', replaced: 0 });
+    // Damaged UTF-8 (valid multi-byte sequences plus a stray byte) stays UTF-8, with the stray byte counted.
+    const damaged = Buffer.concat([Buffer.from('für '), Buffer.from([0xfc]), Buffer.from(' benötigt')]);
+    expect(decodeBytes(damaged, { html: true })).toMatchObject({ text: 'für \uFFFD benötigt', charset: 'utf-8', charsetSource: 'default', replaced: 1 });
   });
 
   it('falls back to UTF-8 for an unknown declared charset and says so', () => {

@@ -10,8 +10,11 @@ export interface Decoded {
   text: string;
   /** Encoding actually used (iconv-lite / WHATWG name). */
   charset: string;
-  /** Where the charset came from. */
-  charsetSource: 'bom' | 'meta' | 'default';
+  /**
+   * Where the charset came from: a byte order mark, a meta declaration, the
+   * UTF-8 default, or the windows-1252 fallback for undeclared 8-bit text.
+   */
+  charsetSource: 'bom' | 'meta' | 'default' | 'fallback';
   /** Bytes (UTF-8) or undecodable sequences (legacy charsets) replaced by U+FFFD. */
   replaced: number;
   /** A declared charset we could not use (unknown label), kept for the record. */
@@ -54,11 +57,13 @@ function effectiveCharset(label: string): string | null {
 }
 
 /**
- * Number of bytes that are not part of a well-formed UTF-8 sequence (what a
- * decoder replaces with U+FFFD).
+ * Bytes that are not part of a well-formed UTF-8 sequence (what a decoder
+ * replaces with U+FFFD), and how many well-formed multi-byte sequences there
+ * are (real UTF-8 text has some; legacy 8-bit text has none).
  */
-export function countInvalidUtf8(buf: Uint8Array): number {
-  let bad = 0;
+export function utf8Stats(buf: Uint8Array): { invalid: number; multibyte: number } {
+  let invalid = 0;
+  let multibyte = 0;
   let i = 0;
   const n = buf.length;
   while (i < n) {
@@ -73,7 +78,7 @@ export function countInvalidUtf8(buf: Uint8Array): number {
     else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
     else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
     else {
-      bad++;
+      invalid++;
       i++;
       continue;
     }
@@ -84,13 +89,19 @@ export function countInvalidUtf8(buf: Uint8Array): number {
       if ((c & 0xc0) !== 0x80) ok = false;
       else cp = (cp << 6) | (c & 0x3f);
     }
-    if (ok && cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) i += need + 1;
-    else {
-      bad++;
+    if (ok && cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
+      multibyte++;
+      i += need + 1;
+    } else {
+      invalid++;
       i++;
     }
   }
-  return bad;
+  return { invalid, multibyte };
+}
+
+export function countInvalidUtf8(buf: Uint8Array): number {
+  return utf8Stats(buf).invalid;
 }
 
 function countReplacementChars(s: string): number {
@@ -122,12 +133,15 @@ export function decodeBytes(buf: Uint8Array, opts: { html: boolean }): Decoded {
     const text = iconv.decode(Buffer.from(buf), charset);
     return { text, charset, charsetSource: 'meta', replaced: countReplacementChars(text) };
   }
-  return {
-    ...decodeUtf8(buf),
-    charset: 'utf-8',
-    charsetSource: declared && charset ? 'meta' : 'default',
-    ...(declared && !charset ? { unknownCharset: declared } : {}),
-  };
+  const unknown = declared && !charset ? { unknownCharset: declared } : {};
+  const utf = decodeUtf8(buf);
+  if (utf.replaced > 0 && !(declared && charset) && utf8Stats(buf).multibyte === 0) {
+    // Undeclared 8-bit text with not one valid UTF-8 sequence is legacy text, not
+    // damaged UTF-8: read it as windows-1252, as browsers do for such pages.
+    const text = iconv.decode(Buffer.from(buf), 'windows-1252');
+    return { text, charset: 'windows-1252', charsetSource: 'fallback', replaced: countReplacementChars(text), ...unknown };
+  }
+  return { ...utf, charset: 'utf-8', charsetSource: declared && charset ? 'meta' : 'default', ...unknown };
 }
 
 /**
