@@ -1,13 +1,115 @@
 /**
- * Flag cross-document artifacts: name variants within a story, cluster-aware substitutions, document-level spun/MT scores.
- * Slot: pass-through until its issue lands.
+ * Flag cross-document artifacts (issue 5), after dedup: person names spelled
+ * inconsistently within a story (name-variant), cluster members that swapped
+ * words of their cluster's canonical text (cluster-variant), and the
+ * document-level `spun` / `machine-translated` flags from the density of all
+ * span flags (including those of the artifacts stage).
  */
 import { z } from 'zod';
 import { defineCorpusStage } from '../core/stage.ts';
+import { flagDocument, flagSpan } from '../core/record.ts';
+import type { Doc } from '../core/types.ts';
+import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
+import { detectClusterVariants } from '../artifacts/cluster-variants.ts';
+import { scoreDocument } from '../artifacts/document-score.ts';
+import { getLexicon } from '../artifacts/lexicon.ts';
+import { detectNameVariants, type NameVariantFlag } from '../artifacts/name-variants.ts';
+import { GivenNameEquivalence } from '../artifacts/names.ts';
+
+export const STAGE = 'artifacts-corpus';
+
+const options = z.strictObject({
+  nameVariants: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Distinctive capitalised words two documents must share to count as one story (shared clusters also link them). */
+      minSharedWords: z.number().int().min(1).default(3),
+      /** Minimum number of documents writing the majority spelling. */
+      minMajorityDocs: z.number().int().min(1).default(2),
+      /** The majority spelling must be in this many times as many documents as the flagged one. */
+      majorityRatio: z.number().min(1).default(2),
+      /** Given names sharing fewer letters than this (Dice of letter multisets) are different people. */
+      minLetterOverlap: z.number().min(0).max(1).default(0.6),
+      /** Extra groups of given names that name the same person, e.g. [["Bob", "Robert"]]. */
+      equivalentGivenNames: z.array(z.array(z.string().min(1)).min(2)).default([]),
+    })
+    .prefault({}),
+  clusterVariants: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  documentFlags: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** A document needs at least this many flags of a family … */
+      minFlags: z.number().int().min(1).default(3),
+      /** … and at least this many per 1,000 words to be flagged `spun` / `machine-translated`. */
+      minPer1000Words: z.number().min(0).default(5),
+    })
+    .prefault({}),
+  /** Span flags below this confidence are not emitted. */
+  minConfidence: z.number().min(0).max(1).default(0.5),
+  autoFix: autoFixSchema,
+});
+
+function isEnglish(doc: Doc): boolean {
+  const l = doc.lang;
+  return !l || l.iso6393 === 'und' || l.iso6391 === 'en' || l.iso6393 === 'eng';
+}
 
 export default defineCorpusStage({
-  name: 'artifacts-corpus',
+  name: STAGE,
   description: 'Flag cross-document artifacts: name variants within a story, cluster-aware substitutions, document-level spun/MT scores.',
-  options: z.strictObject({}),
-  start() { return { collect() {}, resolve() {}, apply() {} }; },
+  options,
+  start(ctx) {
+    const o = ctx.options;
+    const docs: Doc[] = [];
+    const nameFlags = new Map<string, NameVariantFlag[]>();
+    return {
+      collect(doc) {
+        docs.push(doc);
+      },
+      resolve() {
+        if (!o.nameVariants.enabled) return;
+        const english = docs.filter(isEnglish);
+        const eq = new GivenNameEquivalence(o.nameVariants.equivalentGivenNames);
+        const flags = detectNameVariants(
+          english.map((d) => ({ id: d.id, blocks: d.blocks.map((b) => b.text), clusters: d.blocks.map((b) => b.cluster ?? null) })),
+          eq,
+          o.nameVariants,
+        );
+        for (const f of flags) (nameFlags.get(f.doc) ?? nameFlags.set(f.doc, []).get(f.doc)!).push(f);
+        ctx.corpus.summaries[STAGE] = { nameVariantFlags: flags.length, documents: english.length };
+      },
+      apply(doc) {
+        const emit = (blockIndex: number, d: { start: number; end: number; kind: string; confidence: number; suggestion: string | null; evidence: string }) => {
+          const block = doc.blocks[blockIndex];
+          if (!block || d.confidence < o.minConfidence) return;
+          if (ctx.review.isFlagRejected(doc.id, d.kind, block.text.slice(d.start, d.end))) {
+            ctx.count('rejected-by-review');
+            return;
+          }
+          flagSpan(block, { ...d, stage: STAGE });
+          ctx.count(`flags.${d.kind}`);
+        };
+        for (const f of nameFlags.get(doc.id) ?? []) emit(f.block, { ...f, kind: 'name-variant' });
+        if (o.clusterVariants.enabled && isEnglish(doc)) {
+          const lex = getLexicon();
+          doc.blocks.forEach((block, i) => {
+            const record = block.cluster ? ctx.corpus.clusters.get(block.cluster) : undefined;
+            if (!record) return;
+            for (const d of detectClusterVariants(block.text, record.canonical, lex, record.id)) emit(i, d);
+          });
+        }
+        for (const block of doc.blocks) {
+          const fixed = applyAutoFixes(doc, block, o.autoFix, STAGE);
+          if (fixed) ctx.count('auto-fixes', fixed);
+        }
+        if (o.documentFlags.enabled) {
+          for (const flag of scoreDocument(doc, o.documentFlags, STAGE)) {
+            if (ctx.review.isFlagRejected(doc.id, flag.kind, '')) continue;
+            flagDocument(doc, flag);
+            ctx.count(`document.${flag.kind}`);
+          }
+        }
+      },
+    };
+  },
 });

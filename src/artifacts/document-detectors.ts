@@ -1,0 +1,76 @@
+/**
+ * Run every single-document detector on one block and return what it found,
+ * filtered by the minimum confidence. Shared by the artifacts stage and the
+ * benchmark (which needs the same detectors without the pipeline around them).
+ */
+import type { Block, Lang } from '../core/types.ts';
+import { dropOverlaps, type Detection } from './detection.ts';
+import { loadAcronymFlips, type AcronymFlip, type ArtifactLexicon } from './lexicon.ts';
+import { detectMixedLanguage, type MixedLanguageOptions } from './mixed-language.ts';
+import {
+  detectAbbreviationFlips,
+  detectGarbledQuotes,
+  detectGluedQuotes,
+  detectLostApostrophes,
+  detectMissingSpace,
+  detectSentenceBreaks,
+} from './mt-debris.ts';
+import { detectSpunExpressions } from './spun-expression.ts';
+
+export interface DocumentDetectorOptions {
+  spunExpressions: boolean;
+  mtDebris: boolean;
+  mixedLanguage: boolean;
+  minConfidence: number;
+  mixedLanguageOptions: MixedLanguageOptions;
+}
+
+export const DEFAULT_DETECTOR_OPTIONS: DocumentDetectorOptions = {
+  spunExpressions: true,
+  mtDebris: true,
+  mixedLanguage: true,
+  minConfidence: 0.5,
+  mixedLanguageOptions: { minWords: 12, maxDocLangScore: 0.85 },
+};
+
+let flips: Record<string, AcronymFlip> | null = null;
+
+export interface BlockContext {
+  /** All kept text of the document (evidence such as "the document also writes X"). */
+  documentText: string;
+  docLang: Lang | null;
+  /** False for documents not in English: the English detectors then stay silent. */
+  english: boolean;
+}
+
+export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexicon, opts: DocumentDetectorOptions): Detection[] {
+  const text = block.text;
+  const found: Detection[] = [];
+  if (ctx.english) {
+    if (opts.spunExpressions) found.push(...detectSpunExpressions(text, lex, { documentText: ctx.documentText }));
+    if (opts.mtDebris) {
+      flips ??= loadAcronymFlips();
+      found.push(
+        ...detectGluedQuotes(text),
+        ...detectMissingSpace(text),
+        ...detectGarbledQuotes(text),
+        ...detectSentenceBreaks(text),
+        ...detectLostApostrophes(text, ctx.documentText),
+        ...detectAbbreviationFlips(text, ctx.documentText, flips),
+      );
+    }
+  }
+  const kept = dropOverlapsPerKind(found.filter((d) => d.confidence >= opts.minConfidence));
+  if (opts.mixedLanguage) {
+    const ml = detectMixedLanguage(block, ctx.docLang, opts.mixedLanguageOptions);
+    if (ml && ml.confidence >= opts.minConfidence) kept.push(ml);
+  }
+  return kept;
+}
+
+/** Two detectors may see one span (a glued quote is also a garbled quote); within a kind family keep one. */
+function dropOverlapsPerKind(ds: Detection[]): Detection[] {
+  const spun = ds.filter((d) => d.kind === 'spun-expression' || d.kind === 'collocation-anomaly');
+  const rest = ds.filter((d) => !spun.includes(d));
+  return [...dropOverlaps(spun), ...dropOverlaps(rest)].sort((a, b) => a.start - b.start);
+}

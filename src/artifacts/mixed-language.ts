@@ -1,0 +1,54 @@
+/**
+ * Detector 7: a paragraph whose language differs from its document's
+ * (a machine-translated page that kept a paragraph of the source language, or
+ * a quote pasted in the original). Uses the block language set by the
+ * language stage when there is one, else franc.
+ *
+ * Short paragraphs are never flagged: trigram guesses on a dozen words are
+ * unreliable (and franc confuses English with Scots on short text), so the
+ * paragraph needs `minWords` words and franc's score for the document language
+ * must be clearly below the winner's.
+ */
+import { francAll } from 'franc';
+import type { Block, Lang } from '../core/types.ts';
+import { clampConfidence, type Detection } from './detection.ts';
+import { countWords } from './tokens.ts';
+
+/** Languages franc mistakes for each other on clean text (close relatives, or a language and its dialect). */
+const CONFUSABLE: ReadonlyArray<ReadonlySet<string>> = [
+  new Set(['eng', 'sco']),
+  new Set(['nob', 'nno', 'dan']),
+  new Set(['bos', 'hrv', 'srp']),
+  new Set(['ind', 'zlm', 'msa']),
+  new Set(['glg', 'por']),
+  new Set(['cat', 'spa']),
+];
+
+function confusable(a: string, b: string): boolean {
+  return CONFUSABLE.some((s) => s.has(a) && s.has(b));
+}
+
+export interface MixedLanguageOptions {
+  minWords: number;
+  /** Maximum franc score (0..1, winner = 1) the document's language may have for the paragraph to be flagged. */
+  maxDocLangScore: number;
+}
+
+export function detectMixedLanguage(block: Block, docLang: Lang | null, opts: MixedLanguageOptions): Detection | null {
+  if (!docLang || docLang.iso6393 === 'und') return null;
+  if (countWords(block.text) < opts.minWords) return null;
+  const sample = block.text.slice(0, 1500);
+  const scores = francAll(sample, { minLength: 20 });
+  const [best] = scores;
+  if (!best || best[0] === 'und' || best[0] === docLang.iso6393 || confusable(best[0], docLang.iso6393)) return null;
+  const docScore = scores.find(([l]) => l === docLang.iso6393)?.[1] ?? 0;
+  if (docScore > opts.maxDocLangScore) return null;
+  return {
+    start: 0,
+    end: block.text.length,
+    kind: 'mixed-language',
+    confidence: clampConfidence(0.5 + (1 - docScore) * 0.45),
+    suggestion: null,
+    evidence: `paragraph reads as ${best[0]} (franc), the document as ${docLang.iso6393}; score of ${docLang.iso6393} for this paragraph ${docScore.toFixed(2)} of the winner's`,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * Detector 4: punctuation and structure debris that machine translation (and
+ * careless scraping of translated text) leaves behind. Each finding has its
+ * own kind, so a reviewer can accept or reject a whole class:
+ *
+ * - `glued-quote`      a closing quote lost and the next word glued on, capitalised: “new phaseOf American policy
+ * - `missing-space`    a sentence end with no space after it: this week.US diplomacy
+ * - `garbled-quotes`   quotes of the wrong direction or family: planned“, / adding:”the / weeks».
+ * - `sentence-break`   a full stop inside a clause: from it. country. / the government. Afghan.
+ * - `lost-apostrophe`  a possessive turned plural: Bidens announced, Blinkens’ announcement
+ * - `abbreviation-flip` an acronym in the word order of another language: the PA (for AP), the OTAN
+ *
+ * All patterns are written to stay silent on clean English news: abbreviations
+ * (Mr., U.S., e.g., a.m.), decimals, URLs and e-mail addresses, brand
+ * spellings (iPhone, eBay), nested quotes and German-style „…“ quotes.
+ */
+import { clampConfidence, type Detection } from './detection.ts';
+import type { AcronymFlip } from './lexicon.ts';
+import { getWordNet } from '../lexicon/wordnet.ts';
+import { tokenize } from './tokens.ts';
+
+/** Lowercase words that end with a full stop without ending a sentence. */
+export const ABBREVIATIONS: ReadonlySet<string> = new Set(
+  ('mr mrs ms dr jr sr st mt ft inc ltd co corp bros gov sen rep reps gen col capt lt sgt maj cmdr adm prof rev hon fig figs vol vols ' +
+    'no nos pp ch sec secs dept est approx incl misc tel ext univ assn ave blvd rd etc vs cf al ca viz ed eds op cit ibid ' +
+    'jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun min max mins hrs hr yr yrs ' +
+    'kg km mi lb lbs oz cm mm ml pt pts sq dist div esp gal govt intl natl pres supt ret repr resp sc pg').split(' '),
+);
+
+/** Capitalised one-word sentences that are normal in news prose. */
+const ONE_WORD_SENTENCES: ReadonlySet<string> = new Set(
+  ('yes no thanks period exactly absolutely never nothing again sure right indeed really okay ok done enough maybe perhaps wow ' +
+    'oops why what how amen fine true false correct agreed understood goodbye hello cheers welcome sorry please thank ' +
+    'nobody everyone everything anything silence boom bang next update updated advertisement ad later today tomorrow yesterday ' +
+    'more here there now then also finally meanwhile still and but so fact').split(' '),
+);
+
+/** Function words a lost closing quote typically glues to ("phase” of" → "phaseOf"). */
+const GLUE_WORDS: ReadonlySet<string> = new Set(
+  'of the and in to for on with at by from as that this he she it we they but or a an is was who which said says'.split(' '),
+);
+
+const OPEN_FOR_CLOSE: Record<string, string> = { '”': '“', '»': '«', '"': '"' };
+
+/** The opening quote still open at `pos` in `text` (curly or guillemet), or null. */
+function openQuoteBefore(text: string, pos: number): string | null {
+  // Look back to the start of the sentence-ish region: quotes rarely span more than a paragraph anyway.
+  let open: string | null = null;
+  for (let i = 0; i < pos; i++) {
+    const c = text[i]!;
+    if (c === '“' || c === '«') open = c;
+    else if ((c === '”' && open === '“') || (c === '»' && open === '«')) open = null;
+  }
+  return open;
+}
+
+function closingFor(open: string | null): string {
+  return open === '«' ? '»' : open === '“' ? '”' : '"';
+}
+
+/** The non-space chunk around `pos` (URLs, e-mail addresses, file names are one chunk). */
+function chunkAt(text: string, pos: number): string {
+  let a = pos;
+  let b = pos;
+  while (a > 0 && !/\s/.test(text[a - 1]!)) a--;
+  while (b < text.length && !/\s/.test(text[b]!)) b++;
+  return text.slice(a, b);
+}
+
+function looksTechnical(chunk: string): boolean {
+  return /[/@\\_=#<>{}]|www|https?|\.(com|org|net|io|gov|edu|js|ts|py|html?|php|pdf|jpe?g|png)\b/i.test(chunk);
+}
+
+export function detectGluedQuotes(text: string): Detection[] {
+  const out: Detection[] = [];
+  const wn = getWordNet();
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}#@_.\/-])(\p{Ll}{3,})(\p{Lu}\p{Ll}{0,5})(?![\p{L}\p{N}_])/gu)) {
+    const [whole, left, right] = m as unknown as [string, string, string];
+    const rightLower = right.toLowerCase();
+    if (!GLUE_WORDS.has(rightLower)) continue;
+    if (!wn.has(left) && wn.synsets(left).length === 0) continue;
+    if (looksTechnical(chunkAt(text, m.index))) continue;
+    const open = openQuoteBefore(text, m.index);
+    const close = closingFor(open);
+    out.push({
+      start: m.index,
+      end: m.index + whole.length,
+      kind: 'glued-quote',
+      confidence: clampConfidence(open ? 0.9 : 0.7),
+      suggestion: open ? `${left}${close} ${rightLower}` : `${left} ${rightLower}`,
+      evidence: `"${whole}" glues the word "${left}" to a capitalised "${right}"${open ? ` after an unclosed ${open}: a closing quote was lost` : ''}`,
+    });
+  }
+  return out;
+}
+
+export function detectMissingSpace(text: string): Detection[] {
+  const out: Detection[] = [];
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}\p{Ll}+)([.!?])(\p{Lu}[\p{L}]*)(?![\p{L}\p{N}.])/gu)) {
+    const [whole, left, punct, right] = m as unknown as [string, string, string, string];
+    if (ABBREVIATIONS.has(left.toLowerCase())) continue;
+    if (looksTechnical(chunkAt(text, m.index))) continue;
+    // "Node.JS", "ASP.NET" style product names: short all-caps right part glued to a capitalised left part.
+    if (/^\p{Lu}/u.test(left) && /^\p{Lu}+$/u.test(right) && right.length <= 3 && punct === '.') continue;
+    const open = openQuoteBefore(text, m.index);
+    const close = open ? closingFor(open) : '';
+    out.push({
+      start: m.index,
+      end: m.index + whole.length,
+      kind: 'missing-space',
+      confidence: clampConfidence(open ? 0.85 : 0.7),
+      suggestion: `${left}${punct}${close} ${right}`,
+      evidence: `no space after "${punct}" between "${left}" and "${right}"${open ? `; the ${open} opened before it is never closed, so a closing quote was probably lost here too` : ''}`,
+    });
+  }
+  return out;
+}
+
+export function detectGarbledQuotes(text: string): Detection[] {
+  // German and other „…“ conventions use “ as a closing quote: not our business.
+  if (text.includes('„')) return [];
+  const out: Detection[] = [];
+  // An opening quote right after a word and before punctuation or a space is a closing quote of the wrong direction.
+  for (const m of text.matchAll(/(\p{L}+)“(?=[,.;:!?)]|\s|$)/gu)) {
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      kind: 'garbled-quotes',
+      confidence: 0.7,
+      suggestion: `${m[1]}”`,
+      evidence: `opening quote “ where the quotation ends (after "${m[1]}")`,
+    });
+  }
+  // A closing quote after a space or colon and glued to the next word is an opening quote of the wrong direction.
+  for (const m of text.matchAll(/(?<=^|[\s:(—–-])”(\p{L}+)/gu)) {
+    const prefix = text.slice(Math.max(0, m.index - 1), m.index);
+    const start = /[:(]/.test(prefix) ? m.index - 1 : m.index;
+    out.push({
+      start,
+      end: m.index + m[0].length,
+      kind: 'garbled-quotes',
+      confidence: 0.7,
+      suggestion: `${prefix === ':' ? ': ' : prefix === '(' ? '(' : ''}“${m[1]}`,
+      evidence: `closing quote ” where a quotation begins (before "${m[1]}")`,
+    });
+  }
+  // Guillemets of one direction only (French quotes half converted by a translator).
+  const opens = [...text.matchAll(/«/g)].length;
+  for (const m of text.matchAll(/(\p{L}+)»/gu)) {
+    if (opens > 0) break;
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      kind: 'garbled-quotes',
+      confidence: 0.65,
+      suggestion: `${m[1]}”`,
+      evidence: `French closing guillemet » without an opening « in the paragraph`,
+    });
+  }
+  return out;
+}
+
+function sentenceEnd(text: string, from: number): number {
+  const rest = text.slice(from);
+  const m = /[.!?](?=\s|$|["”’»)])/u.exec(rest);
+  return m ? from + m.index + 1 : text.length;
+}
+
+export function detectSentenceBreaks(text: string): Detection[] {
+  const out: Detection[] = [];
+  const wn = getWordNet();
+  // A sentence that starts lowercase after a full stop that is not an abbreviation: "from it. country."
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu)) {
+    const [, left, right] = m as unknown as [string, string, string];
+    if (ABBREVIATIONS.has(left.toLowerCase())) continue;
+    if (/^\p{Lu}+$/u.test(left) && left.length <= 4) continue; // acronyms used as abbreviations ("approx. PST. then")
+    if (looksTechnical(chunkAt(text, m.index))) continue;
+    const end = Math.min(sentenceEnd(text, m.index + left.length + 2), m.index + left.length + 2 + 80);
+    out.push({
+      start: m.index,
+      end,
+      kind: 'sentence-break',
+      confidence: 0.7,
+      suggestion: null,
+      evidence: `a full stop after "${left}" is followed by lowercase "${right}": a clause was cut in two, typically by machine translation`,
+    });
+  }
+  // A one-word "sentence" that is an adjective or demonym, after "the <noun>.": "the government. Afghan."
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])(the|a|an|its|their|his|her) (\p{Ll}{3,})\. (\p{Lu}\p{Ll}{2,})\.(?=\s|$)/gu)) {
+    const [, det, noun, frag] = m as unknown as [string, string, string, string];
+    if (ONE_WORD_SENTENCES.has(frag.toLowerCase())) continue;
+    const adjective = wn.synsets(frag, 'a').length > 0 || /(an|ese|ish|i)$/.test(frag);
+    if (!adjective) continue;
+    const start = m.index + det.length + 1;
+    out.push({
+      start,
+      end: m.index + m[0].length,
+      kind: 'sentence-break',
+      confidence: 0.75,
+      suggestion: `${frag} ${noun}.`,
+      evidence: `"${frag}." stands alone as a sentence after "${det} ${noun}.": an adjective split from its noun (${frag} ${noun}), typically by machine translation`,
+    });
+  }
+  return out;
+}
+
+export function detectLostApostrophes(text: string, documentText: string): Detection[] {
+  const out: Detection[] = [];
+  const wn = getWordNet();
+  const counts = new Map<string, number>();
+  for (const t of tokenize(documentText)) counts.set(t.text, (counts.get(t.text) ?? 0) + 1);
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu)) {
+    const [whole, base, apostrophe, next] = m as unknown as [string, string, string, string];
+    if (base.endsWith('s')) continue;
+    const before = text.slice(Math.max(0, m.index - 4), m.index);
+    if (/\bthe\s$/i.test(before)) continue; // "the Obamas", "the Smiths’ house"
+    const baseCount = counts.get(base) ?? 0;
+    const ownCount = counts.get(`${base}s`) ?? 0;
+    if (baseCount < 2 || ownCount > baseCount / 2) continue;
+    if (wn.has(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
+    if (!apostrophe && GLUE_WORDS.has(next)) continue; // "Williams said" reads as a surname
+    out.push({
+      start: m.index,
+      end: m.index + whole.length,
+      kind: 'lost-apostrophe',
+      confidence: apostrophe ? 0.75 : 0.6,
+      suggestion: `${base}’s`,
+      evidence: `"${whole}" before "${next}", while the document writes "${base}" ${baseCount} times: a possessive ’s lost in translation`,
+    });
+  }
+  return out;
+}
+
+export function detectAbbreviationFlips(text: string, documentText: string, flips: Record<string, AcronymFlip>): Detection[] {
+  const out: Detection[] = [];
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{Lu}{2,5})(?![\p{L}\p{N}]|\.\p{L})/gu)) {
+    const flip = flips[m[1]!];
+    if (!flip) continue;
+    const englishInDoc = new RegExp(`(?<![\\p{L}])${flip.english}(?![\\p{L}])`, 'u').test(documentText);
+    if (flip.requireEnglishInDoc && !englishInDoc) continue;
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      kind: 'abbreviation-flip',
+      confidence: englishInDoc ? 0.5 : 0.55,
+      suggestion: flip.english,
+      evidence: `"${m[1]}" is how ${flip.name} (${flip.english}) comes out of another language's word order${englishInDoc ? `; the document also writes ${flip.english}` : ''}`,
+    });
+  }
+  return out;
+}

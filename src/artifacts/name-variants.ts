@@ -1,0 +1,177 @@
+/**
+ * Detector 2: cross-document name consistency. Documents that tell the same
+ * story are grouped (shared near-duplicate clusters, or several shared
+ * distinctive capitalised words); within a group, mentions of one surname
+ * whose given names cannot name the same person (not a known short form,
+ * transliteration variant or initial) yet look like a garbled spelling of it
+ * (most letters shared) are flagged on the minority spelling, with the
+ * majority spelling as suggestion and the document counts as evidence:
+ * "Jalam Khalilzad" where four other documents write "Zalmay Khalilzad".
+ *
+ * Different people with one surname ("Joe Biden", "Hunter Biden") share few
+ * letters in their given names and are left alone; so are names whose words
+ * also occur lowercase in the corpus (see extractNameMentions).
+ */
+import { clampConfidence } from './detection.ts';
+import { extractNameMentions, foldName, letterOverlap, type GivenNameEquivalence, type NameMention } from './names.ts';
+import { tokenize } from './tokens.ts';
+
+export interface NameDocInput {
+  id: string;
+  /** Texts of the kept blocks, in order. */
+  blocks: string[];
+  /** Near-duplicate cluster ids of the blocks (null when none). */
+  clusters: (string | null)[];
+}
+
+export interface NameVariantFlag {
+  doc: string;
+  block: number;
+  start: number;
+  end: number;
+  confidence: number;
+  suggestion: string;
+  evidence: string;
+}
+
+export interface NameVariantOptions {
+  /** Distinctive words two documents must share to be one story (besides shared clusters). */
+  minSharedWords: number;
+  /** Minimum documents spelling the majority form. */
+  minMajorityDocs: number;
+  /** The majority must be this many times as frequent (in documents) as the flagged spelling. */
+  majorityRatio: number;
+  /** Minimum letter overlap (Dice of letter multisets) between the two given names. */
+  minLetterOverlap: number;
+}
+
+export const DEFAULT_NAME_VARIANT_OPTIONS: NameVariantOptions = {
+  minSharedWords: 3,
+  minMajorityDocs: 2,
+  majorityRatio: 2,
+  minLetterOverlap: 0.6,
+};
+
+class UnionFind {
+  private readonly parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      this.parent[x] = this.parent[this.parent[x]!]!;
+      x = this.parent[x]!;
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+/** Capitalised words that are not sentence-initial: candidate entity words of a document. */
+function entityWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokenize(text)) {
+    if (!/^\p{Lu}\p{Ll}{2,}/u.test(t.text)) continue;
+    const before = text.slice(Math.max(0, t.start - 2), t.start);
+    if (t.start === 0 || /[.!?:"“]\s?$/.test(before)) continue;
+    out.add(t.text.replace(/['’]s?$/u, ''));
+  }
+  return out;
+}
+
+/** Group documents telling one story; returns the group index of each document. */
+export function storyGroups(docs: NameDocInput[], minSharedWords: number): number[] {
+  const uf = new UnionFind(docs.length);
+  const byCluster = new Map<string, number>();
+  docs.forEach((d, i) => {
+    for (const c of d.clusters) {
+      if (!c) continue;
+      const first = byCluster.get(c);
+      if (first === undefined) byCluster.set(c, i);
+      else uf.union(first, i);
+    }
+  });
+  // Inverted index of entity words; very frequent words (country names in a big dump) do not link stories.
+  const words = docs.map((d) => entityWords(d.blocks.join('\n\n')));
+  const postings = new Map<string, number[]>();
+  words.forEach((ws, i) => ws.forEach((w) => (postings.get(w) ?? postings.set(w, []).get(w)!).push(i)));
+  const cap = Math.max(20, Math.ceil(docs.length * 0.02));
+  const shared = new Map<number, number>();
+  for (const list of postings.values()) {
+    if (list.length < 2 || list.length > cap) continue;
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        const key = list[a]! * docs.length + list[b]!;
+        const n = (shared.get(key) ?? 0) + 1;
+        shared.set(key, n);
+        if (n === minSharedWords) uf.union(list[a]!, list[b]!);
+      }
+    }
+  }
+  return docs.map((_, i) => uf.find(i));
+}
+
+interface Located extends NameMention {
+  doc: number;
+  block: number;
+}
+
+export function detectNameVariants(docs: NameDocInput[], eq: GivenNameEquivalence, opts: NameVariantOptions = DEFAULT_NAME_VARIANT_OPTIONS): NameVariantFlag[] {
+  // Words seen lowercase anywhere in the run are common words, not names.
+  const lowercase = new Set<string>();
+  for (const d of docs) for (const b of d.blocks) for (const t of tokenize(b)) if (/^\p{Ll}/u.test(t.text)) lowercase.add(t.lower);
+  const isCommon = (w: string) => lowercase.has(w);
+  const groups = storyGroups(docs, opts.minSharedWords);
+  // group → surname → mentions
+  const bySurname = new Map<string, Located[]>();
+  docs.forEach((d, di) =>
+    d.blocks.forEach((text, bi) => {
+      for (const m of extractNameMentions(text, isCommon)) {
+        const key = `${groups[di]}\u0000${foldName(m.surname)}`;
+        (bySurname.get(key) ?? bySurname.set(key, []).get(key)!).push({ ...m, doc: di, block: bi });
+      }
+    }),
+  );
+  const out: NameVariantFlag[] = [];
+  for (const mentions of bySurname.values()) {
+    // Spellings of the given name → documents using them.
+    const spellings = new Map<string, { given: string; docs: Set<number> }>();
+    for (const m of mentions) {
+      const k = foldName(m.given);
+      const s = spellings.get(k) ?? spellings.set(k, { given: m.given, docs: new Set() }).get(k)!;
+      s.docs.add(m.doc);
+    }
+    if (spellings.size < 2) continue;
+    const ranked = [...spellings.values()].sort((a, b) => b.docs.size - a.docs.size || a.given.localeCompare(b.given));
+    const major = ranked[0]!;
+    if (major.docs.size < opts.minMajorityDocs) continue;
+    // Documents that use the majority spelling or an equivalent of it.
+    const supporting = new Set<number>();
+    for (const s of ranked) if (eq.sameName(s.given, major.given)) s.docs.forEach((d) => supporting.add(d));
+    for (const s of ranked.slice(1)) {
+      if (eq.sameName(s.given, major.given)) continue;
+      if (supporting.size < opts.majorityRatio * s.docs.size) continue;
+      if (letterOverlap(s.given, major.given) < opts.minLetterOverlap) continue;
+      const others = [...supporting].filter((d) => !s.docs.has(d)).length;
+      if (others < opts.minMajorityDocs) continue;
+      const surname = mentions[0]!.surname;
+      for (const m of mentions) {
+        if (foldName(m.given) !== foldName(s.given)) continue;
+        out.push({
+          doc: docs[m.doc]!.id,
+          block: m.block,
+          start: m.start,
+          end: m.end,
+          confidence: clampConfidence(0.55 + 0.35 * (others / (others + s.docs.size))),
+          suggestion: `${major.given} ${m.surname}`,
+          evidence: `${others} other document${others === 1 ? '' : 's'} of this story spell it ${major.given} ${surname}; ${s.given} ${surname} appears in ${s.docs.size}`,
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Person-name mentions ("Zalmay Khalilzad", "Secretary of State Antony
+ * Blinken", "George W. Bush") and whether two given names can name the same
+ * person (short forms, transliteration variants, initials).
+ */
+import { loadGivenNameGroups } from './lexicon.ts';
+import { tokenize, type Token } from './tokens.ts';
+
+export interface NameMention {
+  given: string;
+  surname: string;
+  /** Span of "given … surname" in the text the mention was found in. */
+  start: number;
+  end: number;
+}
+
+/** Words that precede names without being given names (titles, roles, honorifics). */
+export const TITLE_WORDS: ReadonlySet<string> = new Set(
+  ('president vice secretary state minister prime foreign defense defence interior finance ambassador envoy special representative ' +
+    'senator sen rep gov governor mayor general gen lt col colonel major maj captain capt admiral adm judge justice chief deputy ' +
+    'assistant mr mrs ms miss dr prof professor sir lord lady dame king queen prince princess sheikh shaikh mullah imam pope father ' +
+    'rev reverend former late then acting interim leader speaker chairman chairwoman chair director commander spokesman spokeswoman ' +
+    'spokesperson correspondent reporter ayatollah emir crown sultan marshal sergeant sgt officer agent inspector detective ' +
+    'attorney counsel coach manager founder ceo cfo chancellor premier president-elect congressman congresswoman councillor ' +
+    'councilman lawmaker mp saint st dear by with and or of the a an in on at to for from after before as if but when while ' +
+    'according said says told asked under over about into during than since until via per').split(' '),
+);
+
+const INITIAL = /^\p{Lu}\.?$/u;
+
+/** Fold diacritics and case: "José" → "jose". */
+export function foldName(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function stripPossessive(s: string): string {
+  return s.replace(/['’]s?$/u, '');
+}
+
+function capitalizedName(t: Token): boolean {
+  return /^\p{Lu}\p{Ll}+(?:['’]s?)?$/u.test(t.text) || /^\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+$/u.test(t.text);
+}
+
+/**
+ * Name mentions in a text: a run of capitalised words joined by single spaces
+ * whose last word is the surname and whose nearest preceding non-initial word
+ * is the given name. `isCommonWord` tells words that also occur lowercase in
+ * the corpus ("Former", "State", "Will"): those are never taken as given names
+ * or surnames, which costs some recall and saves many false alarms.
+ */
+export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean): NameMention[] {
+  const tokens = tokenize(text);
+  const out: NameMention[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    // Build a run of capitalised tokens / initials separated by exactly one space.
+    const run: Token[] = [];
+    let j = i;
+    while (j < tokens.length) {
+      const t = tokens[j]!;
+      const initial = INITIAL.test(t.text);
+      if (!capitalizedName(t) && !initial) break;
+      if (run.length) {
+        const prev = run[run.length - 1]!;
+        const gap = text.slice(prev.end, t.start);
+        // "George W. Bush": a full stop may follow an initial; any other gap ends the name.
+        if (gap !== ' ' && !(gap === '. ' && prev.text.length === 1)) break;
+      }
+      run.push(t);
+      j++;
+    }
+    if (run.length >= 2) {
+      const last = run[run.length - 1]!;
+      const surname = stripPossessive(last.text);
+      let k = run.length - 2;
+      while (k >= 0 && run[k]!.text.length === 1) k--; // middle initials
+      const givenTok = run[k];
+      if (givenTok && surname.length >= 3 && !/['’]/.test(givenTok.text)) {
+        const given = givenTok.text;
+        const gl = foldName(given);
+        const sl = foldName(surname);
+        if (given.length >= 2 && !TITLE_WORDS.has(gl) && !TITLE_WORDS.has(sl) && !isCommonWord(gl) && !isCommonWord(sl)) {
+          out.push({ given, surname, start: givenTok.start, end: last.start + surname.length });
+        }
+      }
+    }
+    i = Math.max(j, i + 1);
+  }
+  return out;
+}
+
+/**
+ * Consonant skeleton of a romanised name, so transliteration variants share it:
+ * Mohammed / Muhammad → "mhmd", Sergei / Sergey → "srg", Vladimir / Wladimir → "vldmr".
+ */
+export function nameSkeleton(name: string): string {
+  return foldName(name)
+    .replace(/ph/g, 'f')
+    .replace(/kh/g, 'k')
+    .replace(/[cq]/g, 'k')
+    .replace(/ck/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/x/g, 'ks')
+    .replace(/[aeiouyh'’-]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+/** Dice coefficient of the letter multisets: how many letters two spellings share, in any order. */
+export function letterOverlap(a: string, b: string): number {
+  const count = new Map<string, number>();
+  for (const c of foldName(a)) count.set(c, (count.get(c) ?? 0) + 1);
+  let common = 0;
+  for (const c of foldName(b)) {
+    const n = count.get(c) ?? 0;
+    if (n > 0) {
+      common++;
+      count.set(c, n - 1);
+    }
+  }
+  return (2 * common) / (a.length + b.length || 1);
+}
+
+export class GivenNameEquivalence {
+  private readonly groupsOf = new Map<string, number[]>();
+
+  constructor(extraGroups: string[][] = []) {
+    const groups = [...loadGivenNameGroups(), ...extraGroups];
+    groups.forEach((g, gi) => {
+      for (const n of g) {
+        const k = foldName(n);
+        const list = this.groupsOf.get(k) ?? [];
+        list.push(gi);
+        this.groupsOf.set(k, list);
+      }
+    });
+  }
+
+  /** Why two given names may name the same person, or null when they cannot. */
+  sameName(a: string, b: string): string | null {
+    const fa = foldName(a);
+    const fb = foldName(b);
+    if (fa === fb) return 'same spelling';
+    const ga = this.groupsOf.get(fa);
+    const gb = this.groupsOf.get(fb);
+    if (ga && gb && ga.some((g) => gb.includes(g))) return 'known short form or variant';
+    if (fa.length === 1 || fb.length === 1) return fa[0] === fb[0] ? 'initial' : null;
+    if (nameSkeleton(fa) === nameSkeleton(fb) && nameSkeleton(fa).length >= 2) return 'transliteration variant';
+    const [short, long] = fa.length <= fb.length ? [fa, fb] : [fb, fa];
+    if (short.length >= 3 && long.startsWith(short)) return 'short form';
+    return null;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Detector 1 (and the gazetteer half of detector 3): n-grams that equal a
+ * gazetteer entry after one or more of its words were replaced by a synonym —
+ * "Wall Avenue Journal" (street → avenue), "Point out Section" (state → point
+ * out, department → section), "electricity-sharing" (power → electricity).
+ *
+ * Kinds: `spun-expression` for names, titles and compounds;
+ * `collocation-anomaly` for collocations (lower confidence: a collocation
+ * has legitimate paraphrases, a name has none).
+ *
+ * Guards against false alarms on clean text:
+ * - only substitutions count: a text equal to the entry, to another entry or
+ *   to a listed legitimate variant is never flagged;
+ * - names must look like names: every content word capitalised, and the match
+ *   must not be part of a longer proper name (a capitalised word right before
+ *   or after it), so "State Office of Rural Health" is not "State Department";
+ * - collocations only count spinner-table substitutions, not WordNet ones
+ *   ("peace negotiations" is a legitimate way to say "peace talks");
+ * - words of a match are separated by spaces or one hyphen only (never across
+ *   a sentence or clause boundary).
+ */
+import { clampConfidence, type Detection } from './detection.ts';
+import { FUNCTION_WORDS, type ArtifactLexicon, type GazetteerEntry, type Substitute } from './lexicon.ts';
+import { isCapitalized, tokenize, type Token } from './tokens.ts';
+
+interface Substitution {
+  entryWord: string;
+  textWords: string;
+  source: Substitute['source'];
+}
+
+interface EntryMatch {
+  entry: GazetteerEntry;
+  firstToken: number;
+  lastToken: number;
+  substitutions: Substitution[];
+  /** Whether the first text word of each entry word is capitalised (for names). */
+  unitCapitalized: boolean[];
+}
+
+const BASE_CONFIDENCE: Record<GazetteerEntry['type'], { spinner: number; wordnet: number }> = {
+  name: { spinner: 0.85, wordnet: 0.75 },
+  title: { spinner: 0.75, wordnet: 0.6 },
+  compound: { spinner: 0.75, wordnet: 0.6 },
+  collocation: { spinner: 0.6, wordnet: 0 },
+};
+
+/** First word → entries that can start with it (as written or substituted). */
+type StartIndex = Map<string, GazetteerEntry[]>;
+const indexes = new WeakMap<ArtifactLexicon, StartIndex>();
+/** Per entry and word position: first word of a substitute → the substitutes starting with it. */
+const alternatives = new WeakMap<GazetteerEntry, Map<string, Substitute[]>[]>();
+
+function entryAlternatives(lex: ArtifactLexicon, entry: GazetteerEntry): Map<string, Substitute[]>[] {
+  let alts = alternatives.get(entry);
+  if (alts) return alts;
+  alts = entry.words.map((w) => {
+    const byFirst = new Map<string, Substitute[]>();
+    for (const s of lex.substitutes(w)) {
+      // Collocations are paraphrased legitimately with true synonyms: only spinner swaps count (see file comment).
+      if (entry.type === 'collocation' && s.source !== 'spinner') continue;
+      const list = byFirst.get(s.words[0]!);
+      if (list) list.push(s);
+      else byFirst.set(s.words[0]!, [s]);
+    }
+    return byFirst;
+  });
+  alternatives.set(entry, alts);
+  return alts;
+}
+
+function startIndex(lex: ArtifactLexicon): StartIndex {
+  let idx = indexes.get(lex);
+  if (idx) return idx;
+  idx = new Map();
+  const add = (w: string, e: GazetteerEntry) => {
+    const list = idx!.get(w);
+    if (!list) idx!.set(w, [e]);
+    else if (!list.includes(e)) list.push(e);
+  };
+  for (const e of lex.entries) {
+    add(e.words[0]!, e);
+    for (const first of entryAlternatives(lex, e)[0]!.keys()) add(first, e);
+  }
+  indexes.set(lex, idx);
+  return idx;
+}
+
+/** Text between two tokens of one match: spaces, or a single hyphen (compounds). */
+function joinable(text: string, a: Token, b: Token): boolean {
+  const gap = text.slice(a.end, b.start);
+  return /^ {1,2}$/.test(gap) || gap === '-' || gap === '‑';
+}
+
+function matchAt(lex: ArtifactLexicon, text: string, tokens: Token[], i: number, entry: GazetteerEntry): EntryMatch | null {
+  const subs: Substitution[] = [];
+  const caps: boolean[] = [];
+  const alts = entryAlternatives(lex, entry);
+  const rec = (j: number, k: number): number => {
+    if (j === entry.words.length) return k - 1;
+    const tok = tokens[k];
+    if (!tok) return -1;
+    if (k > i && !joinable(text, tokens[k - 1]!, tok)) return -1;
+    const w = entry.words[j]!;
+    if (tok.lower === w) {
+      caps.push(isCapitalized(tok.text));
+      const r = rec(j + 1, k + 1);
+      if (r >= 0) return r;
+      caps.pop();
+    }
+    for (const s of alts[j]!.get(tok.lower) ?? []) {
+      const n = s.words.length;
+      if (k + n > tokens.length) continue;
+      let ok = true;
+      for (let m = 0; m < n && ok; m++) {
+        const t = tokens[k + m]!;
+        ok = t.lower === s.words[m] && (m === 0 || joinable(text, tokens[k + m - 1]!, t));
+      }
+      if (!ok) continue;
+      subs.push({ entryWord: w, textWords: tokens.slice(k, k + n).map((t) => t.text).join(' '), source: s.source });
+      caps.push(isCapitalized(tok.text));
+      const r = rec(j + 1, k + n);
+      if (r >= 0) return r;
+      subs.pop();
+      caps.pop();
+    }
+    return -1;
+  };
+  const last = rec(0, i);
+  if (last < 0 || subs.length === 0) return null;
+  return { entry, firstToken: i, lastToken: last, substitutions: subs, unitCapitalized: caps };
+}
+
+function entryIsCapitalized(entry: GazetteerEntry, j: number): boolean {
+  const words = entry.phrase.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*|&/gu) ?? [];
+  return isCapitalized(words[j] ?? '');
+}
+
+/** Reasons to drop a match, or null to keep it. */
+function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: string): string | null {
+  const { entry } = m;
+  const matched = tokens.slice(m.firstToken, m.lastToken + 1);
+  const key = matched.map((t) => t.lower).join(' ');
+  if (lex.knownPhrases.has(key)) return 'the text is itself a known expression';
+  if (lex.variants.get(entry.words.join(' '))?.has(key)) return 'listed variant';
+  if (m.substitutions.every((s) => FUNCTION_WORDS.has(s.entryWord))) return 'only function words differ';
+  // A WordNet synonym in a common-noun expression is usually just another way to say it
+  // ("humanitarian assistance"); only a sense-blind spinner swap marks it as spun.
+  if (entry.type !== 'name' && !m.substitutions.some((s) => s.source === 'spinner')) return 'only true synonyms in a common expression';
+  if (entry.type === 'name') {
+    for (let j = 0; j < entry.words.length; j++) {
+      if (entryIsCapitalized(entry, j) && !m.unitCapitalized[j]) return 'not capitalised like a name';
+    }
+    const before = tokens[m.firstToken - 1];
+    const after = tokens[m.lastToken + 1];
+    const sentenceInitial = (t: Token) => /[.!?:;"“”«»()\[\]]\s*$/.test(text.slice(0, t.start)) || t.start === 0;
+    if (before && isCapitalized(before.text) && before.lower !== 'the' && joinable(text, before, matched[0]!) && !sentenceInitial(before)) {
+      return 'part of a longer proper name';
+    }
+    if (after && isCapitalized(after.text) && joinable(text, matched[matched.length - 1]!, after)) return 'part of a longer proper name';
+  } else {
+    // Lowercase expressions written in Title Case mid-sentence are someone's proper name.
+    const allCaps = matched.every((t) => isCapitalized(t.text) || FUNCTION_WORDS.has(t.lower));
+    const first = matched[0]!;
+    const sentenceStart = first.start === 0 || /[.!?:"“]\s*$/.test(text.slice(0, first.start));
+    if (allCaps && matched.length > 1 && !sentenceStart) return 'a proper name, not the expression';
+  }
+  return null;
+}
+
+export interface SpunExpressionOptions {
+  /** Text of the whole document: finding the entry itself elsewhere raises confidence. */
+  documentText?: string;
+}
+
+export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: SpunExpressionOptions = {}): Detection[] {
+  const tokens = tokenize(text);
+  const idx = startIndex(lex);
+  const out: Detection[] = [];
+  const docLower = (opts.documentText ?? text).toLowerCase();
+  for (let i = 0; i < tokens.length; i++) {
+    const candidates = idx.get(tokens[i]!.lower);
+    if (!candidates) continue;
+    let best: EntryMatch | null = null;
+    for (const entry of candidates) {
+      const m = matchAt(lex, text, tokens, i, entry);
+      if (!m || rejection(m, lex, tokens, text)) continue;
+      if (!best || m.lastToken > best.lastToken || (m.lastToken === best.lastToken && m.entry.words.length > best.entry.words.length)) best = m;
+    }
+    if (!best) continue;
+    const first = tokens[best.firstToken]!;
+    const last = tokens[best.lastToken]!;
+    const { entry, substitutions } = best;
+    const allSpinner = substitutions.every((s) => s.source === 'spinner');
+    const base = BASE_CONFIDENCE[entry.type][allSpinner ? 'spinner' : 'wordnet'];
+    const contentWords = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
+    let confidence = base;
+    if (substitutions.length >= contentWords && contentWords > 1) confidence -= 0.1;
+    const alsoWritten = docLower.includes(entry.phrase.toLowerCase());
+    if (alsoWritten) confidence += 0.1;
+    const swaps = substitutions.map((s) => `${s.entryWord} → ${s.textWords.toLowerCase()} (${s.source === 'spinner' ? 'spinner synonym' : 'WordNet synonym'})`).join(', ');
+    out.push({
+      start: first.start,
+      end: last.end,
+      kind: entry.type === 'collocation' ? 'collocation-anomaly' : 'spun-expression',
+      confidence: clampConfidence(confidence),
+      suggestion: entry.phrase,
+      evidence: `"${text.slice(first.start, last.end)}" is the ${entry.type} "${entry.phrase}" with ${swaps}${alsoWritten ? `; the document also writes "${entry.phrase}"` : ''}`,
+    });
+    i = best.lastToken;
+  }
+  return out;
+}
