@@ -25,11 +25,11 @@
 export const INVISIBLE_CHARS = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF]/gu;
 
 /**
- * Control characters (C0 except tab and line breaks, DEL, C1). Tab, vertical
+ * Control characters (C0 except tab and line breaks, DEL, C1 except NEL). Tab, vertical
  * tab and form feed are treated as whitespace, not deleted, so two words they
  * separated stay two words.
  */
-export const CONTROL_CHARS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/gu;
+export const CONTROL_CHARS = /[\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]/gu;
 
 /**
  * Horizontal whitespace that becomes one ASCII space: tab, VT, FF, NBSP,
