@@ -5,6 +5,7 @@
  * adding one (`diff`, `report`, `schedule` …) is: write the function, add it
  * to `SUBCOMMANDS`. Exit codes are the contract for scheduled jobs:
  *   0 success · 1 fatal error · 2 usage or configuration error · 3 finished but some inputs failed
+ *   · 75 another run holds the output folder (src/state/lock.ts)
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
@@ -15,7 +16,8 @@ import { registerReportCommands } from './report/cli.ts';
 // runs, so `--help` and `--version` answer at once.
 import type { ProgressEvent, RunRecord } from './pipeline.ts';
 
-export const EXIT = { ok: 0, fatal: 1, usage: 2, inputsFailed: 3 } as const;
+/** 75 is EX_TEMPFAIL (sysexits.h): another run holds the output folder's lock; try again later. */
+export const EXIT = { ok: 0, fatal: 1, usage: 2, inputsFailed: 3, locked: 75 } as const;
 
 /** Thrown by a subcommand to end with a given exit code (after printing `message`, if any). */
 export class ExitError extends Error {
@@ -98,6 +100,29 @@ function oneLine(run: RunRecord): string {
   return `newsclean: ${c.documents} documents, ${sum(c.setAside)} set aside, ${c.failedInputs} failed inputs, ${sum(c.skipped)} skipped files → ${run.output} (${run.seconds.toFixed(2)} s)`;
 }
 
+interface RunCommandOptions {
+  input: string;
+  output: string;
+  config: string;
+  concurrency?: number;
+  quiet?: boolean;
+  full?: boolean;
+  keepRuns?: number;
+  state?: string;
+  logFormat?: 'json' | 'pretty';
+}
+
+function positiveCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function logFormat(value: string): 'json' | 'pretty' {
+  if (value !== 'json' && value !== 'pretty') throw new InvalidArgumentError('expected json or pretty');
+  return value;
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
@@ -107,6 +132,10 @@ export function registerRunCommand(program: Command): void {
     .option('-c, --config <file>', 'config file (a missing default file means: all defaults)', 'pipeline.config.ts')
     .option('-j, --concurrency <n>', 'documents in flight at once (overrides the config)', positiveInt)
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--full', 'reprocess every input, not only new and changed ones (incremental runs: see docs/scheduled-job.md)')
+    .option('--keep-runs <n>', 'keep the per-run partitions runs/<id>/ of only the newest N runs (overrides state.keepRuns)', positiveCount)
+    .option('--state <path>', 'state database (default: <output>/.newsclean/state.db)')
+    .option('--log-format <format>', 'log lines on stderr: json or pretty (default: json unless stdout is a terminal)', logFormat)
     .addHelpText(
       'after',
       `
@@ -115,28 +144,37 @@ Examples:
   $ newsclean run --input dumps/2021-10 --output out/2021-10 --concurrency 2
   $ newsclean run --config nightly.config.ts --quiet || echo "exit $?"
 
-Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished but some inputs failed (see run.json "errors").`,
+  $ newsclean run --keep-runs 48 --log-format json  # hourly job: only new inputs are processed
+
+Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished but some inputs failed (see run.json "errors"),
+75 another run holds the output folder (try again later).`,
     )
-    .action(async (opts: { input: string; output: string; config: string; concurrency?: number; quiet?: boolean }, cmd: Command) => {
+    .action(async (opts: RunCommandOptions, cmd: Command) => {
       const quiet = Boolean(opts.quiet);
       const progress = progressReporter(!quiet);
       const configExplicit = cmd.getOptionValueSource('config') === 'cli';
-      const { runPipeline } = await import('./pipeline.ts');
+      // Incremental runs on persistent state, under the output folder's run lock (src/state).
+      const { runJob } = await import('./state/incremental.ts');
       let run: RunRecord;
+      let changed = true;
       try {
-        ({ run } = await runPipeline({
+        ({ run, changed } = await runJob({
           input: opts.input,
           output: opts.output,
           configFile: opts.config,
           configExplicit,
           ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-          log: stageLogger(createLogger({ quiet, level: quiet ? 'error' : 'warn' })),
+          full: Boolean(opts.full),
+          ...(opts.keepRuns !== undefined ? { keepRuns: opts.keepRuns } : {}),
+          ...(opts.state !== undefined ? { statePath: opts.state } : {}),
+          log: createLogger({ quiet, level: quiet ? 'error' : 'info', format: opts.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json') }),
           onProgress: progress.onProgress,
         }));
       } finally {
         progress.stop();
       }
       if (!quiet) {
+        if (!changed) process.stderr.write('newsclean: no new or changed inputs; the outputs are current\n');
         process.stderr.write(`${oneLine(run)}\n`);
         process.stdout.write(`${summaryTable(run)}\n`);
       }
@@ -183,6 +221,14 @@ export function exitCodeFor(err: unknown): number {
   if (name === 'ConfigError' || name === 'UsageError') {
     process.stderr.write(`newsclean: ${(err as Error).message}\n`);
     return EXIT.usage;
+  }
+  if (name === 'LockBusyError') {
+    process.stderr.write(`newsclean: ${(err as Error).message}\n`);
+    return EXIT.locked;
+  }
+  if (name === 'StateError') {
+    process.stderr.write(`newsclean: state: ${(err as Error).message}\n`);
+    return EXIT.fatal;
   }
   if (name === 'UnsafePathError') {
     process.stderr.write(`newsclean: refused to write: ${(err as Error).message}\n`);

@@ -58,6 +58,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       path: z.string().nullable().default(null),
+      /** Keep the per-run partitions `runs/<id>/` (and run history) of only the newest N runs; null keeps all. */
+      keepRuns: z.number().int().min(1).nullable().default(null),
     })
     .prefault({}),
 });
@@ -71,7 +73,7 @@ export interface UserConfig {
   stages?: StageOptionsInput;
   input?: { maxBytes?: number };
   review?: { decisions?: string[] };
-  state?: { enabled?: boolean; path?: string | null };
+  state?: { enabled?: boolean; path?: string | null; keepRuns?: number | null };
 }
 
 /** Identity function that gives `pipeline.config.ts` types and editor completion. */

@@ -6,30 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/state/migrations.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
-import { StateError, type RunCommit } from '../src/state/store.ts';
+import { emptyCommit, StateError, type RunCommit } from '../src/state/store.ts';
 
 const dbFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'nc-state-')), 'state.db');
 
 function commit(runId: number, over: Partial<RunCommit> = {}): RunCommit {
-  return {
-    runId,
-    finishedAt: '2026-01-01T00:00:00Z',
-    status: 'done',
-    full: false,
-    partition: true,
-    counts: { processed: 1 },
-    fingerprint: 'fp1',
-    reset: false,
-    upsertInputs: [],
-    deleteInputs: [],
-    upsertDocuments: [],
-    deleteDocuments: [],
-    upsertClusters: [],
-    deleteClusters: [],
-    stageValues: new Map(),
-    pruneRunsBefore: null,
-    ...over,
-  };
+  return { ...emptyCommit(runId, 'fp1', '2026-01-01T00:00:00Z'), partition: true, counts: { processed: 1 }, ...over };
 }
 
 describe('SQLite state store', () => {
@@ -60,7 +42,7 @@ describe('SQLite state store', () => {
     expect(first).toEqual({ runId: 1, crashed: null });
     await s.commitRun(
       commit(1, {
-        upsertInputs: [{ path: 'a.txt', size: 3, mtimeMs: 5, hash: 'h', runId: 1 }],
+        upsertInputs: [{ path: 'a.txt', size: 3, mtimeMs: 5, hash: 'h', runId: 1, errors: [{ source: 'a.txt', stage: 'read', message: 'x' }] }],
         upsertDocuments: [{ id: 'a', input: 'a.txt', pos: 0, runId: 1, payload: Buffer.from('x') }],
         upsertClusters: [{ id: 'c1', canonical: 'text', canonicalReason: 'r', members: [{ doc: 'a', seq: 0 }], firstRun: 1, lastRun: 1 }],
         stageValues: new Map([['dedup', new Map<string, unknown>([['index', { n: 1 }]])]]),
@@ -71,7 +53,9 @@ describe('SQLite state store', () => {
     const again = await s.beginRun('t2', false);
     expect(again.runId).toBe(2);
     expect(again.crashed?.startedAt).toBe('t1');
-    expect([...(await s.inputs()).keys()]).toEqual(['a.txt']);
+    expect([...(await s.inputs()).values()]).toEqual([
+      { path: 'a.txt', size: 3, mtimeMs: 5, hash: 'h', runId: 1, errors: [{ source: 'a.txt', stage: 'read', message: 'x' }] },
+    ]);
     expect((await s.documents(['a.txt']))[0]?.payload.toString()).toBe('x');
     expect((await s.clusters()).get('c1')?.members).toEqual([{ doc: 'a', seq: 0 }]);
     expect((await s.stageValues()).get('dedup')?.get('index')).toEqual({ n: 1 });
@@ -86,7 +70,7 @@ describe('SQLite state store', () => {
     await s.beginRun('t0', true);
     // Run 7 was never started: the commit must fail and leave nothing behind.
     await expect(
-      s.commitRun(commit(7, { upsertInputs: [{ path: 'b.txt', size: 1, mtimeMs: 1, hash: 'h', runId: 7 }], fingerprint: 'fp2' })),
+      s.commitRun(commit(7, { upsertInputs: [{ path: 'b.txt', size: 1, mtimeMs: 1, hash: 'h', runId: 7, errors: [] }], fingerprint: 'fp2' })),
     ).rejects.toThrow(/not started/);
     expect((await s.inputs()).size).toBe(0);
     expect(await s.fingerprint()).toBeNull();
@@ -99,7 +83,7 @@ describe('SQLite state store', () => {
       await s.beginRun(`t${i}`, false);
       await s.commitRun(
         commit(i, {
-          upsertInputs: [{ path: `f${i}`, size: i, mtimeMs: i, hash: 'h', runId: i }],
+          upsertInputs: [{ path: `f${i}`, size: i, mtimeMs: i, hash: 'h', runId: i, errors: [] }],
           deleteInputs: i === 3 ? ['f1'] : [],
           pruneRunsBefore: i === 4 ? 3 : null,
         }),
@@ -109,7 +93,7 @@ describe('SQLite state store', () => {
     expect((await s.runs()).map((r) => r.id)).toEqual([4, 3]);
     // After pruning, numbering continues from the newest run.
     expect((await s.beginRun('t5', true)).runId).toBe(5);
-    await s.commitRun(commit(5, { reset: true, upsertInputs: [{ path: 'g', size: 1, mtimeMs: 1, hash: 'h', runId: 5 }] }));
+    await s.commitRun(commit(5, { reset: true, upsertInputs: [{ path: 'g', size: 1, mtimeMs: 1, hash: 'h', runId: 5, errors: [] }] }));
     expect([...(await s.inputs()).keys()]).toEqual(['g']);
     await s.close();
   });

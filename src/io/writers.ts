@@ -65,7 +65,21 @@ async function deleteStale(outputDir: string, dir: string, keep: Set<string>): P
  * Write every output file of a run except run.json (whose content depends on
  * the summary returned here) and the report.
  */
-export async function writeOutputs(outputDir: string, docs: readonly Doc[], clusters: Iterable<ClusterRecord>): Promise<WriteSummary> {
+export interface WriteOptions {
+  /**
+   * Which kept documents get their docs/<id>.txt and diffs/<id>.diff (re)written;
+   * default all. Incremental runs (src/state) rewrite only documents processed
+   * in this run; the files of the others are kept, not deleted as stale.
+   */
+  docFiles?: (doc: Doc) => boolean;
+}
+
+export async function writeOutputs(
+  outputDir: string,
+  docs: readonly Doc[],
+  clusters: Iterable<ClusterRecord>,
+  opts: WriteOptions = {},
+): Promise<WriteSummary> {
   const kept = docs.filter((d) => !d.setAside);
   const aside = docs.filter((d) => d.setAside);
   for (const d of docs) {
@@ -87,6 +101,7 @@ export async function writeOutputs(outputDir: string, docs: readonly Doc[], clus
   await Promise.all(
     kept.map((doc, i) =>
       limit(async () => {
+        if (opts.docFiles && !opts.docFiles(doc)) return;
         const text = asTextFile(records[i]!.text);
         await writeFileAtomic(outputDir, [OUTPUT_FILES.docsDir, `${doc.id}.txt`], text);
         await writeFileAtomic(outputDir, [OUTPUT_FILES.diffsDir, `${doc.id}.diff`], documentDiff(doc.source, doc.id, doc.rawText, text));

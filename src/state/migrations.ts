@@ -34,7 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
         size     INTEGER NOT NULL,
         mtime_ms REAL NOT NULL,
         hash     TEXT NOT NULL,
-        run_id   INTEGER NOT NULL
+        run_id   INTEGER NOT NULL,
+        errors   TEXT NOT NULL DEFAULT '[]'
       ) STRICT;
 
       CREATE TABLE documents (

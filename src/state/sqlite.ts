@@ -8,6 +8,7 @@
  * (outputs are rewritten from the state, see src/state/incremental.ts).
  */
 import Database from 'better-sqlite3';
+import type { InputError } from '../core/types.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
@@ -119,14 +120,20 @@ export class SqliteStateStore implements StateStore {
   }
 
   async inputs(): Promise<Map<string, InputRecord>> {
-    const rows = this.db.prepare(`SELECT path, size, mtime_ms, hash, run_id FROM inputs`).all() as {
+    const rows = this.db.prepare(`SELECT path, size, mtime_ms, hash, run_id, errors FROM inputs`).all() as {
       path: string;
       size: number;
       mtime_ms: number;
       hash: string;
       run_id: number;
+      errors: string;
     }[];
-    return new Map(rows.map((r) => [r.path, { path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, runId: r.run_id }]));
+    return new Map(
+      rows.map((r) => [
+        r.path,
+        { path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, runId: r.run_id, errors: JSON.parse(r.errors) as InputError[] },
+      ]),
+    );
   }
 
   async documents(inputs?: readonly string[]): Promise<CachedDocument[]> {
@@ -174,9 +181,9 @@ export class SqliteStateStore implements StateStore {
       const delInput = db.prepare(`DELETE FROM inputs WHERE path = ?`);
       for (const p of c.deleteInputs) delInput.run(p);
       const putInput = db.prepare(
-        `INSERT OR REPLACE INTO inputs (path, size, mtime_ms, hash, run_id) VALUES (?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO inputs (path, size, mtime_ms, hash, run_id, errors) VALUES (?, ?, ?, ?, ?, ?)`,
       );
-      for (const i of c.upsertInputs) putInput.run(i.path, i.size, i.mtimeMs, i.hash, i.runId);
+      for (const i of c.upsertInputs) putInput.run(i.path, i.size, i.mtimeMs, i.hash, i.runId, JSON.stringify(i.errors));
 
       const delDoc = db.prepare(`DELETE FROM documents WHERE id = ?`);
       for (const id of c.deleteDocuments) delDoc.run(id);

@@ -14,6 +14,7 @@
  *
  * Payloads (cached document results, stage values) are opaque to the store.
  */
+import type { InputError } from '../core/types.ts';
 
 /** An input file as last seen by a successful run. */
 export interface InputRecord {
@@ -25,6 +26,8 @@ export interface InputRecord {
   hash: string;
   /** Run that last (re)processed it. */
   runId: number;
+  /** Per-input errors of that run (unreadable file, malformed JSONL lines, stage failures). */
+  errors: InputError[];
 }
 
 /** The cached result of one document, enough to write every output without reprocessing it. */
@@ -92,6 +95,28 @@ export interface RunCommit {
   stageValues: Map<string, Map<string, unknown>>;
   /** Forget the history of runs with a smaller id (retention, `--keep-runs`); null keeps all. */
   pruneRunsBefore: number | null;
+}
+
+/** A commit that records the run and changes nothing else; callers spread in what their run changed. */
+export function emptyCommit(runId: number, fingerprint: string, finishedAt = new Date().toISOString()): RunCommit {
+  return {
+    runId,
+    finishedAt,
+    status: 'done',
+    full: false,
+    partition: false,
+    counts: {},
+    fingerprint,
+    reset: false,
+    upsertInputs: [],
+    deleteInputs: [],
+    upsertDocuments: [],
+    deleteDocuments: [],
+    upsertClusters: [],
+    deleteClusters: [],
+    stageValues: new Map(),
+    pruneRunsBefore: null,
+  };
 }
 
 export interface StateStore {
