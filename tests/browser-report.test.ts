@@ -1,0 +1,240 @@
+/**
+ * The report in a real browser (playwright-core driving Debian's Chromium),
+ * opened from file:// as a reviewer would. Without Chromium the tests are
+ * skipped with a loud message locally; with CI=true they fail instead.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../src/pipeline.ts';
+import { buildReport } from '../src/report/index.ts';
+import { parseDecisionFile } from '../src/review/index.ts';
+import { REPO_ROOT } from './helpers/shared.ts';
+import { writeFixtureOutput, writeHostileRaw } from './report.fixture.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCI = process.env.CI === 'true';
+if (!haveChromium && !inCI) {
+  console.warn(`\n${'!'.repeat(78)}\n!! browser tests SKIPPED: no Chromium at ${CHROMIUM}\n!! install it: apt-get update && apt-get install -y chromium\n${'!'.repeat(78)}\n`);
+}
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const tmp = mkdtempSync(path.join(tmpdir(), 'newsclean-browser-'));
+const url = (...p: string[]) => pathToFileURL(path.join(...p)).href;
+
+interface FlagLine {
+  doc: string;
+  paragraph: number | null;
+  text: string | null;
+  kind: string;
+  suggestion: string | null;
+}
+const jsonl = <T>(file: string): T[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+
+describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
+  let context: BrowserContext;
+  const seeds = path.join(tmp, 'seeds');
+  const hostile = path.join(tmp, 'hostile');
+  const fixture = path.join(tmp, 'fixture');
+  /** Everything a page said on the console or in a dialog: no content script may ever speak. */
+  const dialogs: string[] = [];
+  const consoleLines: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}: the browser tests must run in CI (apt-get install -y chromium)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeHostileRaw(path.join(tmp, 'hostile-raw'));
+    writeFixtureOutput(fixture);
+    const noConfig = path.join(tmp, 'no.config.ts');
+    const [, , userDataDir] = await Promise.all([
+      runPipeline({ input: path.join(REPO_ROOT, 'raw'), output: seeds, configFile: noConfig }),
+      runPipeline({ input: path.join(tmp, 'hostile-raw'), output: hostile, configFile: noConfig }),
+      Promise.resolve(mkdtempSync(path.join(tmp, 'profile-'))),
+      buildReport(fixture),
+    ]);
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context.on('page', (page) => {
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      page.on('console', (m) => consoleLines.push(m.text()));
+      page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function open(target: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(target);
+    return page;
+  }
+
+  it('index of the five samples → a document with flags: removals with reasons and flags with suggestions are visible', async () => {
+    const page = await open(url(seeds, 'report/index.html'));
+    await expect.poll(() => page.locator('#doc-rows tr').count()).toBe(5);
+    await expect.poll(() => page.locator('#table-status').textContent()).toBe('5 documents');
+    expect(await page.locator('figure.chart svg').count()).toBeGreaterThan(2);
+    // Sorting loads the column data lazily; most flags first.
+    await page.locator('th button[data-sort="flags"]').click();
+    await expect.poll(() => page.locator('th button[data-sort="flags"]').getAttribute('aria-sort')).toBe('descending');
+    const flagCounts = await page.locator('#doc-rows tr td:nth-child(7)').allTextContents();
+    expect(flagCounts.map(Number)).toEqual([...flagCounts.map(Number)].sort((a, b) => b - a));
+    // Filter: only documents with flags.
+    await page.locator('#f-flags').selectOption('with');
+    const flags = jsonl<FlagLine>(path.join(seeds, 'flags.jsonl'));
+    const withFlags = new Set(flags.map((f) => f.doc));
+    await expect.poll(() => page.locator('#doc-rows tr').count()).toBe(withFlags.size);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-index.png'), fullPage: true });
+
+    await page.locator('#doc-rows tr').first().locator('a').click();
+    await page.waitForLoadState();
+    expect(page.url()).toMatch(/\/report\/docs\/.+\.html$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-document.png'), fullPage: true });
+    await page.close();
+
+    // Every removal and every flag the stages produced is visible on its document's page.
+    const docs = jsonl<{ id: string; removed: Array<{ text: string; reason: string }> }>(path.join(seeds, 'documents.jsonl'));
+    for (const doc of docs) {
+      const p = await open(url(seeds, 'report/docs', `${doc.id}.html`));
+      const removed = p.locator('.block.removed');
+      expect(await removed.count(), doc.id).toBe(doc.removed.length);
+      for (const [i, r] of doc.removed.entries()) {
+        await expect.poll(() => removed.nth(i).locator('del').textContent()).toBe(r.text);
+        expect(await removed.nth(i).locator('.reason').textContent()).toBe(r.reason);
+        expect(await removed.nth(i).locator('del').isVisible()).toBe(true);
+      }
+      const docFlags = flags.filter((f) => f.doc === doc.id && f.paragraph !== null);
+      const details = p.locator('.doc-body .flag-detail');
+      expect(await details.count(), doc.id).toBe(docFlags.length);
+      for (const f of docFlags) {
+        const mark = p.locator(`#p${f.paragraph} mark.flag`, { hasText: f.text! }).first();
+        expect(await mark.isVisible(), `${doc.id} ${f.text}`).toBe(true);
+        const detail = p.locator(`#p${f.paragraph} .flag-detail`, { hasText: f.kind }).filter({ hasText: f.text! }).first();
+        expect(await detail.isVisible()).toBe(true);
+        if (f.suggestion !== null) expect(await detail.locator('.suggestion ins').textContent()).toBe(f.suggestion);
+      }
+      await p.close();
+    }
+  });
+
+  it('keyboard: j/k move through the flags, n/p through the documents', async () => {
+    const flags = jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => f.paragraph !== null);
+    const docId = flags[0]!.doc;
+    const page = await open(url(seeds, 'report/docs', `${docId}.html`));
+    await page.keyboard.press('j');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('flag-0');
+    expect(await page.locator('#flag-detail-0').getAttribute('class')).toContain('current');
+    const total = await page.locator('mark[data-flag]').count();
+    if (total > 1) {
+      await page.keyboard.press('j');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('flag-1');
+      await page.keyboard.press('k');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('flag-0');
+    }
+    const next = await page.locator('#nav-next').getAttribute('href');
+    const prev = await page.locator('#nav-prev').getAttribute('href');
+    await page.keyboard.press(next ? 'n' : 'p');
+    await page.waitForURL((u) => u.href.endsWith(`/${next ?? prev}`));
+    await page.keyboard.press('u');
+    await page.waitForURL((u) => u.href.endsWith('/report/index.html'));
+    await page.close();
+  });
+
+  it('cluster page: canonical text, members as word diffs, linked to their documents', async () => {
+    const page = await open(url(fixture, 'report/index.html'));
+    await page.locator('#clusters a', { hasText: 'c-0001' }).click();
+    await page.waitForURL(/clusters\/c-0001\.html$/);
+    expect(await page.locator('.canonical').textContent()).toContain('Secretary of State Antony Blinken announced');
+    const member = page.locator('li.member').nth(1);
+    expect(await member.locator('del', { hasText: 'announced' }).isVisible()).toBe(true);
+    expect(await member.locator('ins', { hasText: 'said' }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-cluster.png'), fullPage: true });
+    await member.locator('a').first().click();
+    await page.waitForURL(/docs\/wire-b\.html#p0$/);
+    expect(await page.locator('#p0 .cluster-link').textContent()).toBe('cluster c-0001');
+    await page.close();
+  });
+
+  it('hostile content: no script from the content runs, every page still renders', async () => {
+    const docs = jsonl<{ id: string }>(path.join(hostile, 'documents.jsonl'));
+    expect(docs.length).toBeGreaterThanOrEqual(4);
+    const pages = [
+      url(hostile, 'report/index.html'),
+      ...docs.map((d) => url(hostile, 'report/docs', `${d.id}.html`)),
+      url(fixture, 'report/index.html'),
+      url(fixture, 'report/docs/hostile.html'),
+      url(fixture, 'report/docs/wire-b.html'),
+    ];
+    for (const target of pages) {
+      const page = await open(target);
+      await page.waitForLoadState('load');
+      expect(await page.locator('h1').first().isVisible(), target).toBe(true);
+      // Our own script ran (it unhides the review bar) while nothing from the content did.
+      await expect.poll(() => page.locator('#review-bar').isVisible()).toBe(true);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), target).toBeUndefined();
+      expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i], script:not([src$="assets/report.js"]), iframe, img, style').count(), target).toBe(0);
+      const external = await page.locator('a[href^="http"]').evaluateAll((as) => as.map((a) => a.getAttribute('rel')));
+      expect(external.every((rel) => rel === 'noopener noreferrer')).toBe(true);
+      if (target.includes('hostile.html') || target.endsWith('index.html')) {
+        await page.screenshot({ path: path.join(ARTIFACTS, `report-hostile-${target.includes('fixture') ? 'fixture' : 'run'}-${path.basename(target, '.html')}.png`) });
+      }
+      await page.close();
+    }
+    const big = await open(url(hostile, 'report/docs', `${docs.find((d) => d.id.includes('one-megabyte'))!.id}.html`));
+    expect(await big.locator('.block.kept .text').first().evaluate((el) => el.textContent!.length)).toBeGreaterThan(999_000);
+    expect(await big.locator('h1').isVisible()).toBe(true);
+    await big.close();
+    expect(dialogs).toEqual([]);
+    expect(consoleLines.filter((l) => /pwned|alert/i.test(l))).toEqual([]);
+  });
+
+  it('a reviewer marks a flag as wrong, exports the decisions, and a rerun no longer emits that flag', async () => {
+    const flags = jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => f.paragraph !== null);
+    const target = flags[0]!;
+    const page = await open(url(seeds, 'report/docs', `${target.doc}.html`));
+    const detail = page.locator('#flag-detail-0');
+    await detail.locator('button.review-toggle').click();
+    await expect.poll(() => detail.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('true');
+    await detail.locator('input.review-note').fill('a real phrase here, not spun');
+    await expect.poll(() => page.locator('#review-count').textContent()).toBe('1 review decision');
+    // The decision survives a reload (localStorage) and shows on other pages' review bar.
+    await page.reload();
+    await expect.poll(() => page.locator('#flag-detail-0 button.review-toggle').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#flag-detail-0 input.review-note').inputValue()).toBe('a real phrase here, not spun');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#review-export').click()]);
+    const decisionsFile = path.join(tmp, 'decisions.json');
+    await download.saveAs(decisionsFile);
+    await page.close();
+
+    const decisions = parseDecisionFile(readFileSync(decisionsFile, 'utf8'), decisionsFile);
+    expect(decisions).toEqual([
+      expect.objectContaining({ type: 'flag', verdict: 'reject', doc: target.doc, kind: target.kind, text: target.text, note: 'a real phrase here, not spun' }),
+    ]);
+    writeFileSync(path.join(tmp, 'review.config.ts'), "export default { review: { decisions: ['decisions.json'] } };\n");
+    const rerun = path.join(tmp, 'rerun');
+    await runPipeline({ input: path.join(REPO_ROOT, 'raw'), output: rerun, configFile: path.join(tmp, 'review.config.ts'), configExplicit: true });
+    const after = jsonl<FlagLine>(path.join(rerun, 'flags.jsonl'));
+    const same = (f: FlagLine) => f.doc === target.doc && f.kind === target.kind && f.text === target.text;
+    expect(after.filter(same)).toEqual([]);
+    expect(after.length).toBe(jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => !same(f)).length);
+  });
+});
