@@ -122,6 +122,10 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
         expect(await removed.nth(i).locator('.reason').textContent()).toBe(r.reason);
         expect(await removed.nth(i).locator('del').isVisible()).toBe(true);
       }
+      const documentLevel = flags.filter((f) => f.doc === doc.id && f.paragraph === null);
+      const docLevelItems = p.locator('.doc-flags .flag-detail');
+      expect(await docLevelItems.count(), doc.id).toBe(documentLevel.length);
+      for (const f of documentLevel) expect(await docLevelItems.filter({ hasText: f.kind }).first().isVisible()).toBe(true);
       const docFlags = flags.filter((f) => f.doc === doc.id && f.paragraph !== null);
       const details = p.locator('.doc-body .flag-detail');
       expect(await details.count(), doc.id).toBe(docFlags.length);
@@ -167,7 +171,15 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     const member = page.locator('li.member').nth(1);
     expect(await member.locator('del', { hasText: 'announced' }).isVisible()).toBe(true);
     expect(await member.locator('ins', { hasText: 'said' }).isVisible()).toBe(true);
+    // A reviewer can say a member is not a copy (j selects it, x toggles the decision).
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await expect.poll(() => member.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('true');
+    expect(await member.getAttribute('class')).toContain('rejected');
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-cluster.png'), fullPage: true });
+    await page.keyboard.press('x');
+    await expect.poll(() => member.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('false');
     await member.locator('a').first().click();
     await page.waitForURL(/docs\/wire-b\.html#p0$/);
     expect(await page.locator('#p0 .cluster-link').textContent()).toBe('cluster c-0001');

@@ -161,7 +161,6 @@ describe('a rerun honours review.decisions from the config', () => {
     const second = await runPipeline({
       input: path.join(REPO_ROOT, 'raw'),
       output: path.join(tmp, 'run2'),
-      report: false,
       configFile: path.join(tmp, 'review.config.ts'),
       configExplicit: true,
     });
@@ -171,5 +170,8 @@ describe('a rerun honours review.decisions from the config', () => {
     const run = JSON.parse(readFileSync(path.join(tmp, 'run2', 'run.json'), 'utf8')) as { summaries: { review: { applied: { removalsRestored: number }; unmatched: unknown[] } } };
     // Used (by a stage that asks, or by the enforcement after the stages), so not listed as unmatched.
     expect(run.summaries.review.unmatched).toEqual([]);
+    const index = readFileSync(path.join(tmp, 'run2', 'report', 'index.html'), 'utf8');
+    expect(index).toContain('Review decisions applied in this run');
+    expect(index).toContain(path.join(tmp, 'decisions.json'));
   });
 });
