@@ -121,7 +121,7 @@ export function renderIndexPage(run: Obj, agg: Aggregates, firstRows: TableRow[]
 </header>
 <main>
 <section id="summary"><h2>Summary</h2>
-<p class="headline"><strong>${agg.documents}</strong> documents · <strong>${agg.paragraphs}</strong> paragraphs kept · <strong>${removedTotal}</strong> blocks removed · <strong>${flagsTotal}</strong> flags · <strong>${agg.clusters.length}</strong> clusters · <strong>${agg.setAsideTotal}</strong> set aside · <strong>${errors.length}</strong> failed inputs</p>
+<p class="headline">${isObj(run.counts) && typeof run.counts.inputs === 'number' ? html`<strong>${run.counts.inputs}</strong> input files · ` : ''}<strong>${agg.documents}</strong> documents · <strong>${agg.paragraphs}</strong> paragraphs kept · <strong>${removedTotal}</strong> blocks removed · <strong>${flagsTotal}</strong> flags · <strong>${agg.clusters.length}</strong> clusters · <strong>${agg.setAsideTotal}</strong> set aside · <strong>${errors.length}</strong> failed inputs</p>
 <details><summary>All counts from run.json</summary><table class="meta">${flatCounts(run.counts).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</table></details>
 <div class="charts">
 ${barChart('Removed blocks by reason', bars(agg.removedByReason))}

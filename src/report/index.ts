@@ -126,23 +126,29 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
     }
   }
 
-  const writes = pLimit(8);
+  // Page files are read (diffs) and written with bounded concurrency; the
+  // producer waits when too many are in flight, so memory stays bounded.
+  const io = pLimit(16);
   const pending = new Set<Promise<void>>();
-  const write = async (rel: string, content: string) => {
-    const p = writes(() => writeFile(path.join(dir, rel), content)).then(() => {
+  const schedule = async (task: () => Promise<void>) => {
+    const p = io(task).then(() => {
       pending.delete(p);
     });
     pending.add(p);
     if (pending.size > 64) await Promise.race(pending);
   };
+  const write = (rel: string, content: string) => schedule(() => writeFile(path.join(dir, rel), content));
 
   const rows: TableRow[] = [];
   let held: ReportDoc | null = null;
   let prevId: string | null = null;
   const emitDoc = async (doc: ReportDoc, nextId: string | null) => {
-    const diff = await readDiff(outputDir, doc.id);
-    await write(`docs/${pageFileName(doc.id)}`, renderDocPage(doc, diff, { prev: prevId, next: nextId }, ctx));
+    const nav = { prev: prevId, next: nextId };
     prevId = doc.id;
+    await schedule(async () => {
+      const diff = await readDiff(outputDir, doc.id);
+      await writeFile(path.join(dir, 'docs', pageFileName(doc.id)), renderDocPage(doc, diff, nav, ctx));
+    });
   };
   const seen = new Set<string>();
   for await (const r of readJsonl(path.join(outputDir, 'documents.jsonl'), bad('documents.jsonl'))) {
