@@ -199,6 +199,14 @@ export function buildProgram(): Command {
     .description('Clean scraped news dumps: strip boilerplate, flag machine-translation and spinning artifacts, cluster near-duplicate paragraphs.')
     .version(TOOL.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ newsclean run                                   # clean raw/ into cleaned/ (pipeline.config.ts if present)
+  $ newsclean run --input dumps --output out -j 2   # another dump, two documents at a time
+  $ newsclean help run                              # every option of a command`,
+    )
     .exitOverride();
   for (const register of SUBCOMMANDS) register(program);
   program.commands.forEach((c) => c.exitOverride());

@@ -29,6 +29,8 @@ async function newsclean(args: string[], cwd = work): Promise<{ code: number; st
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'newsclean-cli-'));
   mkdirSync(path.join(work, 'bad-input'));
+  mkdirSync(path.join(work, 'good-input'));
+  writeFileSync(path.join(work, 'good-input/ok.txt'), 'A perfectly readable paragraph of news text.\n');
   writeFileSync(path.join(work, 'bad-input/ok.txt'), 'A perfectly readable paragraph of news text.\n');
   writeFileSync(path.join(work, 'bad-input/dump.jsonl'), `${JSON.stringify({ id: 'a', text: 'Good record.' })}\n{not json\n`);
   writeFileSync(path.join(work, 'unknown-key.config.ts'), 'export default { languages: ["en"], langauges: ["de"], stages: { segment: { bogus: 1 } } };\n');
@@ -65,7 +67,7 @@ describe.concurrent('newsclean CLI', () => {
   });
 
   it('--quiet prints nothing on success', async () => {
-    const r = await newsclean(['run', '--input', RAW, '--output', path.join(work, 'out-quiet'), '--quiet']);
+    const r = await newsclean(['run', '--input', 'good-input', '--output', path.join(work, 'out-quiet'), '--quiet']);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
