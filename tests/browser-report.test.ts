@@ -200,8 +200,9 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
       const page = await open(target);
       await page.waitForLoadState('load');
       expect(await page.locator('h1').first().isVisible(), target).toBe(true);
-      // Our own script ran (it unhides the review bar) while nothing from the content did.
+      // Our own script ran (it unhides the review bar) and our stylesheet applied, while nothing from the content did.
       await expect.poll(() => page.locator('#review-bar').isVisible()).toBe(true);
+      expect(await page.locator('#review-bar').evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), target).toBeUndefined();
       expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i], script:not([src$="assets/report.js"]), iframe, img, style').count(), target).toBe(0);
       const external = await page.locator('a[href^="http"]').evaluateAll((as) => as.map((a) => a.getAttribute('rel')));

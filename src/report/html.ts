@@ -102,7 +102,6 @@ export function contentSecurityPolicy(nonce: string): string {
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'strict-dynamic'`,
     "style-src 'self'",
-    "img-src 'self' data:",
     "base-uri 'none'",
     "form-action 'none'",
     "object-src 'none'",
