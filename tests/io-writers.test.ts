@@ -120,11 +120,13 @@ describe('writers', () => {
     writeFileSync(path.join(out, 'diffs/gone.diff'), 'stale');
     writeFileSync(path.join(out, 'docs/a.txt.tmp-123-4'), 'crash leftover');
     writeFileSync(path.join(out, 'notes.md'), 'user file');
+    writeFileSync(path.join(out, 'documents.jsonl.tmp-99999999-3'), 'crash leftover');
     const summary = await writeOutputs(out, [makeDoc('a', ['Kept.'])], []);
     expect(summary.staleDeleted).toBe(2);
     expect(readdirSync(path.join(out, 'docs'))).toEqual(['a.txt']);
     expect(readdirSync(path.join(out, 'diffs'))).toEqual(['a.diff']);
     expect(existsSync(path.join(out, 'notes.md'))).toBe(true);
+    expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('writes empty contract files for an empty run', async () => {

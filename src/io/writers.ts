@@ -62,6 +62,19 @@ async function deleteStale(outputDir: string, dir: string, keep: Set<string>): P
 }
 
 /**
+ * Temporary files an interrupted run (Ctrl-C, a kill, a crash) left at the top
+ * of the output folder. Ours are named `<file>.tmp-<pid>-<n>`; only those of
+ * other processes are removed (one run at a time holds the folder: src/state/lock.ts).
+ */
+async function deleteLeftoverTemps(outputDir: string): Promise<void> {
+  const entries = await readdir(outputDir, { withFileTypes: true }).catch(() => []);
+  const ours = `${TEMP_MARK}${process.pid}-`;
+  for (const e of entries) {
+    if (e.isFile() && /\.tmp-\d+-\d+$/.test(e.name) && !e.name.includes(ours)) await rm(safeJoin(outputDir, e.name), { force: true });
+  }
+}
+
+/**
  * Write every output file of a run except run.json (whose content depends on
  * the summary returned here) and the report.
  */
@@ -110,6 +123,7 @@ export async function writeOutputs(
   );
   summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.docsDir, new Set(kept.map((d) => `${d.id}.txt`)));
   summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.diffsDir, new Set(kept.map((d) => `${d.id}.diff`)));
+  await deleteLeftoverTemps(outputDir);
 
   const documents = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.documents);
   const flags = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.flags);
