@@ -28,7 +28,7 @@
  */
 import { z } from 'zod';
 import { defineDocumentStage } from '../core/stage.ts';
-import type { Doc, Lang } from '../core/types.ts';
+import type { Lang } from '../core/types.ts';
 import { languageKey } from '../text/iso639.ts';
 import {
   DEFAULT_CANDIDATES,
@@ -39,6 +39,7 @@ import {
   letterCount,
   sampleText,
   sharedWordShare,
+  wordTokens,
   type DetectOptions,
 } from '../text/language.ts';
 
@@ -50,7 +51,7 @@ const francCode = z.string().refine((c) => FRANC_LANGUAGES.has(c), {
 
 const options = z.strictObject({
   /** Characters of the document's prose that franc reads (cut at a word boundary). franc's cost grows with it. */
-  sampleChars: z.number().int().min(50).max(2048).default(1000),
+  sampleChars: z.number().int().min(50).max(2048).default(500),
   /** A document with fewer letters is `und` (kept, never set aside). */
   minDocumentLetters: z.number().int().min(1).default(40),
   /** A paragraph with fewer letters inherits the document language. */
@@ -67,23 +68,32 @@ const options = z.strictObject({
 
 type LanguageOptions = z.output<typeof options>;
 
+/** What the stage needs of each block, computed once. */
+interface BlockText {
+  text: string;
+  letters: number;
+  words: string[];
+}
+
 function describe(lang: Lang): string {
   return lang.iso6391 === lang.iso6393 ? lang.iso6393 : `${lang.iso6393} (${lang.iso6391})`;
 }
 
-/** The texts franc reads for the document: its prose paragraphs (all blocks if those are too few), up to `sampleChars`. */
-function documentSample(doc: Doc, opts: LanguageOptions): string[] {
-  const prose = doc.blocks.filter((b) => letterCount(b.text) >= opts.minParagraphLetters).map((b) => b.text);
-  const texts = letterCount(prose.join(' ')) >= opts.minDocumentLetters ? prose : doc.blocks.map((b) => b.text);
-  const out: string[] = [];
+/** The blocks franc reads for the document: its prose paragraphs (all blocks if those are too few), up to `sampleChars`. */
+function documentSample(blocks: BlockText[], opts: LanguageOptions): { blocks: BlockText[]; text: string } {
+  const prose = blocks.filter((b) => b.letters >= opts.minParagraphLetters);
+  const source = prose.reduce((n, b) => n + b.letters, 0) >= opts.minDocumentLetters ? prose : blocks;
+  const used: BlockText[] = [];
+  const pieces: string[] = [];
   let room = opts.sampleChars;
-  for (const t of texts) {
+  for (const b of source) {
     if (room <= 0) break;
-    const piece = sampleText(t, room);
-    out.push(piece);
+    const piece = sampleText(b.text, room);
+    used.push(b);
+    pieces.push(piece);
     room -= piece.length + 1;
   }
-  return out;
+  return { blocks: used, text: pieces.join('\n') };
 }
 
 /**
@@ -93,36 +103,38 @@ function documentSample(doc: Doc, opts: LanguageOptions): string[] {
  * each sampled paragraph is identified and the language with the most
  * letters wins.
  */
-function documentLanguage(sample: string[], vocabulary: Set<string>, detect: DetectOptions, opts: LanguageOptions, count: (k: string) => void): Lang {
-  const whole = detectLanguage(sample.join('\n'), detect);
-  const mixed = sample.length >= 2 && sample.some((t) => letterCount(t) >= opts.minParagraphLetters && sharedWordShare(t, vocabulary) < opts.sharedWordShare);
-  if (whole.lang.iso6393 === 'und' || !mixed) return whole.lang;
+function documentLanguage(blocks: BlockText[], vocabulary: Set<string>, detect: DetectOptions, opts: LanguageOptions, count: (k: string) => void): Lang {
+  const sample = documentSample(blocks, opts);
+  const whole = detectLanguage(sample.text, detect).lang;
+  const mixed =
+    sample.blocks.length >= 2 &&
+    sample.blocks.some((b) => b.letters >= opts.minParagraphLetters && sharedWordShare(b.words, vocabulary) < opts.sharedWordShare);
+  if (whole.iso6393 === 'und' || !mixed) return whole;
   count('documents-voted');
   const letters = new Map<string, { lang: Lang; letters: number }>();
-  for (const text of sample) {
-    const lang = detectLanguage(text, { ...detect, minLetters: opts.minParagraphLetters }).lang;
+  for (const b of sample.blocks) {
+    const lang = detectLanguage(sampleText(b.text, opts.paragraphSampleChars), { ...detect, minLetters: opts.minParagraphLetters }).lang;
     if (lang.iso6393 === 'und') continue;
     const entry = letters.get(lang.iso6393) ?? { lang, letters: 0 };
-    entry.letters += letterCount(text);
+    entry.letters += b.letters;
     letters.set(lang.iso6393, entry);
   }
   let best: { lang: Lang; letters: number } | null = null;
   for (const entry of letters.values()) if (!best || entry.letters > best.letters) best = entry;
-  return best?.lang ?? whole.lang;
+  return best?.lang ?? whole;
 }
 
-function paragraphLanguage(text: string, docLang: Lang, detect: DetectOptions, vocabulary: Set<string>, opts: LanguageOptions, count: (k: string) => void): Lang {
-  if (letterCount(text) < opts.minParagraphLetters) {
+function paragraphLanguage(block: BlockText, docLang: Lang, detect: DetectOptions, vocabulary: Set<string>, opts: LanguageOptions, count: (k: string) => void): Lang {
+  if (block.letters < opts.minParagraphLetters) {
     count('paragraphs-short');
     return docLang;
   }
-  if (docLang.iso6393 !== 'und' && sharedWordShare(text, vocabulary) >= opts.sharedWordShare) {
+  if (docLang.iso6393 !== 'und' && sharedWordShare(block.words, vocabulary) >= opts.sharedWordShare) {
     count('paragraphs-inherited');
     return docLang;
   }
   count('paragraphs-detected');
-  const sample = sampleText(text, opts.paragraphSampleChars);
-  const found = detectLanguage(sample, detect).lang;
+  const found = detectLanguage(sampleText(block.text, opts.paragraphSampleChars), detect).lang;
   return found.iso6393 === 'und' ? docLang : found;
 }
 
@@ -137,15 +149,16 @@ export default defineDocumentStage({
       ? [...new Set([...opts.candidates, ...ctx.languages.flatMap(francCodesFor)])]
       : [];
     const detect: DetectOptions = { candidates, minLetters: opts.minDocumentLetters };
-    const vocabulary = frequentWords(doc.blocks.map((b) => b.text), opts.frequentWords);
-    const docLang = documentLanguage(documentSample(doc, opts), vocabulary, detect, opts, ctx.count);
+    const texts: BlockText[] = doc.blocks.map((b) => ({ text: b.text, letters: letterCount(b.text), words: wordTokens(b.text) }));
+    const vocabulary = frequentWords(texts.map((t) => t.words), opts.frequentWords);
+    const docLang = documentLanguage(texts, vocabulary, detect, opts, ctx.count);
     doc.lang = docLang;
     ctx.count(`documents:${docLang.iso6391}`);
 
     const paragraphDetect: DetectOptions = { candidates, minLetters: opts.minParagraphLetters };
-    for (const block of doc.blocks) {
-      block.lang = paragraphLanguage(block.text, docLang, paragraphDetect, vocabulary, opts, ctx.count);
-    }
+    doc.blocks.forEach((block, i) => {
+      block.lang = paragraphLanguage(texts[i]!, docLang, paragraphDetect, vocabulary, opts, ctx.count);
+    });
 
     if (accepted.length && docLang.iso6393 !== 'und' && !accepted.includes(languageKey(docLang.iso6393))) {
       doc.setAside = { reason: 'language', detail: `detected ${describe(docLang)}; accepted: ${ctx.languages.join(', ')}` };

@@ -31,14 +31,16 @@ export default defineDocumentStage({
   description: 'Unicode NFC, strip zero-width and control characters, normalise whitespace; curly quotes kept.',
   options,
   run(doc, ctx) {
-    let changed = 0;
+    const normalized = new Map<number, string>();
+    doc.blocks.forEach((b) => normalized.set(b.seq, normalizeBlockText(ctx.options.form === 'NFC' ? b.text : b.text.normalize('NFKC'))));
     // A block that normalises to nothing is removed with its original text, so the reviewer sees what it held.
     const emptied = removeBlocksWhere(doc, STAGE, (b) =>
-      normalizeBlockText(b.text) ? null : { reason: 'empty', detail: 'only whitespace or invisible characters' },
+      normalized.get(b.seq) ? null : { reason: 'empty', detail: 'only whitespace or invisible characters' },
     );
     if (emptied) ctx.count('removed:empty', emptied);
+    let changed = 0;
     for (const block of doc.blocks) {
-      const text = normalizeBlockText(ctx.options.form === 'NFC' ? block.text : block.text.normalize('NFKC'));
+      const text = normalized.get(block.seq)!;
       if (text !== block.text) changed++;
       block.text = text;
     }

@@ -51,6 +51,9 @@ export function isBlankLine(line: string): boolean {
   return BLANK_LINE.test(line);
 }
 
+const NEEDS_NORMALIZING = /[^\x21-\x7E ]| {2}|^ | $|^$/u;
+const NON_ASCII = /[^\x00-\x7F]/u;
+
 /**
  * Normalise one block's text: NFC; invisible and control characters removed;
  * every run of horizontal whitespace → one space; each line trimmed; empty
@@ -59,7 +62,11 @@ export function isBlankLine(line: string): boolean {
  * (joined) or real structure such as a label followed by a URL (kept).
  */
 export function normalizeBlockText(text: string): string {
-  const cleaned = text.normalize('NFC').replace(INVISIBLE_CHARS, '').replace(CONTROL_CHARS, '');
+  // Fast path (most lines of English text): printable ASCII, single spaces, no
+  // leading or trailing space is already normal.
+  if (!NEEDS_NORMALIZING.test(text)) return text;
+  const composed = NON_ASCII.test(text) ? text.normalize('NFC') : text;
+  const cleaned = composed.replace(INVISIBLE_CHARS, '').replace(CONTROL_CHARS, '');
   const lines: string[] = [];
   for (const line of cleaned.split(LINE_BREAK)) {
     const collapsed = line.replace(HORIZONTAL_SPACES, ' ').trim();

@@ -2,12 +2,15 @@
  * Language identification with franc (trigram models, ISO 639-3 answers).
  *
  * franc is accurate on a few hundred characters but slow: every call scores
- * the text against every candidate language of its script (≈1.7 ms for 300
- * characters against all 126 Latin-script models, ≈7.6 ms for 2,000 — see
- * docs/benchmarks.md). Three things keep the stage fast:
+ * the text against every candidate language of its script. Measured on the
+ * 942 dev-set pages with at least 300 characters of prose (CPU time, Node 20,
+ * 2026-11-27), default candidates, against franc on 2,048 characters with all
+ * its languages:
+ * 1,000-character samples agree on 99.8 % at 1.15 ms per document, 500 on
+ * 99.3 % at 0.71 ms, 300 on 99.3 % at 0.51 ms. Three things keep the stage fast:
  *  - the document is identified on a capped sample of its prose
- *    (`sampleChars`, default 1,000 characters, cut at a word boundary);
- *  - the candidate set defaults to the ≈70 languages with substantial news
+ *    (`sampleChars`, default 500 characters, cut at a word boundary);
+ *  - the candidate set defaults to the 84 languages with substantial news
  *    publishing (`DEFAULT_CANDIDATES`; `[]` means every language franc knows).
  *    It also removes confusions that matter for news text: franc ranks Scots
  *    (`sco`) a close second to English on nearly every English paragraph;
@@ -59,10 +62,11 @@ export interface DetectOptions {
   minLetters: number;
 }
 
-const LETTER = /\p{L}/gu;
+const NON_LETTERS = /\P{L}+/gu;
 
 export function letterCount(text: string): number {
-  return text.match(LETTER)?.length ?? 0;
+  // One replace instead of matching every letter: no array of single characters to allocate.
+  return text.replace(NON_LETTERS, '').length;
 }
 
 /** Cut `text` to at most `max` characters at a word boundary. */
@@ -93,7 +97,8 @@ export function detectLanguage(text: string, opts: DetectOptions): Detection {
 
 const TOKEN = /\p{L}[\p{L}\p{M}'’]*/gu;
 
-function tokens(text: string): string[] {
+/** Lowercased word tokens (letters, marks, apostrophes). */
+export function wordTokens(text: string): string[] {
   return (text.match(TOKEN) ?? []).map((t) => t.toLowerCase());
 }
 
@@ -103,9 +108,9 @@ function tokens(text: string): string[] {
  * nothing about the others). Ties are broken by first occurrence, so the set
  * is deterministic.
  */
-export function frequentWords(texts: readonly string[], size: number): Set<string> {
+export function frequentWords(paragraphs: readonly (readonly string[])[], size: number): Set<string> {
   const paragraphCounts = new Map<string, number>();
-  for (const t of texts) for (const w of new Set(tokens(t))) paragraphCounts.set(w, (paragraphCounts.get(w) ?? 0) + 1);
+  for (const words of paragraphs) for (const w of new Set(words)) paragraphCounts.set(w, (paragraphCounts.get(w) ?? 0) + 1);
   return new Set(
     [...paragraphCounts.entries()]
       .filter(([, n]) => n >= 2)
@@ -115,11 +120,10 @@ export function frequentWords(texts: readonly string[], size: number): Set<strin
   );
 }
 
-/** Share of a paragraph's words that are among the document's frequent words (0..1). */
-export function sharedWordShare(text: string, frequent: Set<string>): number {
-  const ws = tokens(text);
-  if (ws.length === 0) return 0;
+/** Share of a paragraph's words that are in the document's vocabulary (0..1). */
+export function sharedWordShare(words: readonly string[], vocabulary: Set<string>): number {
+  if (words.length === 0) return 0;
   let shared = 0;
-  for (const w of ws) if (frequent.has(w)) shared++;
-  return shared / ws.length;
+  for (const w of words) if (vocabulary.has(w)) shared++;
+  return shared / words.length;
 }

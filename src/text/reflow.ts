@@ -73,7 +73,8 @@ function firstLine(text: string): string {
 export function joinWrappedLines(text: string, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): { text: string; joins: number } {
   if (!text.includes('\n')) return { text, joins: 0 };
   const lines = text.split('\n');
-  const width = Math.max(...lines.map((l) => l.length));
+  // reduce, not Math.max(...): a block of 200k lines would overflow the argument stack.
+  const width = lines.reduce((max, l) => Math.max(max, l.length), 0);
   let out = lines[0]!;
   let joins = 0;
   for (let i = 1; i < lines.length; i++) {

@@ -50,10 +50,11 @@ export function splitParagraphs(raw: string): TextSegment[] {
  * short line followed by another short line is a label or list, not a heading.
  */
 export function markHeadings(segments: TextSegment[], limits: HeadingLimits): void {
+  // Shape is judged on normalised text (NBSP, zero-width characters, CRLF), computed once per block.
+  const normalized = segments.map((s) => normalizeBlockText(s.text));
   segments.forEach((seg, i) => {
-    if (!isHeadingShaped(normalizeBlockText(seg.text), limits)) return;
-    const next = segments[i + 1];
-    const nextText = next ? normalizeBlockText(next.text) : '';
+    if (!isHeadingShaped(normalized[i]!, limits)) return;
+    const nextText = normalized[i + 1] ?? '';
     const beforeProse = isProse(nextText) && initialCase(nextText) === 'upper';
     if (i === 0 || beforeProse) seg.kind = 'heading';
   });
