@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,20 @@ describe('config loading', () => {
     const typed = path.join(dir, 'typed.config.ts');
     writeFileSync(typed, 'export default { input: { maxBytes: "1MB" } };\n');
     await expect(loadConfig(typed, true)).rejects.toThrow(/input\.maxBytes/);
+  });
+});
+
+describe('config reference', () => {
+  it('README documents every config key outside the per-stage options, with its default', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const documented = new Set([...section.matchAll(/^\| `([A-Za-z.<>]+)` \|/gm)].map((m) => m[1]));
+    const keys: string[] = [];
+    for (const [k, v] of Object.entries(resolveConfig({}))) {
+      if (k === 'stages') continue;
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const sub of Object.keys(v)) keys.push(`${k}.${sub}`);
+      else keys.push(k);
+    }
+    expect(keys.filter((k) => !documented.has(k))).toEqual([]);
   });
 });
