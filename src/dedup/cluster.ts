@@ -1,0 +1,145 @@
+/**
+ * Cluster the paragraphs of one run: exact duplicates first (normalised-text
+ * key), then near duplicates through the index (LSH candidates, verified by
+ * alignment against the cluster's leader and representatives).
+ *
+ * Order independence: distinct texts are added in an order that depends only
+ * on their content (most content words first, so a cluster's leader is its
+ * fullest version and abridged or split copies are checked for containment in
+ * it; ties by key), so shuffling the input changes neither clusters nor ids
+ * nor canonical texts.
+ */
+import { chooseCanonical } from './canonical.ts';
+import { FeatureExtractor, type ParagraphFeatures } from './features.ts';
+import { DedupIndex, type IndexParams, type MatchThresholds } from './index.ts';
+
+export interface DedupInput {
+  doc: string;
+  seq: number;
+  text: string;
+  /** Artifact flags on this paragraph (fewer is better for the canonical choice). */
+  flags?: number;
+}
+
+export interface EligibilityOptions {
+  /** Paragraphs with fewer words do not take part (too short to tell a copy from a coincidence). */
+  minWords: number;
+  /** Nor do paragraphs with fewer content words (after function words are skipped). */
+  minContentWords: number;
+}
+
+export const DEFAULT_ELIGIBILITY: EligibilityOptions = { minWords: 8, minContentWords: 4 };
+
+export interface DedupCluster {
+  id: string;
+  /** Input indexes, ordered by (doc, seq). */
+  members: number[];
+  /** Input index of the member whose text is canonical. */
+  canonical: number;
+  canonicalReason: string;
+  /** Distinct texts among the members. */
+  variants: number;
+  /** Smallest containment with which a member joined (1 for exact copies only). */
+  minContainment: number;
+  /** True when the cluster existed in the index before this run. */
+  fromIndex: boolean;
+}
+
+export interface DedupResult {
+  clusters: DedupCluster[];
+  /** Per input: cluster id or null. */
+  assignment: (string | null)[];
+  counts: { paragraphs: number; eligible: number; distinct: number; clustered: number; clusters: number };
+}
+
+export interface ClusterOptions extends Partial<EligibilityOptions> {
+  index?: DedupIndex;
+  params?: Partial<IndexParams>;
+  thresholds?: Partial<MatchThresholds>;
+  extractor?: FeatureExtractor;
+}
+
+interface Unit {
+  f: ParagraphFeatures;
+  inputs: number[];
+  flags: number;
+  cluster: number;
+  containment: number;
+}
+
+export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOptions = {}): DedupResult {
+  const elig = { ...DEFAULT_ELIGIBILITY, ...opts };
+  const extractor = opts.extractor ?? new FeatureExtractor();
+  const index = opts.index ?? new DedupIndex(opts.params, opts.thresholds, { expectedParagraphs: inputs.length, extractor });
+  const existing = index.size;
+
+  const units = new Map<string, Unit>();
+  let eligible = 0;
+  inputs.forEach((input, i) => {
+    const f = extractor.extract(input.text);
+    if (f.words < elig.minWords || f.tokens.length < elig.minContentWords) return;
+    eligible++;
+    const u = units.get(f.key);
+    if (u) {
+      u.inputs.push(i);
+      u.flags += input.flags ?? 0;
+    } else units.set(f.key, { f, inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1 });
+  });
+
+  const ordered = [...units.values()].sort((a, b) => b.f.tokens.length - a.f.tokens.length || (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0));
+  for (const u of ordered) {
+    const m = index.add(u.f, u.inputs.length);
+    u.cluster = m.cluster;
+    u.containment = m.containment;
+  }
+
+  const byCluster = new Map<number, Unit[]>();
+  for (const u of ordered) {
+    const list = byCluster.get(u.cluster);
+    if (list) list.push(u);
+    else byCluster.set(u.cluster, [u]);
+  }
+
+  const memberOrder = (a: number, b: number) => {
+    const x = inputs[a]!;
+    const y = inputs[b]!;
+    return x.doc < y.doc ? -1 : x.doc > y.doc ? 1 : x.seq - y.seq;
+  };
+  const assignment: (string | null)[] = inputs.map(() => null);
+  const clusters: DedupCluster[] = [];
+  for (const [cluster, list] of byCluster) {
+    const members = list.flatMap((u) => u.inputs).sort(memberOrder);
+    if (members.length < 2) continue;
+    const choice = chooseCanonical(
+      list.map((u) => {
+        // The representative text of an exact-copy group: its first member by (doc, seq).
+        const first = [...u.inputs].sort(memberOrder)[0]!;
+        return { text: inputs[first]!.text, tokens: u.f.tokens, key: u.f.key, copies: u.inputs.length, flags: u.flags };
+      }),
+    );
+    const chosen = list[choice.index]!;
+    const id = index.id(cluster);
+    for (const m of members) assignment[m] = id;
+    clusters.push({
+      id,
+      members,
+      canonical: [...chosen.inputs].sort(memberOrder)[0]!,
+      canonicalReason: choice.reason,
+      variants: list.length,
+      minContainment: Math.min(...list.map((u) => u.containment)),
+      fromIndex: cluster < existing,
+    });
+  }
+  clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    clusters,
+    assignment,
+    counts: {
+      paragraphs: inputs.length,
+      eligible,
+      distinct: units.size,
+      clustered: clusters.reduce((n, c) => n + c.members.length, 0),
+      clusters: clusters.length,
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Noise-robust paragraph features for near-duplicate detection.
+ *
+ * A paragraph becomes a sequence of token ids, one per content word:
+ * NFKD + diacritics removed, lowercased, quotes and punctuation dropped, digit
+ * groupings unified ("1,000" = "1000"), function words skipped (MT drops and
+ * swaps them), each word mapped to its WordNet synonym class (so a spinner's
+ * substitute usually maps where the original did) and Porter-stemmed (so
+ * derivations and words WordNet lacks still meet). Ids are 32-bit hashes of the
+ * class strings, stable across runs and processes (the persistent index relies
+ * on that; FEATURE_VERSION names the recipe).
+ */
+import { createHash } from 'node:crypto';
+import { stemmer } from 'stemmer';
+import { getWordNet, type WordNet } from '../lexicon/wordnet.ts';
+import { STOPWORDS } from '../lexicon/stopwords.ts';
+
+/** Bump when anything that changes token ids changes (normalisation, stop list, lexicon, stemmer). */
+export const FEATURE_VERSION = 'nc-dedup-features/2 wordnet-3.1 wink-exc porter';
+
+export interface ParagraphFeatures {
+  /** Words in the paragraph (all words, function words included). */
+  words: number;
+  /** Content-word class ids in text order (candidate search and the first alignment). */
+  tokens: Int32Array;
+  /**
+   * Every word in text order: content words as in `tokens`, function words as
+   * themselves (ids with the sign bit set). Aligning these tells a copy (same
+   * sentence structure around substituted words) from a related paragraph that
+   * shares the story's key words in another sentence.
+   */
+  surface: Int32Array;
+  /** Exact-duplicate key: 64-bit hash (16 hex digits) of the normalised text. */
+  key: string;
+}
+
+/** FNV-1a 32-bit: stable across runs, fast on short strings. */
+export function hashString32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Lowercase, strip diacritics, unify digit groupings; keeps letters, digits and spaces. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/(\d)[,.\u00a0\u202f'’](?=\d{3}\b)/g, '$1')
+    .replace(/[’'](s|t|re|ve|ll|d|m)\b/g, '$1')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export class FeatureExtractor {
+  private readonly tokenCache = new Map<string, number>();
+  private readonly functionCache = new Map<string, number>();
+
+  constructor(private readonly wn: WordNet = getWordNet()) {}
+
+  /** Token id of one normalised word, or null for a function word. */
+  tokenId(word: string): number | null {
+    const cached = this.tokenCache.get(word);
+    if (cached !== undefined) return cached === 0 ? null : cached;
+    let id: number | null = null;
+    if (!STOPWORDS.has(word)) {
+      // Numbers: no synonyms, no stems; leading zeros dropped ("07" = "7").
+      const cls = /^\d+$/.test(word) ? word.replace(/^0+(?=\d)/, '') : stemmer(/^[a-z]+$/.test(word) ? this.wn.synonymClass(word) : word);
+      // Content ids keep the sign bit clear (function words set it, see `surface`).
+      id = hashString32(cls) & 0x7fffffff || 1;
+    }
+    // The cache bounds itself: a dump has a vocabulary, not an unbounded stream (typos aside).
+    if (this.tokenCache.size > 2_000_000) this.tokenCache.clear();
+    this.tokenCache.set(word, id ?? 0);
+    return id;
+  }
+
+  /** Id of a function word in `surface` sequences (sign bit set, so never equal to a content id). */
+  private functionId(word: string): number {
+    let id = this.functionCache.get(word);
+    if (id === undefined) this.functionCache.set(word, (id = hashString32(word) | 0x80000000));
+    return id;
+  }
+
+  extract(text: string): ParagraphFeatures {
+    const norm = normaliseText(text);
+    const words = norm ? norm.split(' ') : [];
+    const tokens: number[] = [];
+    const surface = new Int32Array(words.length);
+    for (let i = 0; i < words.length; i++) {
+      const id = this.tokenId(words[i]!);
+      if (id !== null) tokens.push(id);
+      surface[i] = id ?? this.functionId(words[i]!);
+    }
+    const key = createHash('sha1').update(norm).digest('hex').slice(0, 16);
+    return { words: words.length, tokens: Int32Array.from(tokens), surface, key };
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * The near-duplicate index: clusters (each with a leader and a few
+ * representatives' token sequences) and LSH band tables pointing at clusters.
+ * One run clusters its paragraphs by adding them to an index; the same index,
+ * saved and loaded, lets a later run attach new copies to earlier clusters
+ * under the earlier cluster id.
+ *
+ * Chaining guard: a paragraph joins a cluster only if it aligns with the
+ * cluster's leader (minLeaderContainment) and with at least one
+ * representative (minContainment). LSH collisions with any member make a
+ * cluster a candidate, but membership is always checked against the leader,
+ * so A~B and B~C never pull an unrelated C into A's cluster.
+ *
+ * File format (written atomically: temp file + rename): magic line, uint32
+ * header length, JSON header {format, params, counts}, then the arrays. A file
+ * whose parameters (format, feature recipe, signature length, seed, bands,
+ * rows) differ from the caller's is refused: its signatures would not be
+ * comparable. Verification thresholds are not stored: they do not change what
+ * is in the file.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { FEATURE_VERSION, FeatureExtractor, type ParagraphFeatures } from './features.ts';
+import { bandKeys, IntMultiMap, signature } from './minhash.ts';
+import { align } from './verify.ts';
+
+export const INDEX_FORMAT = 'newsclean-dedup-index/1';
+const MAGIC = 'NCDEDUP1\n';
+
+/** Parameters fixed for the life of an index (a saved index refuses others). */
+export interface IndexParams {
+  featureVersion: string;
+  /** Signature length; a power of two ≥ bands × rows. */
+  hashes: number;
+  seed: number;
+  bands: number;
+  rows: number;
+}
+
+/**
+ * Thresholds applied when a paragraph is checked against a cluster. Content
+ * containment: aligned content words / content words of the shorter text.
+ * Surface containment: the same over every word (function words included),
+ * which separates copies (same sentences, some words substituted) from related
+ * paragraphs of one story (same key words, other sentences).
+ */
+export interface MatchThresholds {
+  /** Content and surface containment against the best representative. */
+  minContainment: number;
+  minSurfaceContainment: number;
+  /** Content and surface containment against the leader (chaining guard). */
+  minLeaderContainment: number;
+  minLeaderSurfaceContainment: number;
+  /** At least this many aligned content tokens. */
+  minMatched: number;
+  /** Representatives kept per cluster (the leader included). */
+  maxReps: number;
+}
+
+export const DEFAULT_INDEX_PARAMS: IndexParams = { featureVersion: FEATURE_VERSION, hashes: 128, seed: 0x5eed, bands: 32, rows: 4 };
+export const DEFAULT_THRESHOLDS: MatchThresholds = {
+  minContainment: 0.5,
+  minSurfaceContainment: 0.6,
+  minLeaderContainment: 0.4,
+  minLeaderSurfaceContainment: 0.5,
+  minMatched: 5,
+  maxReps: 4,
+};
+
+export class IndexParamsMismatch extends Error {
+  constructor(
+    readonly file: string,
+    readonly differences: string[],
+  ) {
+    super(`dedup index ${file} was built with other parameters (${differences.join('; ')}); delete it or use the same settings`);
+    this.name = 'IndexParamsMismatch';
+  }
+}
+
+export interface Match {
+  /** Cluster number inside this index. */
+  cluster: number;
+  id: string;
+  /** Content and surface containment against the best representative. */
+  containment: number;
+  surfaceContainment: number;
+  /** Content containment against the leader. */
+  leaderContainment: number;
+}
+
+/** The sequences kept for a representative. */
+interface RepTokens {
+  tokens: Int32Array;
+  surface: Int32Array;
+}
+
+function paramDifferences(a: IndexParams, b: IndexParams): string[] {
+  return (Object.keys(DEFAULT_INDEX_PARAMS) as (keyof IndexParams)[])
+    .filter((k) => a[k] !== b[k])
+    .map((k) => `${k}: file ${JSON.stringify(a[k])}, expected ${JSON.stringify(b[k])}`);
+}
+
+/** A growable Int32Array. */
+class IntVec {
+  data: Int32Array;
+  length = 0;
+  constructor(cap = 1024) {
+    this.data = new Int32Array(cap);
+  }
+  push(...xs: number[]): void {
+    if (this.length + xs.length > this.data.length) {
+      const next = new Int32Array(Math.max(this.data.length * 2, this.length + xs.length));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    for (const x of xs) this.data[this.length++] = x;
+  }
+  pushArray(xs: Int32Array): number {
+    const at = this.length;
+    if (this.length + xs.length > this.data.length) {
+      const next = new Int32Array(Math.max(this.data.length * 2, this.length + xs.length));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    this.data.set(xs, this.length);
+    this.length += xs.length;
+    return at;
+  }
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class DedupIndex {
+  readonly params: IndexParams;
+  thresholds: MatchThresholds;
+  private readonly ids: string[] = [];
+  /** Token pool: every representative's content and surface sequences. */
+  private readonly pool = new IntVec(1 << 16);
+  /** Per cluster: (content offset, content length, surface offset, surface length) of its leader in the pool. */
+  private readonly leaders = new IntVec(1 << 12);
+  /** Further representatives: flat (cluster, content offset, length, surface offset, length) records, and per cluster their positions. */
+  private readonly extraReps = new IntVec(1 << 10);
+  private readonly repsOf = new Map<number, number[]>();
+  /** Paragraphs (exact copies counted) added to each cluster over the index's life. */
+  private readonly sizes = new IntVec(1 << 12);
+  private readonly bands: IntMultiMap;
+  private readonly sig: Uint32Array;
+  private readonly keys: Uint32Array;
+  private readonly extractor: FeatureExtractor;
+
+  constructor(params: Partial<IndexParams> = {}, thresholds: Partial<MatchThresholds> = {}, opts: { expectedParagraphs?: number; extractor?: FeatureExtractor } = {}) {
+    this.params = { ...DEFAULT_INDEX_PARAMS, ...params };
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+    const { hashes, bands, rows } = this.params;
+    if (!Number.isInteger(Math.log2(hashes)) || bands * rows > hashes || bands < 1 || rows < 1) {
+      throw new RangeError(`dedup index: hashes must be a power of two ≥ bands × rows (got hashes ${hashes}, bands ${bands}, rows ${rows})`);
+    }
+    this.bands = new IntMultiMap((opts.expectedParagraphs ?? 1024) * bands);
+    this.sig = new Uint32Array(hashes);
+    this.keys = new Uint32Array(bands);
+    this.extractor = opts.extractor ?? new FeatureExtractor();
+  }
+
+  /** Clusters in the index (singletons included). */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  id(cluster: number): string {
+    const id = this.ids[cluster];
+    if (id === undefined) throw new RangeError(`no cluster ${cluster}`);
+    return id;
+  }
+
+  /** Paragraphs added to a cluster so far (this run and earlier ones). */
+  clusterSize(cluster: number): number {
+    return this.sizes.data[cluster] ?? 0;
+  }
+
+  /** Approximate bytes held in memory by the index's arrays. */
+  get bytes(): number {
+    return this.pool.data.byteLength + this.leaders.data.byteLength + this.extraReps.data.byteLength + this.sizes.data.byteLength + this.bands.bytes;
+  }
+
+  features(text: string): ParagraphFeatures {
+    return this.extractor.extract(text);
+  }
+
+  private repAt(v: Int32Array, at: number): RepTokens {
+    const p = this.pool.data;
+    return { tokens: p.subarray(v[at]!, v[at]! + v[at + 1]!), surface: p.subarray(v[at + 2]!, v[at + 2]! + v[at + 3]!) };
+  }
+
+  private leader(cluster: number): RepTokens {
+    return this.repAt(this.leaders.data, 4 * cluster);
+  }
+
+  private store(f: RepTokens): number[] {
+    return [this.pool.pushArray(f.tokens), f.tokens.length, this.pool.pushArray(f.surface), f.surface.length];
+  }
+
+  private bandKeysOf(tokens: Int32Array): Uint32Array {
+    return bandKeys(signature(tokens, this.params, this.sig), this.params.bands, this.params.rows, this.keys);
+  }
+
+  /** Clusters whose LSH bands collide with `tokens`, ascending. */
+  candidates(tokens: Int32Array): number[] {
+    const keys = this.bandKeysOf(tokens);
+    const found = new Set<number>();
+    for (let b = 0; b < keys.length; b++) this.bands.forEach(keys[b]!, (c) => found.add(c));
+    return [...found].sort((a, b) => a - b);
+  }
+
+  /** Check a paragraph against one cluster: null unless it passes the leader and a representative. */
+  check(f: RepTokens, cluster: number): Match | null {
+    const t = this.thresholds;
+    const leader = this.leader(cluster);
+    const lc = align(f.tokens, leader.tokens);
+    if (lc.containment < t.minLeaderContainment) return null;
+    const ls = align(f.surface, leader.surface);
+    if (ls.containment < t.minLeaderSurfaceContainment) return null;
+    const passes = (c: { containment: number; matched: number }, s: { containment: number }) =>
+      c.containment >= t.minContainment && s.containment >= t.minSurfaceContainment && c.matched >= Math.min(t.minMatched, f.tokens.length);
+    let best: { c: number; s: number } | null = passes(lc, ls) ? { c: lc.containment, s: ls.containment } : null;
+    for (const at of this.repsOf.get(cluster) ?? []) {
+      if (best && best.c + best.s >= 1.999) break;
+      const rep = this.repAt(this.extraReps.data, at + 1);
+      const c = align(f.tokens, rep.tokens);
+      if (c.containment < t.minContainment) continue;
+      const s = align(f.surface, rep.surface);
+      if (passes(c, s) && (!best || c.containment + s.containment > best.c + best.s)) best = { c: c.containment, s: s.containment };
+    }
+    if (!best) return null;
+    return { cluster, id: this.id(cluster), containment: best.c, surfaceContainment: best.s, leaderContainment: lc.containment };
+  }
+
+  /** Best matching cluster for a paragraph (text or features), or null. Does not change the index. */
+  query(input: string | RepTokens): Match | null {
+    const f = typeof input === 'string' ? this.features(input) : input;
+    let best: Match | null = null;
+    for (const c of this.candidates(f.tokens)) {
+      const m = this.check(f, c);
+      // Ties go to the older cluster (lower number), so the answer does not depend on set iteration.
+      if (m && (!best || m.containment + m.surfaceContainment > best.containment + best.surfaceContainment)) best = m;
+    }
+    return best;
+  }
+
+  private insertBands(tokens: Int32Array, cluster: number): void {
+    const keys = this.bandKeysOf(tokens);
+    for (let b = 0; b < keys.length; b++) this.bands.add(keys[b]!, cluster);
+  }
+
+  private newCluster(id: string, f: RepTokens, size: number): number {
+    const cluster = this.ids.length;
+    this.ids.push(id);
+    this.leaders.push(...this.store(f));
+    this.sizes.push(size);
+    this.insertBands(f.tokens, cluster);
+    return cluster;
+  }
+
+  private addRep(cluster: number, f: RepTokens): void {
+    const reps = this.repsOf.get(cluster) ?? [];
+    if (reps.length + 1 >= this.thresholds.maxReps) return;
+    reps.push(this.extraReps.length);
+    this.extraReps.push(cluster, ...this.store(f));
+    this.repsOf.set(cluster, reps);
+  }
+
+  /**
+   * Add a paragraph: it joins the best matching cluster, or founds a new one
+   * whose id derives from its normalised text (`c` + 16 hex digits). `copies`
+   * counts exact duplicates added at once.
+   */
+  add(input: string | ParagraphFeatures, copies = 1): Match & { created: boolean } {
+    const f = typeof input === 'string' ? this.features(input) : input;
+    const match = this.query(f);
+    if (match) {
+      this.sizes.data[match.cluster]! += copies;
+      if (match.containment < 0.999) this.addRep(match.cluster, f);
+      // Later copies find the cluster through their own bands too (candidates, never membership).
+      this.insertBands(f.tokens, match.cluster);
+      return { ...match, created: false };
+    }
+    const cluster = this.newCluster(`c${f.key}`, f, copies);
+    return { cluster, id: this.id(cluster), containment: 1, surfaceContainment: 1, leaderContainment: 1, created: true };
+  }
+
+  /** Write the index atomically (temp file in the same folder, fsync, rename). */
+  save(file: string): void {
+    const ids = Buffer.from(this.ids.join('\n'), 'utf8');
+    const header = Buffer.from(
+      JSON.stringify({
+        format: INDEX_FORMAT,
+        params: this.params,
+        clusters: this.ids.length,
+        pool: this.pool.length,
+        extraReps: this.extraReps.length,
+        idBytes: ids.length,
+      }),
+      'utf8',
+    );
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    const bytes = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const parts = [Buffer.from(MAGIC), len, header, ids, bytes(this.leaders.view()), bytes(this.sizes.view()), bytes(this.extraReps.view()), bytes(this.pool.view())];
+    const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const p of parts) writeSync(fd, p);
+      fsyncSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      unlinkSync(tmp);
+      throw err;
+    }
+    closeSync(fd);
+    renameSync(tmp, file);
+  }
+
+  /**
+   * Load a saved index. Refuses (IndexParamsMismatch) a file built with other
+   * parameters than `params` (defaults: DEFAULT_INDEX_PARAMS), and throws a
+   * clear error on a file that is not an index or is truncated.
+   */
+  static load(file: string, params: Partial<IndexParams> = {}, thresholds: Partial<MatchThresholds> = {}, opts: { extractor?: FeatureExtractor } = {}): DedupIndex {
+    const buf = readFileSync(file);
+    if (buf.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) throw new Error(`${file} is not a newsclean dedup index`);
+    const headerLen = buf.readUInt32LE(MAGIC.length);
+    let at = MAGIC.length + 4;
+    const header = JSON.parse(buf.subarray(at, at + headerLen).toString('utf8')) as {
+      format: string; params: IndexParams; clusters: number; pool: number; extraReps: number; idBytes: number;
+    };
+    at += headerLen;
+    const expected = { ...DEFAULT_INDEX_PARAMS, ...params };
+    const diffs = paramDifferences(header.params, expected);
+    if (header.format !== INDEX_FORMAT) diffs.unshift(`format: file ${header.format}, expected ${INDEX_FORMAT}`);
+    if (diffs.length) throw new IndexParamsMismatch(file, diffs);
+    const n = header.clusters;
+    const need = at + header.idBytes + 4 * (4 * n + n + header.extraReps + header.pool);
+    if (buf.length !== need) throw new Error(`${file}: truncated or damaged dedup index (${buf.length} bytes, expected ${need})`);
+    const index = new DedupIndex(expected, thresholds, { expectedParagraphs: n, ...opts });
+    const ids = n ? buf.subarray(at, at + header.idBytes).toString('utf8').split('\n') : [];
+    at += header.idBytes;
+    const ints = (count: number) => {
+      const out = new Int32Array(count);
+      Buffer.from(out.buffer).set(buf.subarray(at, at + 4 * count));
+      at += 4 * count;
+      return out;
+    };
+    const leaders = ints(4 * n);
+    const sizes = ints(n);
+    const reps = ints(header.extraReps);
+    const pool = ints(header.pool);
+    const at4 = (v: Int32Array, i: number): RepTokens => ({
+      tokens: pool.subarray(v[i]!, v[i]! + v[i + 1]!),
+      surface: pool.subarray(v[i + 2]!, v[i + 2]! + v[i + 3]!),
+    });
+    for (let c = 0; c < n; c++) index.newCluster(ids[c]!, at4(leaders, 4 * c), sizes[c]!);
+    for (let r = 0; r < reps.length; r += 5) {
+      const f = at4(reps, r + 1);
+      index.addRep(reps[r]!, f);
+      index.insertBands(f.tokens, reps[r]!);
+    }
+    return index;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * MinHash signatures (one-permutation hashing with rotation densification,
+ * Shrivastava & Li 2014: one hash per feature instead of one per feature and
+ * permutation) and LSH band keys.
+ *
+ * Features of a token sequence: every token (a bag of synonym classes, robust
+ * to word order and local damage) and every pair of neighbouring tokens (keeps
+ * some order, so two paragraphs on one topic with the same vocabulary do not
+ * look alike).
+ */
+
+/** murmur3 finaliser: a cheap, well-mixed 32-bit hash of a 32-bit value. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export interface SignatureParams {
+  /** Signature length (bins); a power of two. */
+  hashes: number;
+  /** Seed mixed into every feature hash. */
+  seed: number;
+}
+
+const EMPTY = 0xffffffff;
+
+/** Write the signature of `tokens` into `out` (length `hashes`). */
+export function signature(tokens: Int32Array, p: SignatureParams, out: Uint32Array): Uint32Array {
+  const k = p.hashes;
+  const binBits = Math.log2(k);
+  const valueMask = (2 ** (32 - binBits) - 1) >>> 0;
+  out.fill(EMPTY);
+  const put = (h: number) => {
+    const bin = h >>> (32 - binBits);
+    const v = (h & valueMask) >>> 0;
+    if (v < out[bin]!) out[bin] = v;
+  };
+  const seed = p.seed | 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    put(fmix32(t ^ seed));
+    if (i + 1 < tokens.length) put(fmix32(Math.imul(t, 0x9e3779b1) ^ tokens[i + 1]! ^ (seed + 0x632be5ab)));
+  }
+  // Densify: an empty bin borrows the next originally non-empty bin's value, mixed with the distance.
+  const filled = new Uint8Array(k);
+  for (let b = 0; b < k; b++) filled[b] = out[b] === EMPTY ? 0 : 1;
+  for (let b = 0; b < k; b++) {
+    if (filled[b]) continue;
+    for (let d = 1; d < k; d++) {
+      const src = (b + d) % k;
+      if (filled[src]) {
+        out[b] = fmix32(out[src]! ^ Math.imul(d, 0x9e3779b1));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Band keys of a signature: `bands` keys of `rows` values each (band index mixed in). */
+export function bandKeys(sig: Uint32Array, bands: number, rows: number, out: Uint32Array): Uint32Array {
+  for (let b = 0; b < bands; b++) {
+    let h = Math.imul(b + 1, 0x27d4eb2d);
+    for (let r = 0; r < rows; r++) h = fmix32(h ^ sig[b * rows + r]!);
+    out[b] = h;
+  }
+  return out;
+}
+
+/** Estimated Jaccard similarity of two signatures (share of equal bins). */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  let eq = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) eq++;
+  return eq / a.length;
+}
+
+/**
+ * A multimap from 32-bit keys to 32-bit values in typed arrays (bucket heads +
+ * chained entries), so tens of millions of LSH entries cost 12 bytes each
+ * instead of a JS Map's ~80.
+ */
+export class IntMultiMap {
+  private heads: Int32Array;
+  private keys: Uint32Array;
+  private values: Int32Array;
+  private next: Int32Array;
+  private count = 0;
+
+  constructor(expected = 1024) {
+    const cap = 2 ** Math.ceil(Math.log2(Math.max(16, expected)));
+    this.heads = new Int32Array(cap).fill(-1);
+    this.keys = new Uint32Array(cap);
+    this.values = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the arrays. */
+  get bytes(): number {
+    return this.heads.byteLength + this.keys.byteLength + this.values.byteLength + this.next.byteLength;
+  }
+
+  private grow(): void {
+    const cap = this.keys.length * 2;
+    const keys = new Uint32Array(cap);
+    keys.set(this.keys);
+    const values = new Int32Array(cap);
+    values.set(this.values);
+    this.keys = keys;
+    this.values = values;
+    this.next = new Int32Array(cap);
+    this.heads = new Int32Array(cap).fill(-1);
+    const mask = cap - 1;
+    for (let i = 0; i < this.count; i++) {
+      const slot = fmix32(this.keys[i]!) & mask;
+      this.next[i] = this.heads[slot]!;
+      this.heads[slot] = i;
+    }
+  }
+
+  /** Add (key, value) unless that exact pair is present. */
+  add(key: number, value: number): void {
+    key >>>= 0;
+    const mask = this.heads.length - 1;
+    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) {
+      if (this.keys[e] === key && this.values[e] === value) return;
+    }
+    if (this.count === this.keys.length) this.grow();
+    const slot = fmix32(key) & (this.heads.length - 1);
+    const e = this.count++;
+    this.keys[e] = key;
+    this.values[e] = value;
+    this.next[e] = this.heads[slot]!;
+    this.heads[slot] = e;
+  }
+
+  /** Call `fn` for each value stored under `key`. */
+  forEach(key: number, fn: (value: number) => void): void {
+    key >>>= 0;
+    const mask = this.heads.length - 1;
+    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) if (this.keys[e] === key) fn(this.values[e]!);
+  }
+}
