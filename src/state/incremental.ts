@@ -34,7 +34,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Logger as PinoLogger } from 'pino';
 import { ConfigError, hashConfig, loadConfig, type ResolvedConfig } from '../config.ts';
-import { runStages, type ReadItem } from '../core/runner.ts';
+import { runStages, type ConfiguredStage, type ReadItem } from '../core/runner.ts';
 import type { ReviewDecisions } from '../core/stage.ts';
 import type { Doc, InputError } from '../core/types.ts';
 import { TEMP_MARK, writeFileAtomic } from '../io/atomic.ts';
@@ -76,6 +76,8 @@ export interface JobOptions {
   review?: ReviewDecisions;
   /** Build report/index.html (default true). */
   report?: boolean;
+  /** Stages to run instead of the configured pipeline (library use, tests). */
+  stages?: ConfiguredStage[];
 }
 
 /** What run.json says about the incremental side of a run. */
@@ -217,8 +219,9 @@ async function pruneRuns(output: string, keep: number | null): Promise<string[]>
  * files (a new decision must reach documents cleaned before it). When it
  * changes, the next run reprocesses everything.
  */
-async function fingerprintOf(config: ResolvedConfig): Promise<string> {
+async function fingerprintOf(config: ResolvedConfig, stages: readonly ConfiguredStage[]): Promise<string> {
   const h = createHash('sha256').update(`${TOOL.name}@${TOOL.version}\ncache ${DOC_CACHE_VERSION}\n${hashConfig(config)}\n`);
+  h.update(`${stages.map((s) => s.stage.name).join(',')}\n`);
   for (const file of config.review.decisions) h.update(await readFile(file).catch(() => Buffer.from(`missing ${file}`)));
   return h.digest('hex');
 }
@@ -302,7 +305,8 @@ export async function incrementalRun(
   const { input, output, log } = opts;
   const t0 = performance.now();
   const started = new Date();
-  const fingerprint = await fingerprintOf(config);
+  const stages = opts.stages ?? configuredStages(config);
+  const fingerprint = await fingerprintOf(config, stages);
   const committed = await store.fingerprint();
   const fullReason = opts.full
     ? 'requested (--full)'
@@ -376,7 +380,7 @@ export async function incrementalRun(
     const review = opts.review ?? (await loadReviewDecisions(config.review.decisions));
     const stageState = new BufferedStageState(full ? new Map() : await store.stageValues());
     const result = await runStages(keepIdsStable(items, takenIds), {
-      stages: configuredStages(config),
+      stages,
       languages: config.languages,
       concurrency: config.concurrency,
       log: stageLogger(runLog),

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { main } from '../src/cli.ts';
+import { resolveConfig } from '../src/config.ts';
+import { defineCorpusStage } from '../src/core/stage.ts';
+import type { ClusterRecord, Doc } from '../src/core/types.ts';
+import { configuredStages } from '../src/stages/configure.ts';
+import { acquireLock } from '../src/state/lock.ts';
+import { runJob, STATE_DIR, type JobOptions } from '../src/state/incremental.ts';
+import { SqliteStateStore } from '../src/state/sqlite.ts';
+
+const silent = pino({ level: 'silent' });
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function workspace() {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nc-incr-'));
+  dirs.push(root);
+  const input = path.join(root, 'input');
+  const output = path.join(root, 'output');
+  mkdirSync(input);
+  return { root, input, output };
+}
+
+/** A short news-like text, different for each `n`; paragraphs long enough to be content. */
+function article(n: number, extra: string[] = []): string {
+  const topics = ['harbour', 'railway', 'council', 'school', 'hospital', 'bridge', 'library', 'market', 'airport', 'museum'];
+  const t = topics[n % topics.length]!;
+  return [
+    `City officials said on Tuesday that the ${t} project number ${n} would be finished before the end of the year, after months of delays.`,
+    `The ${t} plan, which was first presented ${n + 2} years ago, had been criticised by residents who feared higher local taxes and traffic.`,
+    ...extra,
+    `A spokesperson for the ${t} authority declined to comment on the costs, saying a full report would be published in ${n % 12 + 1} weeks.`,
+  ].join('\n\n');
+}
+
+const readJsonl = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+function job(ws: { input: string; output: string }, over: Partial<JobOptions> = {}) {
+  return runJob({ input: ws.input, output: ws.output, configFile: path.join(ws.input, '..', 'none.config.ts'), log: silent, report: false, ...over });
+}
+
+describe('incremental runs', () => {
+  it('adding 3 files to a processed folder processes exactly 3 documents', async () => {
+    const ws = workspace();
+    for (let i = 0; i < 5; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));
+    const first = await job(ws);
+    expect(first.run.incremental).toMatchObject({ runId: '000001', mode: 'full', processedDocuments: 5, partition: 'runs/000001' });
+    const oldTxt = path.join(ws.output, 'docs', 'a0.txt');
+    const before = statSync(oldTxt).mtimeMs;
+
+    for (let i = 5; i < 8; i++) writeFileSync(path.join(ws.input, `b${i}.txt`), article(i));
+    const second = await job(ws);
+    expect(second.run.incremental).toMatchObject({ runId: '000002', mode: 'incremental', processedInputs: 3, unchangedInputs: 5, processedDocuments: 3 });
+    // The corpus view has all 8 documents, in input order; the partition only the 3 new ones.
+    expect(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => d.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b5', 'b6', 'b7']);
+    expect(readJsonl(path.join(ws.output, 'runs', '000002', 'documents.jsonl')).map((d) => d.id)).toEqual(['b5', 'b6', 'b7']);
+    expect(readlinkSync(path.join(ws.output, 'runs', 'latest'))).toBe('000002');
+    expect(existsSync(path.join(ws.output, 'docs', 'b6.txt'))).toBe(true);
+    // Files of documents that were not reprocessed are not rewritten.
+    expect(statSync(oldTxt).mtimeMs).toBe(before);
+    expect(second.run.counts.documents).toBe(8);
+  });
+
+  it('a rerun without changes leaves every output as it was and writes no partition', async () => {
+    const ws = workspace();
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));
+    await job(ws);
+    const snapshot = () => readdirSync(ws.output, { recursive: true }).map(String).filter((f) => !f.startsWith(STATE_DIR)).sort().map((f) => {
+      const p = path.join(ws.output, f);
+      return statSync(p).isFile() ? `${f} ${statSync(p).mtimeMs}` : f;
+    });
+    const before = snapshot();
+    // A touched file with the same content is not a change.
+    const touched = path.join(ws.input, 'a1.txt');
+    utimesSync(touched, new Date(), new Date(Date.now() + 5_000));
+    const again = await job(ws);
+    expect(again.changed).toBe(false);
+    expect(snapshot()).toEqual(before);
+    const store = SqliteStateStore.open(path.join(ws.output, STATE_DIR, 'state.db'));
+    const runs = await store.runs();
+    expect(runs.map((r) => [r.id, r.status, r.partition])).toEqual([[2, 'done', false], [1, 'done', true]]);
+    expect((await store.inputs()).get('a1.txt')?.mtimeMs).toBe(statSync(touched).mtimeMs);
+    await store.close();
+  });
+
+  it('reprocesses a changed input, reports a vanished one and takes its documents out of the outputs', async () => {
+    const ws = workspace();
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));
+    await job(ws);
+    writeFileSync(path.join(ws.input, 'a1.txt'), article(1, ['An added paragraph says the opening ceremony will take place in the spring with the mayor present.']));
+    rmSync(path.join(ws.input, 'a3.txt'));
+    const { run } = await job(ws);
+    expect(run.incremental).toMatchObject({ processedInputs: 1, processedDocuments: 1, disappeared: [{ source: 'a3.txt', documents: ['a3'] }] });
+    const docs = readJsonl(path.join(ws.output, 'documents.jsonl'));
+    expect(docs.map((d) => d.id)).toEqual(['a0', 'a1', 'a2']);
+    expect(String(docs[1]!.text)).toContain('opening ceremony');
+    expect(existsSync(path.join(ws.output, 'docs', 'a3.txt'))).toBe(false);
+    expect(existsSync(path.join(ws.output, 'diffs', 'a3.diff'))).toBe(false);
+    const changes = JSON.parse(readFileSync(path.join(ws.output, 'runs', '000002', 'changes.json'), 'utf8'));
+    expect(changes.disappeared).toEqual([{ source: 'a3.txt', documents: ['a3'] }]);
+  });
+
+  it('--full and a config change reprocess everything; --keep-runs prunes old partitions', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws.input, 'a0.txt'), article(0));
+    await job(ws);
+    writeFileSync(path.join(ws.input, 'a1.txt'), article(1));
+    await job(ws);
+    const full = await job(ws, { full: true, keepRuns: 2 });
+    expect(full.run.incremental).toMatchObject({ runId: '000003', mode: 'full', fullReason: 'requested (--full)', processedDocuments: 2, prunedRuns: ['000001'] });
+    expect(readdirSync(path.join(ws.output, 'runs')).sort()).toEqual(['000002', '000003', 'latest']);
+    const config = path.join(ws.root, 'other.config.ts');
+    writeFileSync(config, 'export default { concurrency: 2 };\n');
+    const changedConfig = await job(ws, { configFile: config, configExplicit: true });
+    expect(changedConfig.run.incremental).toMatchObject({ mode: 'full', processedDocuments: 2 });
+    expect(changedConfig.run.incremental?.fullReason).toMatch(/config/);
+  });
+
+  it('a paragraph that duplicates one from an earlier run joins the earlier cluster with the same id', async () => {
+    // A minimal cross-run dedup stage that follows the protocol of src/state/clusters.ts:
+    // exact duplicates; ids handed out in order of creation (so not derivable from the
+    // text) and kept in ctx.state with every paragraph seen so far.
+    type Seen = Record<string, { id: string | null; first: { doc: string; seq: number } }>;
+    const exactDup = defineCorpusStage({
+      name: 'exact-dup',
+      description: 'test stage',
+      options: z.strictObject({}),
+      start(ctx) {
+        const docs: Doc[] = [];
+        const clusters: ClusterRecord[] = [];
+        return {
+          collect: (d) => void docs.push(d),
+          resolve() {
+            const seen = ctx.state?.get<Seen>('exact-dup', 'seen') ?? {};
+            let next = ctx.state?.get<number>('exact-dup', 'next') ?? 1;
+            const groups = new Map<string, { doc: string; seq: number }[]>();
+            for (const d of docs) {
+              for (const b of d.blocks) {
+                const key = createHash('sha1').update(b.text).digest('hex');
+                if (!seen[key]) seen[key] = { id: null, first: { doc: d.id, seq: b.seq } };
+                else groups.set(key, [...(groups.get(key) ?? [seen[key]!.first]), { doc: d.id, seq: b.seq }]);
+              }
+            }
+            for (const [key, members] of groups) {
+              const entry = seen[key]!;
+              entry.id ??= `k${next++}`;
+              clusters.push({ id: entry.id, canonical: 'x', canonicalReason: 'first copy', members });
+            }
+            ctx.state?.set('exact-dup', 'seen', seen);
+            ctx.state?.set('exact-dup', 'next', next);
+            for (const c of clusters) ctx.corpus.clusters.set(c.id, c);
+          },
+          apply(d) {
+            for (const c of clusters) for (const m of c.members) if (m.doc === d.id) d.blocks.find((b) => b.seq === m.seq)!.cluster = c.id;
+          },
+        };
+      },
+    });
+    const stages = [...configuredStages(resolveConfig({ pipeline: ['segment', 'normalize'] })), { stage: exactDup, options: {} }];
+    const ws = workspace();
+    const shared = 'Officials confirmed that the new bridge across the river will open to traffic on the first Monday of next month.';
+    const other = 'A second statement, repeated word for word by several outlets, said the total cost had risen to forty million.';
+    writeFileSync(path.join(ws.input, 'a.txt'), article(1, [other]));
+    writeFileSync(path.join(ws.input, 'b.txt'), article(2, [other]));
+    writeFileSync(path.join(ws.input, 'c.txt'), article(3, [shared]));
+    await job(ws, { stages });
+    const run1 = readJsonl(path.join(ws.output, 'clusters.jsonl'));
+    expect(run1.map((c) => c.id)).toEqual(['k1']);
+
+    writeFileSync(path.join(ws.input, 'd.txt'), article(4, [shared, other]));
+    const second = await job(ws, { stages });
+    const clusters = readJsonl(path.join(ws.output, 'clusters.jsonl'));
+    // `other` keeps run 1's id k1 and gains d; `shared` (a singleton in run 1) becomes k2 with c and d.
+    expect(clusters).toEqual([
+      { id: 'k1', canonical: 'x', canonicalReason: 'first copy', members: [{ doc: 'a', paragraph: 2 }, { doc: 'b', paragraph: 2 }, { doc: 'd', paragraph: 3 }] },
+      { id: 'k2', canonical: 'x', canonicalReason: 'first copy', members: [{ doc: 'c', paragraph: 2 }, { doc: 'd', paragraph: 2 }] },
+    ]);
+    // The earlier document c was not reprocessed, yet its paragraph now carries the new cluster id.
+    const docs = Object.fromEntries(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => [d.id, d.paragraphs as { cluster: string | null }[]]));
+    expect(docs.c![2]!.cluster).toBe('k2');
+    expect(docs.a![2]!.cluster).toBe('k1');
+    expect(second.run.incremental).toMatchObject({ processedDocuments: 1, updatedDocuments: 1 });
+    // The partition lists the new document and the earlier one whose record changed, and the touched clusters.
+    expect(readJsonl(path.join(ws.output, 'runs', '000002', 'documents.jsonl')).map((d) => d.id)).toEqual(['c', 'd']);
+    expect(readJsonl(path.join(ws.output, 'runs', '000002', 'clusters.jsonl')).map((c) => c.id)).toEqual(['k1', 'k2']);
+
+    // When d goes away, k2 falls to one member and is dissolved; k1 keeps its id and a, b.
+    rmSync(path.join(ws.input, 'd.txt'));
+    await job(ws, { stages });
+    expect(readJsonl(path.join(ws.output, 'clusters.jsonl')).map((c) => [c.id, (c.members as unknown[]).length])).toEqual([['k1', 2]]);
+    const after = Object.fromEntries(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => [d.id, d.paragraphs as { cluster: string | null }[]]));
+    expect(after.c![2]!.cluster).toBeNull();
+  });
+});
+
+describe('run lock through the CLI', () => {
+  async function cli(ws: { input: string; output: string }): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    const code = await main(['node', 'newsclean', 'run', '--input', ws.input, '--output', ws.output, '--quiet']);
+    vi.restoreAllMocks();
+    return { code, stderr };
+  }
+
+  it('refuses a concurrent run with exit code 75 and says who holds the lock', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws.input, 'a.txt'), article(0));
+    const lock = acquireLock(path.join(ws.output, STATE_DIR, 'lock'), { purpose: 'test' });
+    try {
+      const { code, stderr } = await cli(ws);
+      expect(code).toBe(75);
+      expect(stderr).toContain(`pid ${process.pid}`);
+      expect(existsSync(path.join(ws.output, 'documents.jsonl'))).toBe(false);
+    } finally {
+      lock.release();
+    }
+    expect((await cli(ws)).code).toBe(0);
+  });
+
+  it('takes over a lock left by a killed run', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws.input, 'a.txt'), article(0));
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    mkdirSync(path.join(ws.output, STATE_DIR), { recursive: true });
+    writeFileSync(path.join(ws.output, STATE_DIR, 'lock'), JSON.stringify({ pid: dead, hostname: os.hostname(), processStart: null, startedAt: '2020-01-01T00:00:00Z', purpose: 'killed' }));
+    const { code } = await cli(ws);
+    expect(code).toBe(0);
+    expect(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => d.id)).toEqual(['a']);
+    expect(existsSync(path.join(ws.output, STATE_DIR, 'lock'))).toBe(false);
+  });
+});
