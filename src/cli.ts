@@ -56,8 +56,12 @@ function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) =>
           started = true;
         }
         bar.update(e.filesDone, { documents, phase: 'reading' });
+      } else if (e.phase === 'documents') {
+        // Within one large JSONL file the file count stands still: show documents moving.
+        documents = Math.max(documents, e.done);
+        if (started) bar.update({ documents, phase: 'cleaning' });
       } else if (started) {
-        const phase = e.phase === 'stage' ? e.stage : e.phase === 'documents' ? 'cleaning' : e.phase === 'write' ? 'writing' : 'report';
+        const phase = e.phase === 'stage' ? e.stage : e.phase === 'write' ? 'writing' : 'report';
         bar.update({ documents, phase });
       }
     },
