@@ -53,6 +53,19 @@ export interface DocumentRecord {
   paragraphs: ParagraphRecord[];
   removed: RemovedRecord[];
   flags: FlagRecord[];
+  /** Opt-in auto-fixes applied to kept paragraphs (present only when there are any); the report lists them. */
+  fixes?: FixRecord[];
+}
+
+/** A TextFix with its block seq mapped to the paragraph index (offsets into the fixed paragraph text). */
+export interface FixRecord {
+  paragraph: number | null;
+  start: number;
+  end: number;
+  before: string;
+  after: string;
+  kind: string;
+  stage: string;
 }
 
 export interface ClusterMemberRecord {
@@ -107,6 +120,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function fixRecords(doc: Doc): FixRecord[] {
+  const paragraphOf = new Map(doc.blocks.map((b, i) => [b.seq, i]));
+  return doc.fixes.map((f) => ({ paragraph: paragraphOf.get(f.seq) ?? null, start: f.start, end: f.end, before: f.before, after: f.after, kind: f.kind, stage: f.stage }));
+}
+
 export function documentRecord(doc: Doc): DocumentRecord {
   return {
     id: doc.id,
@@ -129,6 +147,7 @@ export function documentRecord(doc: Doc): DocumentRecord {
         ...(r.detail !== undefined ? { detail: r.detail } : {}),
       })),
     flags: flagRecords(doc),
+    ...(doc.fixes.length ? { fixes: fixRecords(doc) } : {}),
   };
 }
 
