@@ -69,6 +69,13 @@ describe('report of a hand-written output folder', () => {
     expect(page).toContain('<td>2021-10-18</td>');
   });
 
+  it('lists automatic fixes with a link to their paragraph', () => {
+    expect(read(report, 'docs/wire-b.html')).toContain(
+      '<li class="fix"><span class="kind">missing-letter</span> <a href="#p1">¶1</a> <del>sayd</del> → <ins>said</ins> <span class="stage">artifacts</span></li>',
+    );
+    expect(read(report, 'docs/wire-a.html')).not.toContain('Automatic fixes');
+  });
+
   it('links documents to each other and to their clusters', () => {
     const a = read(report, 'docs/wire-a.html');
     const b = read(report, 'docs/wire-b.html');

@@ -58,6 +58,7 @@ export function writeFixtureOutput(dir: string): void {
     paragraphs: [para(VARIANT, 0, 'c-0001'), para('Analysts said the move could complicate talks.', 1)],
     removed: [],
     flags: [],
+    fixes: [{ paragraph: 1, start: 9, end: 13, before: 'sayd', after: 'said', kind: 'missing-letter', stage: 'artifacts' }],
   };
   const hostile = {
     id: 'hostile',

@@ -176,7 +176,7 @@ ${orphanFlags.length ? html`<h3 class="warning">Flags pointing at a paragraph th
 ${blocks}
 ${unplaced.length ? html`<h3>Removed blocks without a recorded position</h3>${unplaced.map((r) => removedBlock(doc.id, r))}` : ''}
 </section>
-${doc.fixes.length ? html`<section class="doc-fixes"><h2>Automatic fixes (${doc.fixes.length})</h2><ul>${doc.fixes.map((f) => html`<li><span class="kind">${f.kind}</span> ¶${f.paragraph ?? '?'} <del>${f.before}</del> → <ins>${f.after}</ins> <span class="stage">${f.stage}</span></li>`)}</ul></section>` : ''}
+${doc.fixes.length ? html`<section class="doc-fixes"><h2>Automatic fixes (${doc.fixes.length})</h2><p class="muted">The text above already contains the fixed wording; the diff below shows it too.</p><ul>${doc.fixes.map((f) => html`<li class="fix"><span class="kind">${f.kind}</span> ${f.paragraph !== null ? html`<a href="#p${f.paragraph}">¶${f.paragraph}</a>` : '¶?'} <del>${f.before}</del> → <ins>${f.after}</ins> <span class="stage">${f.stage}</span></li>`)}</ul></section>` : ''}
 <section class="doc-diff"><details open><summary><h2>Raw → cleaned diff</h2></summary>${diffView(diffText)}</details></section>
 </main>`;
   return pageShell({
