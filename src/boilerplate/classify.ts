@@ -25,7 +25,10 @@
  * 1 also removes weak blocks inside it.
  */
 import type { BlockKind } from '../core/types.ts';
-import { knowledge, matchPhrase, stopwordDensity, words, type Knowledge } from './knowledge.ts';
+import { guessStopwordLanguage, knowledge, matchPhrase, stopwordDensity, words, type Knowledge } from './knowledge.ts';
+
+/** Default of the one knob (see the stage option `aggressiveness`). */
+export const DEFAULT_AGGRESSIVENESS = 0.5;
 
 export interface ClassifierInput {
   text: string;
@@ -38,6 +41,12 @@ export interface ClassifyOptions {
   aggressiveness: number;
   /** ISO 639-1 language of the document, if known (used when a block has none). */
   lang?: string | null;
+  /**
+   * `text`: the blocks are a whole page or article as text; the article span is
+   * found from the blocks. `html`: the blocks come from the DOM extraction,
+   * which already chose the article.
+   */
+  mode?: 'text' | 'html';
   /** True when the document's title was already lifted out of the blocks (the first block is not the headline). */
   titleLifted?: boolean;
 }
@@ -66,19 +75,26 @@ const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.-]+|\[email[\s\u00a0]*protected\]/giu;
 const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
 const SOCIAL_HOSTS = /(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|t\.me|telegram|tiktok|pinterest|whatsapp|wa\.me|vk|xing|threads)\.(?:com|me|be|net)|t\.me\//i;
 
-export function blockFeatures(text: string, lang?: string | null): BlockFeatures {
-  const ws = words(text);
+const MAY_LINK = /:\/\/|www\.|@|\[email/i;
+const WORD_START = /(?:^|\s)(\S)/gu;
+const UPPER = /\p{Lu}/u;
+
+export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
   let linkChars = 0;
-  for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
-  const rawWords = text.split(/\s+/).filter(Boolean);
-  const caps = rawWords.filter((w) => /^\p{Lu}/u.test(w)).length;
+  if (MAY_LINK.test(text)) for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
+  let rawWords = 0;
+  let caps = 0;
+  for (const m of text.matchAll(WORD_START)) {
+    rawWords++;
+    if (UPPER.test(m[1]!)) caps++;
+  }
   return {
     chars: text.length,
     words: ws.length,
     stopDensity: stopwordDensity(ws, lang),
-    terminal: /[.!?…:;"”»)\]]$/u.test(text.trim()),
+    terminal: /[.!?…:;"”»)\]]\s*$/u.test(text),
     linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
-    capShare: rawWords.length ? caps / rawWords.length : 0,
+    capShare: rawWords ? caps / rawWords : 0,
   };
 }
 
@@ -167,6 +183,9 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const grades: Array<Exclude<Grade, 'rule'> | null> = blocks.map(() => null);
   const partials: Array<LineVerdict | null> = blocks.map(() => null);
 
+  const blockWords = blocks.map((b) => words(b.text));
+  // Without a known language, the one whose stop words cover the document best (null: no list fits).
+  const docLang = opts.lang ?? guessStopwordLanguage(blockWords.flat());
   blocks.forEach((b, i) => {
     const { verdict, partial } = blockRuleVerdict(b.text, k);
     if (verdict) {
@@ -174,16 +193,11 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
       return;
     }
     partials[i] = partial;
-    grades[i] = grade(blockFeatures(b.text, b.lang ?? opts.lang), b.kind);
+    grades[i] = grade(blockFeatures(b.text, b.lang ?? docLang, blockWords[i]), b.kind);
   });
 
-  // The article span: first to last good block (near-good when nothing is good).
-  let first = grades.indexOf('good');
-  let last = grades.lastIndexOf('good');
-  if (first < 0) {
-    first = grades.indexOf('near-good');
-    last = grades.lastIndexOf('near-good');
-  }
+  const mode = opts.mode ?? 'text';
+  const [first, last] = articleSpan(blocks, grades, mode);
 
   blocks.forEach((b, i) => {
     if (out[i]) return;
@@ -195,21 +209,25 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
       out[i] = { action: 'remove', grade: g, reason: 'breadcrumb', confidence: 0.7, detail: 'section label before the article text' };
       return;
     }
+    if ((g === 'good' || g === 'near-good') && !inside && first >= 0 && aggr >= OUTSIDE_PROSE_AT && !isLeadingTitle) {
+      out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.4, detail: 'prose-like block away from the article text' };
+      return;
+    }
     if (g === 'good' || g === 'near-good') {
       out[i] = partials[i]
         ? { action: 'flag', grade: g, reason: partials[i]!.reason, confidence: 0.3, detail: `contains a boilerplate line (${partials[i]!.detail})` }
         : { action: 'keep', grade: g };
       return;
     }
-    if (!inside && !isLeadingTitle && g === 'bad' && aggr >= 0.3 && first >= 0) {
+    if (!inside && !isLeadingTitle && g === 'bad' && aggr >= OUTSIDE_BAD_AT && first >= 0) {
       out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.6, detail: 'low-content block outside the article text' };
       return;
     }
-    if (!inside && !isLeadingTitle && g === 'short' && aggr >= 0.6 && first >= 0) {
+    if (!inside && !isLeadingTitle && g === 'short' && aggr >= (mode === 'html' ? HTML_SHORT_AT : OUTSIDE_SHORT_AT) && first >= 0) {
       out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.5, detail: 'short block outside the article text' };
       return;
     }
-    if (inside && g === 'bad' && aggr >= 0.9) {
+    if (inside && g === 'bad' && aggr >= INSIDE_BAD_AT) {
       out[i] = { action: 'remove', grade: g, reason: 'low-content', confidence: 0.5, detail: 'low-content block inside the article text' };
       return;
     }
@@ -221,6 +239,54 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     out[i] = { action: 'keep', grade: g };
   });
   return out as Decision[];
+}
+
+/** Aggressiveness from which short blocks outside the article go (text documents). */
+const OUTSIDE_SHORT_AT = 0.5;
+/** Aggressiveness from which prose-like blocks outside the article go (comments, teasers). */
+const OUTSIDE_PROSE_AT = 0.7;
+/** Aggressiveness from which low-content blocks outside the article go. */
+const OUTSIDE_BAD_AT = 0.3;
+/** In HTML documents short blocks at the edges are usually the article's own title and dateline. */
+const HTML_SHORT_AT = 0.8;
+/** Aggressiveness from which low-content blocks inside the article go. */
+const INSIDE_BAD_AT = 0.9;
+
+/**
+ * The article: the run of blocks with the highest prose balance (maximum-sum
+ * subarray, as in Body Text Extraction): good blocks count their length,
+ * near-good half of it, short and bad blocks and rule matches count against.
+ * Returns [-1, -1] when no block is prose.
+ */
+export function articleSpan(blocks: ClassifierInput[], grades: Array<Exclude<Grade, 'rule'> | null>, mode: 'text' | 'html'): [number, number] {
+  if (mode === 'html') {
+    // The DOM extraction already chose the article: only trim chrome before the first and after the last good block.
+    let first = grades.indexOf('good');
+    let last = grades.lastIndexOf('good');
+    if (first < 0) {
+      first = grades.indexOf('near-good');
+      last = grades.lastIndexOf('near-good');
+    }
+    return [first, last];
+  }
+  let best = 0;
+  let bestSpan: [number, number] = [-1, -1];
+  let sum = 0;
+  let start = 0;
+  grades.forEach((g, i) => {
+    const len = blocks[i]!.text.length;
+    const v = g === 'good' ? len : g === 'near-good' ? len / 2 : g === 'short' ? -Math.min(len, 40) - 10 : -len / 2 - 10;
+    if (sum <= 0) {
+      sum = 0;
+      start = i;
+    }
+    sum += v;
+    if (sum > best) {
+      best = sum;
+      bestSpan = [start, i];
+    }
+  });
+  return bestSpan;
 }
 
 /** 1–4 capitalised words, no digits, no sentence punctuation: "Asia World", "Politics". */

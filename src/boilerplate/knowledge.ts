@@ -19,12 +19,15 @@ const fileSchema = z.strictObject({
   lang: z.string().regex(/^[a-z]{2}$/),
   note: z.string().optional(),
   rules: z.record(z.string().regex(/^[a-z-]+$/), z.array(z.string().min(1))),
+  containsRules: z.record(z.string().regex(/^[a-z-]+$/), z.array(z.string().min(1))).default({}),
   caseSensitive: z.array(z.string()).default([]),
   contactVerbs: z.array(z.string()).default([]),
 });
 
 export interface PhraseRule {
   reason: string;
+  /** Matched against the line as written; otherwise against the lower-cased line. */
+  caseSensitive: boolean;
   lang: string;
   source: string;
   re: RegExp;
@@ -33,13 +36,35 @@ export interface PhraseRule {
 export interface Knowledge {
   rules: PhraseRule[];
   languages: string[];
+  /** One alternation per reason and case mode: a line is tested against ~25 regular expressions instead of every pattern. */
+  combined: Array<{ reason: string; re: RegExp; caseSensitive: boolean; rules: PhraseRule[] }>;
+  /** Patterns found anywhere in a short line ("… All Rights Reserved. 87990cbe…"). */
+  contains: PhraseRule[];
+  containsAny: RegExp | null;
 }
 
 /** Trailing punctuation and markers that do not change what a line is ("Leave a Reply:", "Required fields are marked *"). */
-export const TRAILING_NOISE = /[\s.:!?*…»›>|–—-]+$/u;
+const TRAILING_NOISE = new Set([...' \t\u00a0.:!?*…»›>|–—-']);
+const CURLY = /[\u2018\u2019\u201c\u201d]/g;
+const SPACES = /\s{2,}|[\t\u00a0]/g;
+
+/** Straight quotes, single spaces, no trailing punctuation. */
+export function normalizeLine(line: string): string {
+  let s = line;
+  if (CURLY.test(s)) s = s.replace(CURLY, (c) => (c === '\u2018' || c === '\u2019' ? "'" : '"'));
+  CURLY.lastIndex = 0;
+  s = s.replace(SPACES, ' ').trim();
+  let end = s.length;
+  while (end > 0 && TRAILING_NOISE.has(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end).trimEnd();
+}
+
+/** Longest line the contains-rules look at. */
+const MAX_CONTAINS_LINE = 250;
 
 export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
   const rules: PhraseRule[] = [];
+  const contains: PhraseRule[] = [];
   const languages: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const where = path.join(dir, file);
@@ -48,19 +73,46 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     const data = parsed.data;
     languages.push(data.lang);
     for (const [reason, patterns] of Object.entries(data.rules)) {
-      const flags = data.caseSensitive.includes(reason) ? 'u' : 'iu';
+      // Case-insensitive rules are matched against the lower-cased line: V8's
+      // Unicode case folding (/iu) is several times slower than a plain match.
+      const caseSensitive = data.caseSensitive.includes(reason);
+      // The 'u' flag (needed only for \p{…} classes) also slows matching down.
       for (const source of patterns) {
         let re: RegExp;
+        const flags = /\\[pP]\{/.test(source) ? 'u' : '';
         try {
           re = new RegExp(`^(?:${source})$`, flags);
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (${reason}): ${source}: ${(err as Error).message}`);
         }
-        rules.push({ reason, lang: data.lang, source, re });
+        rules.push({ reason, lang: data.lang, source, re, caseSensitive });
+      }
+    }
+    for (const [reason, patterns] of Object.entries(data.containsRules)) {
+      for (const source of patterns) {
+        try {
+          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false });
+        } catch (err) {
+          throw new Error(`invalid pattern in ${where} (containsRules.${reason}): ${source}: ${(err as Error).message}`);
+        }
       }
     }
   }
-  return { rules, languages };
+  const groups = new Map<string, PhraseRule[]>();
+  for (const r of rules) {
+    const key = `${r.reason}\u0000${r.caseSensitive}\u0000${r.re.flags}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const combined = [...groups.values()].map((g) => ({
+    reason: g[0]!.reason,
+    re: new RegExp(`^(?:${g.map((r) => `(?:${r.source})`).join('|')})$`, g[0]!.re.flags),
+    caseSensitive: g[0]!.caseSensitive,
+    rules: g,
+  }));
+  const containsAny = contains.length ? new RegExp(contains.map((r) => `(?:${r.source})`).join('|'), contains.some((r) => r.re.flags) ? 'u' : '') : null;
+  return { rules, languages, combined, contains, containsAny };
 }
 
 let cached: Knowledge | null = null;
@@ -75,9 +127,19 @@ export const MAX_RULE_LINE = 300;
 /** The reason of the first phrase rule matching the whole line, or null. */
 export function matchPhrase(line: string, k: Knowledge = knowledge()): PhraseRule | null {
   if (line.length > MAX_RULE_LINE) return null;
-  const core = line.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').replace(TRAILING_NOISE, '').trim();
+  const core = normalizeLine(line);
   if (!core) return null;
-  for (const rule of k.rules) if (rule.re.test(core)) return rule;
+  const lower = core.toLowerCase();
+  if (lower.length <= MAX_CONTAINS_LINE && k.containsAny?.test(lower)) {
+    const hit = k.contains.find((r) => r.re.test(lower));
+    if (hit) return hit;
+  }
+  for (const group of k.combined) {
+    const subject = group.caseSensitive ? core : lower;
+    if (!group.re.test(subject)) continue;
+    // Name the exact pattern for the removal's detail (only on a hit, so the cost is rare).
+    return group.rules.find((r) => r.re.test(subject)) ?? null;
+  }
   return null;
 }
 
@@ -102,6 +164,32 @@ export function hasStopwords(lang: string): boolean {
   return STOP_LANGS.includes(lang);
 }
 
+const stopSets = new Map<string, Set<string>>(STOP_LANGS.map((l) => [l, new Set((STOPWORDS_ISO[l] ?? []).map((w) => w.toLowerCase()))]));
+
+/**
+ * The language whose stop words cover most of `ws` (a whole document's words),
+ * or null when none covers at least 10 % — then the text is in a language
+ * without a list and densities are not meaningful.
+ */
+export function guessStopwordLanguage(ws: string[]): string | null {
+  if (ws.length < 5) return null;
+  // A few thousand words tell the language as well as the whole text.
+  const step = Math.max(1, Math.floor(ws.length / 3000));
+  const counts = new Int32Array(STOP_LANGS.length);
+  let seen = 0;
+  for (let i = 0; i < ws.length; i += step) {
+    seen++;
+    const langs = stopIndex.get(ws[i]!);
+    if (langs) for (const li of langs) counts[li]!++;
+  }
+  let best = -1;
+  let bestCount = 0;
+  counts.forEach((c, li) => {
+    if (c > bestCount) [best, bestCount] = [li, c];
+  });
+  return best >= 0 && bestCount >= 0.1 * seen ? STOP_LANGS[best]! : null;
+}
+
 const WORD = /[\p{L}\p{M}'’]+/gu;
 
 export function words(text: string): string[] {
@@ -110,16 +198,18 @@ export function words(text: string): string[] {
 
 /**
  * Share of words that are stop words: of `lang` when given and listed,
- * otherwise of whichever listed language scores highest (language unknown).
- * Returns null when no list applies (e.g. a language stopwords-iso lacks).
+ * otherwise (undefined or unlisted) of whichever listed language scores
+ * highest. Returns null when `lang` is null (known to have no list) or no
+ * list covers any word.
  */
 export function stopwordDensity(ws: string[], lang?: string | null): number | null {
+  if (lang === null) return null;
   if (!ws.length) return 0;
   if (lang) {
-    const li = STOP_LANGS.indexOf(lang);
-    if (li >= 0) {
+    const set = stopSets.get(lang);
+    if (set) {
       let n = 0;
-      for (const w of ws) if (stopIndex.get(w)?.includes(li)) n++;
+      for (const w of ws) if (set.has(w)) n++;
       return n / ws.length;
     }
   }

@@ -18,7 +18,6 @@
  */
 import { parseDocument } from 'htmlparser2';
 import { Text, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
-import * as cheerio from 'cheerio';
 import type { BlockKind } from '../core/types.ts';
 import { limitNesting } from './nesting.ts';
 import { BLOCK_TAGS, INVISIBLE_TAGS, hintReason, positiveHint, type HintReason } from './hints.ts';
@@ -236,13 +235,11 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   const dom = parseDocument(nesting.html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
   // The pre-scan is an estimate (implied end tags); flattening the parsed tree is the guarantee.
   const flattened = boundDepth(dom, opts.maxDepth);
-  const meta = readMeta(dom);
+  const { meta, body: bodyEl } = readMeta(dom);
   if (nesting.changed || flattened) {
     meta['degraded'] = `nesting deeper than ${opts.maxDepth} levels (about ${nesting.maxDepth}) was flattened${nesting.changed ? '; source offsets are approximate' : ''}`;
   }
 
-  const $ = cheerio.load(dom);
-  const bodyEl = $('body').get(0) as Element | undefined;
   const body: ParentNode = bodyEl ?? dom;
   const all = collectBlocks(body);
   const rawText = all.map((b) => b.text).join('\n');
@@ -346,38 +343,87 @@ function chooseContainer(body: ParentNode, goodMass: Map<ParentNode, number>, go
   }
 }
 
-function readMeta(dom: Document): Extraction['meta'] {
-  const $ = cheerio.load(dom);
+/**
+ * Page metadata from one walk over the tree (og/meta tags, <title>, <time>,
+ * <html lang>, JSON-LD articleBody). A walk instead of several cheerio
+ * selector queries: each query scans the whole page, and this runs per page.
+ */
+function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | null } {
   const meta: Extraction['meta'] = {};
-  const attr = (sel: string, name: string) => $(sel).first().attr(name)?.trim() || undefined;
-  const title = attr('meta[property="og:title"]', 'content') ?? ($('title').first().text().trim() || undefined) ?? ($('h1').first().text().trim() || undefined);
+  const metaContent = new Map<string, string>();
+  let titleText: string | undefined;
+  let h1Text: string | undefined;
+  let timeAttr: string | undefined;
+  let htmlLang: string | undefined;
+  let canonical: string | undefined;
+  let body: Element | null = null;
+  const ldScripts: Element[] = [];
+  const stack: AnyNode[] = [...dom.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isElementNode(n)) continue;
+    const a = n.attribs;
+    switch (n.name) {
+      case 'html':
+        htmlLang ??= a['lang'] || a['xml:lang'];
+        break;
+      case 'body':
+        body ??= n;
+        break;
+      case 'meta': {
+        const key = (a['property'] ?? a['name'] ?? a['itemprop'] ?? a['http-equiv'] ?? '').toLowerCase();
+        if (key && a['content'] && !metaContent.has(key)) metaContent.set(key, a['content'].trim());
+        break;
+      }
+      case 'link':
+        if (a['rel']?.toLowerCase() === 'canonical' && a['href']) canonical ??= a['href'].trim();
+        break;
+      case 'title':
+        titleText ??= textOf(n).trim() || undefined;
+        break;
+      case 'h1':
+        h1Text ??= textOf(n).trim() || undefined;
+        break;
+      case 'time':
+        if (a['datetime']) timeAttr ??= a['datetime'].trim();
+        break;
+      case 'script':
+        if (a['type']?.toLowerCase() === 'application/ld+json') ldScripts.push(n);
+        continue;
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  const title = metaContent.get('og:title') || titleText || h1Text;
   if (title) meta.title = title.replace(/\s+/g, ' ');
-  const date =
-    attr('meta[property="article:published_time"]', 'content') ??
-    attr('meta[name="date"]', 'content') ??
-    attr('meta[itemprop="datePublished"]', 'content') ??
-    attr('time[datetime]', 'datetime');
+  const date = metaContent.get('article:published_time') || metaContent.get('date') || metaContent.get('datepublished') || timeAttr;
   if (date) meta.date = date;
-  const url = attr('link[rel="canonical"]', 'href') ?? attr('meta[property="og:url"]', 'content');
+  const url = canonical || metaContent.get('og:url');
   if (url) meta.url = url;
-  const lang = attr('html', 'lang') ?? attr('meta[http-equiv="content-language" i]', 'content') ?? attr('meta[property="og:locale"]', 'content');
+  const lang = htmlLang || metaContent.get('content-language') || metaContent.get('og:locale');
   if (lang) meta.lang = lang.replace('_', '-');
-  // JSON-LD articleBody (schema.org NewsArticle / BlogPosting).
-  $('script[type="application/ld+json"]').each((_, el) => {
-    if (meta['articleBody']) return;
-    const text = $(el).text();
-    if (!text.includes('articleBody')) return;
+  for (const el of ldScripts) {
+    const text = textOf(el);
+    if (!text.includes('articleBody')) continue;
     try {
       const found = findArticleBody(JSON.parse(text) as unknown);
       if (found) {
         meta['articleBody'] = found;
         meta['articleBodySource'] = { start: el.startIndex ?? 0, end: (el.endIndex ?? 0) + 1 };
+        break;
       }
     } catch {
       // Malformed JSON-LD is common; the DOM extraction stands on its own.
     }
-  });
-  return meta;
+  }
+  return { meta, body };
+}
+
+function isElementNode(n: AnyNode): n is Element {
+  return n.type === 'tag' || n.type === 'script' || n.type === 'style';
+}
+
+function textOf(n: ParentNode): string {
+  return collectTextIteratively(n);
 }
 
 function findArticleBody(value: unknown, depth = 0): string | null {

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineDocumentStage } from '../core/stage.ts';
 import { flagSpan, removeBlocksWhere } from '../core/record.ts';
-import { classifyBlocks } from '../boilerplate/classify.ts';
+import { classifyBlocks, DEFAULT_AGGRESSIVENESS } from '../boilerplate/classify.ts';
 
 const STAGE = 'boilerplate';
 
@@ -18,7 +18,7 @@ export const boilerplateOptions = z.strictObject({
    * lines …); 0.5 (default) = also low-content blocks outside the article
    * text; 1 = also weak blocks inside it. Higher = more recall, less precision.
    */
-  aggressiveness: z.number().min(0).max(1).default(0.5),
+  aggressiveness: z.number().min(0).max(1).default(DEFAULT_AGGRESSIVENESS),
   /** Emit `possible-boilerplate` flags on ambiguous blocks that stay. */
   flagAmbiguous: z.boolean().default(true),
 });
@@ -34,6 +34,7 @@ export default defineDocumentStage({
         aggressiveness: ctx.options.aggressiveness,
         lang: doc.lang?.iso6391 && doc.lang.iso6391 !== 'und' ? doc.lang.iso6391 : null,
         titleLifted: doc.title !== null,
+        mode: doc.format,
       },
     );
     const bySeq = new Map(doc.blocks.map((b, i) => [b.seq, decisions[i]!]));

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:extract`: boilerplate removal on the 990 pages of
+ * ../shared/devsets/html-extraction, scored with the rule of its README.
+ *
+ * - HTML mode: extractHtml (DOM) then the text-level classifier as a second
+ *   pass — what the pipeline's segment + boilerplate stages do.
+ * - Text-dump mode: each page is first flattened to all of its visible text,
+ *   one block per line, nothing removed (what a naive scraper saves); only the
+ *   text-level classifier runs. Timing covers the classifier only.
+ *
+ * Single thread. Prints precision, recall, F1, speed and F1 by language group.
+ * `--json` prints the figures as JSON (used by the quality-gate test).
+ */
+import { franc } from 'franc';
+import { DEVSET_DIR } from '../tests/helpers/shared.ts';
+import { addScores, loadDevset, prf, scorePage, type DevPage, type Score } from './devset.ts';
+import { extractHtml } from '../src/html/extract.ts';
+import { classifyBlocks } from '../src/boilerplate/classify.ts';
+import { DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
+
+export type Group = 'English' | 'German' | 'other';
+
+export interface ModeResult {
+  score: Score;
+  byGroup: Record<Group, Score>;
+  perSecond: number;
+  failures: number;
+}
+
+const empty = (): Score => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
+
+/** Language group from the page's lang attribute, else franc on the extracted text. */
+function groupOf(lang: string | undefined, text: string): Group {
+  const code = lang?.toLowerCase().slice(0, 2);
+  if (code === 'en') return 'English';
+  if (code === 'de') return 'German';
+  if (code) return 'other';
+  const guess = franc(text.slice(0, 3000), { minLength: 20 });
+  return guess === 'eng' ? 'English' : guess === 'deu' ? 'German' : 'other';
+}
+
+/** HTML mode: DOM extraction then the text classifier. Returns kept text and the raw dump for text mode. */
+export function cleanHtml(html: string, aggressiveness = DEFAULT_AGGRESSIVENESS): { text: string; rawText: string; lang?: string } {
+  const ex = extractHtml(html);
+  const decisions = classifyBlocks(ex.blocks, { aggressiveness, titleLifted: true, mode: 'html' });
+  const kept = ex.blocks.filter((_, i) => decisions[i]!.action !== 'remove').map((b) => b.text);
+  return { text: kept.join('\n'), rawText: ex.rawText, ...(ex.meta.lang ? { lang: ex.meta.lang } : {}) };
+}
+
+/** Text-dump mode: the classifier alone on one block per line. */
+export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENESS): string {
+  const blocks = rawText.split('\n').filter((l) => l.trim()).map((text) => ({ text, kind: 'paragraph' as const }));
+  const decisions = classifyBlocks(blocks, { aggressiveness, titleLifted: false, mode: 'text' });
+  return blocks.filter((_, i) => decisions[i]!.action !== 'remove').map((b) => b.text).join('\n');
+}
+
+export function runBench(pages: DevPage[]): { html: ModeResult; text: ModeResult } {
+  const html: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, failures: 0 };
+  const text: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, failures: 0 };
+  const dumps: Array<{ page: DevPage; rawText: string; group: Group }> = [];
+  let t0 = performance.now();
+  for (const page of pages) {
+    let out: ReturnType<typeof cleanHtml> | null = null;
+    try {
+      out = cleanHtml(page.html);
+    } catch {
+      html.failures++;
+    }
+    const group = groupOf(out?.lang, out?.text ?? '');
+    const s = scorePage(page, out?.text ?? null);
+    html.score = addScores(html.score, s);
+    html.byGroup[group] = addScores(html.byGroup[group], s);
+    dumps.push({ page, rawText: out?.rawText ?? '', group });
+  }
+  html.perSecond = pages.length / ((performance.now() - t0) / 1000);
+
+  t0 = performance.now();
+  const cleaned = dumps.map((d) => {
+    try {
+      return cleanDump(d.rawText);
+    } catch {
+      text.failures++;
+      return null;
+    }
+  });
+  text.perSecond = pages.length / ((performance.now() - t0) / 1000);
+  dumps.forEach((d, i) => {
+    const s = scorePage(d.page, cleaned[i] ?? null);
+    text.score = addScores(text.score, s);
+    text.byGroup[d.group] = addScores(text.byGroup[d.group], s);
+  });
+  return { html, text };
+}
+
+function keepEverything(pages: DevPage[], dumps: string[]): number {
+  let s = empty();
+  pages.forEach((p, i) => (s = addScores(s, scorePage(p, dumps[i] ?? ''))));
+  return prf(s).f1;
+}
+
+const f = (x: number) => x.toFixed(3);
+
+function printMode(name: string, r: ModeResult, unit: string, target: { f1: number; speed: number }) {
+  const { precision, recall, f1 } = prf(r.score);
+  console.log(`${name}`);
+  console.log(`  precision ${f(precision)}  recall ${f(recall)}  F1 ${f(f1)}   (TP ${r.score.tp}, FP ${r.score.fp}, FN ${r.score.fn}, TN ${r.score.tn}; failures ${r.failures})`);
+  const groups = (Object.keys(r.byGroup) as Group[]).map((g) => {
+    const pagesWithSnippets = r.byGroup[g].tp + r.byGroup[g].fn;
+    return `${g} ${f(prf(r.byGroup[g]).f1)} (${pagesWithSnippets} text snippets)`;
+  });
+  console.log(`  F1 by language group: ${groups.join(', ')}`);
+  console.log(`  speed ${r.perSecond.toFixed(0)} ${unit}/s`);
+  console.log(`  target F1 >= ${target.f1}: ${f1 >= target.f1 ? 'met' : 'NOT met'}; target >= ${target.speed} ${unit}/s: ${r.perSecond >= target.speed ? 'met' : 'NOT met'}`);
+}
+
+async function main() {
+  const pages = loadDevset(DEVSET_DIR);
+  const result = runBench(pages);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ html: prf(result.html.score), text: prf(result.text.score) }));
+    return;
+  }
+  console.log(`bench:extract — ${pages.length} pages of ${DEVSET_DIR} (${new Date().toISOString()}, node ${process.version}, single thread)`);
+  printMode('HTML mode (extractHtml + text classifier)', result.html, 'pages', { f1: 0.93, speed: 100 });
+  printMode('Text-dump mode (all visible text, one block per line; text classifier only)', result.text, 'documents', { f1: 0.88, speed: 2000 });
+  const dumps = pages.map((p) => {
+    try {
+      return extractHtml(p.html).rawText;
+    } catch {
+      return '';
+    }
+  });
+  console.log(`baseline: keep everything (all visible text) F1 ${f(keepEverything(pages, dumps))}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
