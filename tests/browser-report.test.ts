@@ -13,7 +13,7 @@ import { runPipeline } from '../src/pipeline.ts';
 import { buildReport } from '../src/report/index.ts';
 import { parseDecisionFile } from '../src/review/index.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
-import { writeFixtureOutput, writeHostileRaw } from './report.fixture.ts';
+import { writeFixtureOutput, writeHostileRaw, writeManyDocsOutput } from './report.fixture.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -183,6 +183,37 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     await member.locator('a').first().click();
     await page.waitForURL(/docs\/wire-b\.html#p0$/);
     expect(await page.locator('#p0 .cluster-link').textContent()).toBe('cluster c-0001');
+    await page.close();
+  });
+
+  it('document table: pages, filters and sorts over lazily loaded data; the state survives a reload', async () => {
+    const many = path.join(tmp, 'many');
+    writeManyDocsOutput(many, 1234);
+    await buildReport(many);
+    const page = await open(url(many, 'report/index.html'));
+    const firstId = () => page.locator('#doc-rows tr').first().getAttribute('data-id');
+    await expect.poll(() => page.locator('#table-status').textContent()).toBe('1234 documents');
+    await page.keyboard.press('n');
+    await expect.poll(() => page.locator('#page-info').textContent()).toBe('page 2 of 13');
+    expect(await firstId()).toBe('d00100');
+    await page.locator('#f-lang').selectOption('fr');
+    await expect.poll(() => page.locator('#table-status').textContent()).toBe('412 of 1234 documents match');
+    expect(await page.locator('#page-info').textContent()).toBe('page 1 of 5');
+    await page.locator('#f-flags').selectOption('kind:name-variant');
+    // every 15th document is French with a flag
+    await expect.poll(() => page.locator('#table-status').textContent()).toBe('83 of 1234 documents match');
+    await page.locator('th button[data-sort="id"]').click();
+    await page.locator('th button[data-sort="id"]').click();
+    await expect.poll(() => page.locator('th button[data-sort="id"]').getAttribute('aria-sort')).toBe('descending');
+    expect(await firstId()).toBe('d01230');
+    expect(page.url()).toContain('#');
+    await page.reload();
+    await expect.poll(() => page.locator('#table-status').textContent()).toBe('83 of 1234 documents match');
+    expect(await firstId()).toBe('d01230');
+    expect(await page.locator('#f-lang').inputValue()).toBe('fr');
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/docs\/d01230\.html$/);
     await page.close();
   });
 

@@ -9,7 +9,7 @@ import { PAGE_SIZE } from '../src/report/index-page.ts';
 import { escapeHtml, html, pageFileName, safeHref } from '../src/report/html.ts';
 import { highlightFlags, placeBlocks } from '../src/report/pages.ts';
 import { toDoc, type ReportFlag } from '../src/report/read.ts';
-import { CANONICAL, HOSTILE, writeFixtureOutput } from './report.fixture.ts';
+import { CANONICAL, HOSTILE, writeFixtureOutput, writeManyDocsOutput } from './report.fixture.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'newsclean-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -176,14 +176,8 @@ describe('report failure modes and scale', () => {
 
   it('keeps the index small: one page of rows, the rest in data chunks', async () => {
     const out = path.join(tmp, 'many');
-    writeFixtureOutput(out);
     const n = 1234;
-    const docs = Array.from({ length: n }, (_, i) =>
-      JSON.stringify({ id: `d${String(i).padStart(5, '0')}`, source: `d${i}.txt`, url: null, title: `Story ${i}`, date: null, lang: i % 3 ? 'en' : 'fr', lang3: '', text: 'x', paragraphs: [{ text: `Paragraph ${i}`, kind: 'paragraph', lang: 'en', lang3: 'eng', cluster: null, seq: 0 }], removed: [], flags: [] }),
-    );
-    writeFileSync(path.join(out, 'documents.jsonl'), `${docs.join('\n')}\n`);
-    writeFileSync(path.join(out, 'flags.jsonl'), '');
-    writeFileSync(path.join(out, 'clusters.jsonl'), '');
+    writeManyDocsOutput(out, n);
     const r = await buildReport(out);
     expect(r.documents).toBe(n);
     const index = read(out, 'report/index.html');

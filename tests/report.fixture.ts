@@ -137,3 +137,30 @@ export function writeHostileRaw(dir: string): void {
   for (let i = 0; big.length < 1_000_000; i++) big += `${words[i % words.length]} `;
   writeFileSync(path.join(dir, 'one-megabyte-line.txt'), `${big.trim()}.\n`);
 }
+
+/** An output folder of `n` small documents (every third in French, every fifth with a flag) for table and scale tests. */
+export function writeManyDocsOutput(dir: string, n: number): void {
+  writeFixtureOutput(dir);
+  const flagLines: string[] = [];
+  const docs = Array.from({ length: n }, (_, i) => {
+    const id = `d${String(i).padStart(5, '0')}`;
+    const flags = i % 5 === 0 ? [{ paragraph: 0, start: 0, end: 9, text: 'Paragraph', kind: 'name-variant', confidence: 0.6, suggestion: null, evidence: '', stage: 'artifacts' }] : [];
+    flagLines.push(...flags.map((f) => line({ doc: id, ...f })));
+    return line({
+      id,
+      source: `d${i}.txt`,
+      url: null,
+      title: `Story ${i}`,
+      date: null,
+      lang: i % 3 ? 'en' : 'fr',
+      lang3: i % 3 ? 'eng' : 'fra',
+      text: `Paragraph ${i}`,
+      paragraphs: [{ text: `Paragraph ${i}`, kind: 'paragraph', lang: 'en', lang3: 'eng', cluster: null, seq: 0 }],
+      removed: [],
+      flags,
+    });
+  });
+  writeFileSync(path.join(dir, 'documents.jsonl'), docs.join(''));
+  writeFileSync(path.join(dir, 'flags.jsonl'), flagLines.join(''));
+  writeFileSync(path.join(dir, 'clusters.jsonl'), '');
+}
