@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
+import { createRng } from '../src/gen/random.ts';
 import { runStages } from '../src/core/runner.ts';
 import { emptyStats, readInputs } from '../src/io/readers.ts';
 import { writeOutputs } from '../src/io/writers.ts';
@@ -32,24 +33,14 @@ const { values: args } = parseArgs({
 });
 const DOCS = Number(args.docs);
 
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rnd = prng(20211019);
+const rng = createRng(20211019);
+const rnd = rng.next;
 const rawDir = path.join(ROOT, 'raw');
 const words = readdirSync(rawDir)
   .filter((f) => f.endsWith('.txt'))
   .flatMap((f) => readFileSync(path.join(rawDir, f), 'utf8').split(/\s+/))
   .filter((w) => /^[\p{L}’'.,-]+$/u.test(w));
-const pick = () => words[Math.floor(rnd() * words.length)]!;
+const pick = () => rng.pick(words);
 
 function sentence(): string {
   const n = 6 + Math.floor(rnd() * 22);

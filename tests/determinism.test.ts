@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../src/gen/random.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { REPO_ROOT, SEEDS_DIR } from './helpers/shared.ts';
 
@@ -36,17 +37,6 @@ function withoutTiming(runJson: string): unknown {
   return JSON.parse(runJson, (k, v) => (TIMING.has(k) ? undefined : v));
 }
 
-/** Small deterministic PRNG (mulberry32), so the generated input is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'newsclean-determinism-'));
   input = path.join(work, 'input');
@@ -57,9 +47,9 @@ beforeAll(() => {
     .filter((f) => f.endsWith('.txt'))
     .flatMap((f) => readFileSync(path.join(SEEDS_DIR, f), 'utf8').split(/(?<=[.!?])\s+/))
     .filter((s) => s.length > 40);
-  const rnd = prng(42);
-  const pick = () => sentences[Math.floor(rnd() * sentences.length)]!;
-  const paragraphs = () => Array.from({ length: 2 + Math.floor(rnd() * 5) }, () => `${pick()} ${pick()}`);
+  const rng = createRng(42);
+  const pick = () => rng.pick(sentences);
+  const paragraphs = () => Array.from({ length: rng.int(2, 6) }, () => `${pick()} ${pick()}`);
   mkdirSync(path.join(input, 'html/site-a'), { recursive: true });
   for (let i = 0; i < 12; i++) {
     const body = paragraphs().map((p) => `<p>${p}</p>`).join('\n');

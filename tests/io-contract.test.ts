@@ -37,6 +37,11 @@ const documentRecord = z.strictObject({
     z.strictObject({ text: z.string(), reason: z.string().min(1), stage: z.string().min(1), kind: z.string(), seq: z.number().int().min(0), confidence: z.number().optional(), detail: z.string().optional() }),
   ),
   flags: z.array(z.strictObject(flagFields)),
+  // Only present when an opt-in auto-fix changed the text.
+  fixes: z
+    .array(z.strictObject({ paragraph: z.number().int().min(0).nullable(), start: z.number().int(), end: z.number().int(), before: z.string(), after: z.string(), kind: z.string(), stage: z.string() }))
+    .min(1)
+    .optional(),
 });
 const flagRecord = z.strictObject({ doc: z.string(), ...flagFields });
 const clusterRecord = z.looseObject({
