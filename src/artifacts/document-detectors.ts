@@ -8,6 +8,7 @@ import { dropOverlaps, type Detection } from './detection.ts';
 import { loadAcronymFlips, type AcronymFlip, type ArtifactLexicon } from './lexicon.ts';
 import { detectMixedLanguage, type MixedLanguageOptions } from './mixed-language.ts';
 import {
+  countTokens,
   detectAbbreviationFlips,
   detectGarbledQuotes,
   detectGluedQuotes,
@@ -30,7 +31,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DocumentDetectorOptions = {
   mtDebris: true,
   mixedLanguage: true,
   minConfidence: 0.5,
-  mixedLanguageOptions: { minWords: 12, maxDocLangScore: 0.85 },
+  mixedLanguageOptions: { minWords: 20, maxDocLangScore: 0.75 },
 };
 
 let flips: Record<string, AcronymFlip> | null = null;
@@ -41,6 +42,19 @@ export interface BlockContext {
   docLang: Lang | null;
   /** False for documents not in English: the English detectors then stay silent. */
   english: boolean;
+  /** Token counts of `documentText`, computed at most once per document and only when a detector needs them. */
+  tokenCounts: () => ReturnType<typeof countTokens>;
+}
+
+/** Per-document context, computed once for all its blocks. */
+export function blockContext(documentText: string, docLang: Lang | null, english: boolean): BlockContext {
+  let counts: ReturnType<typeof countTokens> | undefined;
+  return {
+    documentText,
+    docLang,
+    english,
+    tokenCounts: () => (counts ??= countTokens(documentText)),
+  };
 }
 
 export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexicon, opts: DocumentDetectorOptions): Detection[] {
@@ -55,7 +69,7 @@ export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexi
         ...detectMissingSpace(text),
         ...detectGarbledQuotes(text),
         ...detectSentenceBreaks(text),
-        ...detectLostApostrophes(text, ctx.documentText),
+        ...detectLostApostrophes(text, ctx.tokenCounts),
         ...detectAbbreviationFlips(text, ctx.documentText, flips),
       );
     }

@@ -40,7 +40,10 @@ const GLUE_WORDS: ReadonlySet<string> = new Set(
   'of the and in to for on with at by from as that this he she it we they but or a an is was who which said says'.split(' '),
 );
 
-const OPEN_FOR_CLOSE: Record<string, string> = { '”': '“', '»': '«', '"': '"' };
+/** Words that may start a clause but are not all in WordNet. */
+const FUNCTION_LIKE: ReadonlySet<string> = new Set(
+  'the a an of in on at to for from with by and but or so as than then that this these those it its he she they we you who which whose when where while if because although though since until after before'.split(' '),
+);
 
 /** The opening quote still open at `pos` in `text` (curly or guillemet), or null. */
 function openQuoteBefore(text: string, pos: number): string | null {
@@ -73,6 +76,7 @@ function looksTechnical(chunk: string): boolean {
 
 export function detectGluedQuotes(text: string): Detection[] {
   const out: Detection[] = [];
+  if (!/\p{Ll}\p{Lu}/u.test(text)) return out; // cheap pre-check: most paragraphs have no lower-upper junction
   const wn = getWordNet();
   for (const m of text.matchAll(/(?<![\p{L}\p{N}#@_.\/-])(\p{Ll}{3,})(\p{Lu}\p{Ll}{0,5})(?![\p{L}\p{N}_])/gu)) {
     const [whole, left, right] = m as unknown as [string, string, string];
@@ -86,7 +90,8 @@ export function detectGluedQuotes(text: string): Detection[] {
       start: m.index,
       end: m.index + whole.length,
       kind: 'glued-quote',
-      confidence: clampConfidence(open ? 0.9 : 0.7),
+      // Without an unclosed quote before it this is more often a typo ("knockWho") than MT debris.
+      confidence: clampConfidence(open ? 0.9 : 0.45),
       suggestion: open ? `${left}${close} ${rightLower}` : `${left} ${rightLower}`,
       evidence: `"${whole}" glues the word "${left}" to a capitalised "${right}"${open ? ` after an unclosed ${open}: a closing quote was lost` : ''}`,
     });
@@ -96,7 +101,8 @@ export function detectGluedQuotes(text: string): Detection[] {
 
 export function detectMissingSpace(text: string): Detection[] {
   const out: Detection[] = [];
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}\p{Ll}+)([.!?])(\p{Lu}[\p{L}]*)(?![\p{L}\p{N}.])/gu)) {
+  if (!/\p{Ll}\.\p{Lu}/u.test(text)) return out;
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}\p{Ll}+)([.])(\p{Lu}[\p{L}]*)(?![\p{L}\p{N}.])/gu)) {
     const [whole, left, punct, right] = m as unknown as [string, string, string, string];
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
     if (looksTechnical(chunkAt(text, m.index))) continue;
@@ -108,7 +114,8 @@ export function detectMissingSpace(text: string): Detection[] {
       start: m.index,
       end: m.index + whole.length,
       kind: 'missing-space',
-      confidence: clampConfidence(open ? 0.85 : 0.7),
+      // A lost closing quote is the MT signature; a bare missing space is mostly a typo in comments and blogs.
+      confidence: clampConfidence(open ? 0.85 : 0.45),
       suggestion: `${left}${punct}${close} ${right}`,
       evidence: `no space after "${punct}" between "${left}" and "${right}"${open ? `; the ${open} opened before it is never closed, so a closing quote was probably lost here too` : ''}`,
     });
@@ -118,7 +125,7 @@ export function detectMissingSpace(text: string): Detection[] {
 
 export function detectGarbledQuotes(text: string): Detection[] {
   // German and other „…“ conventions use “ as a closing quote: not our business.
-  if (text.includes('„')) return [];
+  if (text.includes('„') || !/[“”«»]/.test(text)) return [];
   const out: Detection[] = [];
   // An opening quote right after a word and before punctuation or a space is a closing quote of the wrong direction.
   for (const m of text.matchAll(/(\p{L}+)“(?=[,.;:!?)]|\s|$)/gu)) {
@@ -132,6 +139,8 @@ export function detectGarbledQuotes(text: string): Detection[] {
     });
   }
   // A closing quote after a space or colon and glued to the next word is an opening quote of the wrong direction.
+  // Some writers (and fonts) use ” on both sides; only a paragraph that also uses “ shows a garbled direction.
+  const usesOpening = text.includes('“');
   for (const m of text.matchAll(/(?<=^|[\s:(—–-])”(\p{L}+)/gu)) {
     const prefix = text.slice(Math.max(0, m.index - 1), m.index);
     const start = /[:(]/.test(prefix) ? m.index - 1 : m.index;
@@ -139,7 +148,7 @@ export function detectGarbledQuotes(text: string): Detection[] {
       start,
       end: m.index + m[0].length,
       kind: 'garbled-quotes',
-      confidence: 0.7,
+      confidence: usesOpening ? 0.7 : 0.45,
       suggestion: `${prefix === ':' ? ': ' : prefix === '(' ? '(' : ''}“${m[1]}`,
       evidence: `closing quote ” where a quotation begins (before "${m[1]}")`,
     });
@@ -168,11 +177,18 @@ function sentenceEnd(text: string, from: number): number {
 
 export function detectSentenceBreaks(text: string): Detection[] {
   const out: Detection[] = [];
+  if (!/\. (?:\p{Ll}|\p{Lu}\p{Ll}+\.)/u.test(text)) return out;
   const wn = getWordNet();
   // A sentence that starts lowercase after a full stop that is not an abbreviation: "from it. country."
+  // Informal writing (comments, chat: several lowercase sentence starts, a lowercase "i") and code are skipped:
+  // an MT break is one odd sentence in otherwise regular prose.
+  const lowercaseStarts = [...text.matchAll(/(?:^|[.!?] )\p{Ll}/gu)].length;
+  const informal = lowercaseStarts > 1 || /(?:^|\s)i(?:\s|['’])/.test(text);
   for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu)) {
     const [, left, right] = m as unknown as [string, string, string];
+    if (informal) break;
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
+    if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !wn.has(right) && wn.synsets(right).length === 0)) continue; // code identifiers, names in lowercase
     if (/^\p{Lu}+$/u.test(left) && left.length <= 4) continue; // acronyms used as abbreviations ("approx. PST. then")
     if (looksTechnical(chunkAt(text, m.index))) continue;
     const end = Math.min(sentenceEnd(text, m.index + left.length + 2), m.index + left.length + 2 + 80);
@@ -204,16 +220,26 @@ export function detectSentenceBreaks(text: string): Detection[] {
   return out;
 }
 
-export function detectLostApostrophes(text: string, documentText: string): Detection[] {
-  const out: Detection[] = [];
-  const wn = getWordNet();
+/** How often each token (as written) occurs in a document; computed once per document. */
+export type TokenCounts = ReadonlyMap<string, number>;
+
+export function countTokens(documentText: string): TokenCounts {
   const counts = new Map<string, number>();
   for (const t of tokenize(documentText)) counts.set(t.text, (counts.get(t.text) ?? 0) + 1);
+  return counts;
+}
+
+export function detectLostApostrophes(text: string, documentText: string | (() => TokenCounts)): Detection[] {
+  const out: Detection[] = [];
+  if (!/\p{Ll}s['’]?\s/u.test(text)) return out;
+  const wn = getWordNet();
+  let counts: TokenCounts | null = null;
   for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu)) {
     const [whole, base, apostrophe, next] = m as unknown as [string, string, string, string];
     if (base.endsWith('s')) continue;
     const before = text.slice(Math.max(0, m.index - 4), m.index);
     if (/\bthe\s$/i.test(before)) continue; // "the Obamas", "the Smiths’ house"
+    counts ??= typeof documentText === 'string' ? countTokens(documentText) : documentText();
     const baseCount = counts.get(base) ?? 0;
     const ownCount = counts.get(`${base}s`) ?? 0;
     if (baseCount < 2 || ownCount > baseCount / 2) continue;
@@ -233,6 +259,7 @@ export function detectLostApostrophes(text: string, documentText: string): Detec
 
 export function detectAbbreviationFlips(text: string, documentText: string, flips: Record<string, AcronymFlip>): Detection[] {
   const out: Detection[] = [];
+  if (!/\p{Lu}\p{Lu}/u.test(text)) return out;
   for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{Lu}{2,5})(?![\p{L}\p{N}]|\.\p{L})/gu)) {
     const flip = flips[m[1]!];
     if (!flip) continue;

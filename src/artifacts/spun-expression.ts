@@ -92,43 +92,57 @@ function joinable(text: string, a: Token, b: Token): boolean {
   return /^ {1,2}$/.test(gap) || gap === '-' || gap === '‑';
 }
 
+interface MatchState {
+  lex: ArtifactLexicon;
+  text: string;
+  tokens: Token[];
+  first: number;
+  entry: GazetteerEntry;
+  alts: Map<string, Substitute[]>[];
+  subs: Substitution[];
+  caps: boolean[];
+}
+
+/** Depth-first match of entry word `j` at token `k`; returns the last token index or -1. A plain function (no closure): it runs for every candidate. */
+function matchFrom(st: MatchState, j: number, k: number): number {
+  const { entry, tokens, text } = st;
+  if (j === entry.words.length) return k - 1;
+  const tok = tokens[k];
+  if (!tok) return -1;
+  if (k > st.first && !joinable(text, tokens[k - 1]!, tok)) return -1;
+  const w = entry.words[j]!;
+  if (tok.lower === w) {
+    st.caps.push(isCapitalized(tok.text));
+    const r = matchFrom(st, j + 1, k + 1);
+    if (r >= 0) return r;
+    st.caps.pop();
+  }
+  const candidates = st.alts[j]!.get(tok.lower);
+  if (!candidates) return -1;
+  for (const s of candidates) {
+    const n = s.words.length;
+    if (k + n > tokens.length) continue;
+    let ok = true;
+    for (let m = 1; m < n && ok; m++) {
+      const t = tokens[k + m]!;
+      ok = t.lower === s.words[m] && joinable(text, tokens[k + m - 1]!, t);
+    }
+    if (!ok) continue;
+    st.subs.push({ entryWord: w, textWords: tokens.slice(k, k + n).map((t) => t.text).join(' '), source: s.source });
+    st.caps.push(isCapitalized(tok.text));
+    const r = matchFrom(st, j + 1, k + n);
+    if (r >= 0) return r;
+    st.subs.pop();
+    st.caps.pop();
+  }
+  return -1;
+}
+
 function matchAt(lex: ArtifactLexicon, text: string, tokens: Token[], i: number, entry: GazetteerEntry): EntryMatch | null {
-  const subs: Substitution[] = [];
-  const caps: boolean[] = [];
-  const alts = entryAlternatives(lex, entry);
-  const rec = (j: number, k: number): number => {
-    if (j === entry.words.length) return k - 1;
-    const tok = tokens[k];
-    if (!tok) return -1;
-    if (k > i && !joinable(text, tokens[k - 1]!, tok)) return -1;
-    const w = entry.words[j]!;
-    if (tok.lower === w) {
-      caps.push(isCapitalized(tok.text));
-      const r = rec(j + 1, k + 1);
-      if (r >= 0) return r;
-      caps.pop();
-    }
-    for (const s of alts[j]!.get(tok.lower) ?? []) {
-      const n = s.words.length;
-      if (k + n > tokens.length) continue;
-      let ok = true;
-      for (let m = 0; m < n && ok; m++) {
-        const t = tokens[k + m]!;
-        ok = t.lower === s.words[m] && (m === 0 || joinable(text, tokens[k + m - 1]!, t));
-      }
-      if (!ok) continue;
-      subs.push({ entryWord: w, textWords: tokens.slice(k, k + n).map((t) => t.text).join(' '), source: s.source });
-      caps.push(isCapitalized(tok.text));
-      const r = rec(j + 1, k + n);
-      if (r >= 0) return r;
-      subs.pop();
-      caps.pop();
-    }
-    return -1;
-  };
-  const last = rec(0, i);
-  if (last < 0 || subs.length === 0) return null;
-  return { entry, firstToken: i, lastToken: last, substitutions: subs, unitCapitalized: caps };
+  const st: MatchState = { lex, text, tokens, first: i, entry, alts: entryAlternatives(lex, entry), subs: [], caps: [] };
+  const last = matchFrom(st, 0, i);
+  if (last < 0 || st.subs.length === 0) return null;
+  return { entry, firstToken: i, lastToken: last, substitutions: st.subs, unitCapitalized: st.caps };
 }
 
 function entryIsCapitalized(entry: GazetteerEntry, j: number): boolean {
@@ -146,7 +160,15 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
   if (m.substitutions.every((s) => FUNCTION_WORDS.has(s.entryWord))) return 'only function words differ';
   // A WordNet synonym in a common-noun expression is usually just another way to say it
   // ("humanitarian assistance"); only a sense-blind spinner swap marks it as spun.
-  if (entry.type !== 'name' && !m.substitutions.some((s) => s.source === 'spinner')) return 'only true synonyms in a common expression';
+  if (!m.substitutions.some((s) => s.source === 'spinner')) {
+    if (entry.type !== 'name') return 'only true synonyms in a common expression';
+    // Every word of a name replaced by a WordNet synonym ("National Bureau" for "Home Office") is another name, not a spin.
+    const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
+    if (m.substitutions.length >= content) return 'every word of the name replaced by a true synonym';
+  } else if (entry.type !== 'name' && m.substitutions.some((s) => s.source !== 'spinner')) {
+    const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
+    if (m.substitutions.length >= content) return 'a common expression fully rephrased with true synonyms';
+  }
   if (entry.type === 'name') {
     for (let j = 0; j < entry.words.length; j++) {
       if (entryIsCapitalized(entry, j) && !m.unitCapitalized[j]) return 'not capitalised like a name';
@@ -158,6 +180,11 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
       return 'part of a longer proper name';
     }
     if (after && isCapitalized(after.text) && joinable(text, matched[matched.length - 1]!, after)) return 'part of a longer proper name';
+    // "National Bureau of Economic Research": the name goes on after a connector.
+    const after2 = tokens[m.lastToken + 2];
+    if (after && after2 && ['of', 'for', 'on', '&', 'and'].includes(after.lower) && isCapitalized(after2.text) && !/[.!?;:,]/.test(text.slice(matched[matched.length - 1]!.end, after2.start))) {
+      return 'part of a longer proper name';
+    }
   } else {
     // Lowercase expressions written in Title Case mid-sentence are someone's proper name.
     const allCaps = matched.every((t) => isCapitalized(t.text) || FUNCTION_WORDS.has(t.lower));

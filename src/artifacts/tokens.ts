@@ -47,6 +47,6 @@ export const NAME_CONNECTORS: ReadonlySet<string> = new Set(['of', 'the', 'and',
 /** Count words (tokens that contain a letter) — the unit of the false-alarm rate. */
 export function countWords(text: string): number {
   let n = 0;
-  for (const t of tokenize(text)) if (/\p{L}/u.test(t.text)) n++;
+  for (const t of text.matchAll(TOKEN_RE)) if (/\p{L}/u.test(t[0])) n++;
   return n;
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { defineDocumentStage } from '../core/stage.ts';
 import { flagSpan } from '../core/record.ts';
 import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
-import { detectInBlock } from '../artifacts/document-detectors.ts';
+import { blockContext, detectInBlock } from '../artifacts/document-detectors.ts';
 import { ENTRY_TYPES, getLexicon } from '../artifacts/lexicon.ts';
 
 export const STAGE = 'artifacts';
@@ -40,9 +40,9 @@ const options = z.strictObject({
   mixedLanguage: z
     .strictObject({
       /** Paragraphs shorter than this are never flagged (language guesses on short text are unreliable). */
-      minWords: z.number().int().min(1).default(12),
+      minWords: z.number().int().min(1).default(20),
       /** Flag only when franc's score for the document language is at most this share of the winner's. */
-      maxDocLangScore: z.number().min(0).max(1).default(0.85),
+      maxDocLangScore: z.number().min(0).max(1).default(0.75),
     })
     .prefault({}),
   autoFix: autoFixSchema,
@@ -68,9 +68,10 @@ export default defineDocumentStage({
       minConfidence: o.minConfidence,
       mixedLanguageOptions: o.mixedLanguage,
     };
+    const context = blockContext(documentText, docLang, english);
     for (const block of doc.blocks) {
       if (SKIPPED_KINDS.has(block.kind)) continue;
-      for (const d of detectInBlock(block, { documentText, docLang, english }, lex, detectorOptions)) {
+      for (const d of detectInBlock(block, context, lex, detectorOptions)) {
         const text = block.text.slice(d.start, d.end);
         if (ctx.review.isFlagRejected(doc.id, d.kind, text)) {
           ctx.count('rejected-by-review');
