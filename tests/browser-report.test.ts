@@ -267,7 +267,14 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#review-export').click()]);
     const decisionsFile = path.join(tmp, 'decisions.json');
     await download.saveAs(decisionsFile);
+    // The index lists what an export contains.
+    await page.goto(url(seeds, 'report/index.html'));
+    await expect.poll(() => page.locator('#pending-rows tr').count()).toBe(1);
+    expect(await page.locator('#pending-rows tr td').allTextContents()).toEqual(['flag', target.doc, target.kind, target.text, 'a real phrase here, not spun', 'Undo']);
     await page.close();
+    const exported = JSON.parse(readFileSync(decisionsFile, 'utf8')) as { run: { output: string; configHash: string } };
+    const seedsRun = JSON.parse(readFileSync(path.join(seeds, 'run.json'), 'utf8')) as { config: { hash: string } };
+    expect(exported.run).toEqual({ output: seeds, configHash: seedsRun.config.hash });
 
     const decisions = parseDecisionFile(readFileSync(decisionsFile, 'utf8'), decisionsFile);
     expect(decisions).toEqual([

@@ -1,7 +1,7 @@
 /** The run summary page (report/index.html) and the static cluster list pages. */
 import { barChart, binned, type Bar } from './charts.ts';
 import { html, pageHref, pageShell, type SafeHtml } from './html.ts';
-import type { PageContext } from './pages.ts';
+import { shellData, type PageContext } from './pages.ts';
 import type { ReportSetAside } from './read.ts';
 
 /** One row of the document table (also the unit of the lazily loaded data chunks). */
@@ -140,6 +140,10 @@ ${agg.setAsideTotal ? html`<table class="list"><thead><tr><th>document</th><th>s
 <section id="failed"><h2>Failed inputs (${errors.length})</h2>
 ${errors.length ? html`<table class="list"><thead><tr><th>input</th><th>where</th><th>error</th></tr></thead><tbody>${errors.slice(0, LIST_LIMIT).map((e) => html`<tr><td>${e.source}</td><td>${e.where}</td><td>${e.message}</td></tr>`)}</tbody></table>${errors.length > LIST_LIMIT ? html`<p class="muted">${errors.length - LIST_LIMIT} more in run.json</p>` : ''}` : html`<p class="muted">none</p>`}
 </section>
+<section id="pending-review" hidden><h2>Your review decisions (<span id="pending-count">0</span>, kept in this browser until exported)</h2>
+<p class="muted">Export them with the button at the bottom and list the file under <code>review.decisions</code> in pipeline.config.ts; later runs then honour them.</p>
+<table class="list"><thead><tr><th>type</th><th>document</th><th>kind / reason / cluster</th><th>text</th><th>note</th><th></th></tr></thead><tbody id="pending-rows"></tbody></table>
+</section>
 <section id="documents"><h2>Documents (${agg.documents})</h2>
 <div class="controls" id="doc-controls">
 <label>id <input type="search" id="f-id" placeholder="part of an id"></label>
@@ -162,12 +166,12 @@ ${topClusters.length ? html`<table class="list"><thead><tr><th>cluster</th><th>m
 ${clusterListPages > 0 ? html`<p>All clusters: ${Array.from({ length: clusterListPages }, (_, i) => html`<a href="clusters/list-${i + 1}.html">${i + 1}</a> `)}</p>` : ''}` : html`<p class="muted">none</p>`}
 </section>
 </main>`;
-  return pageShell({ title: 'newsclean run report', page: 'index', root: '', nonce: ctx.nonce, data: { review: ctx.reviewKey }, body });
+  return pageShell({ title: 'newsclean run report', page: 'index', root: '', nonce: ctx.nonce, data: shellData(ctx), body });
 }
 
 /** Static pages listing every cluster (the index shows only the largest). */
 export function renderClusterListPage(clusters: ClusterSummary[], page: number, pages: number, ctx: PageContext): string {
   const body = html`<header class="top"><nav class="docnav"><a href="../index.html#clusters" rel="index" id="nav-index">index</a>${page > 1 ? html` <a href="list-${page - 1}.html" rel="prev" id="nav-prev">← previous</a>` : ''}${page < pages ? html` <a href="list-${page + 1}.html" rel="next" id="nav-next">next →</a>` : ''}</nav><h1>Clusters, page ${page} of ${pages}</h1></header>
 <main><table class="list"><thead><tr><th>cluster</th><th>members</th><th>documents</th><th>canonical text</th></tr></thead><tbody>${clusters.map((c) => html`<tr><td><a href="${pageHref('', c.id)}">${c.id}</a></td><td class="num">${c.size}</td><td class="num">${c.docs}</td><td>${c.canonical.length > 160 ? `${c.canonical.slice(0, 159)}…` : c.canonical}</td></tr>`)}</tbody></table></main>`;
-  return pageShell({ title: `Clusters ${page}/${pages} — newsclean`, page: 'list', root: '../', nonce: ctx.nonce, data: { review: ctx.reviewKey }, body });
+  return pageShell({ title: `Clusters ${page}/${pages} — newsclean`, page: 'list', root: '../', nonce: ctx.nonce, data: shellData(ctx), body });
 }

@@ -87,7 +87,12 @@ export async function buildReport(outputDir: string): Promise<BuildReportResult>
 }
 
 async function buildInto(outputDir: string, dir: string, run: Record<string, unknown>): Promise<{ documents: number; clusters: number }> {
-  const ctx: PageContext = { nonce: randomBytes(18).toString('base64url'), reviewKey: `newsclean-review:${path.resolve(outputDir)}` };
+  const config = run.config as { hash?: unknown } | undefined;
+  const ctx: PageContext = {
+    nonce: randomBytes(18).toString('base64url'),
+    reviewKey: `newsclean-review:${path.resolve(outputDir)}`,
+    configHash: typeof config?.hash === 'string' ? config.hash : '',
+  };
   for (const sub of ['docs', 'clusters', 'data', 'assets']) await mkdir(path.join(dir, sub), { recursive: true });
   await cp(path.join(ASSETS_DIR, 'report.js'), path.join(dir, 'assets/report.js'));
   await cp(path.join(ASSETS_DIR, 'report.css'), path.join(dir, 'assets/report.css'));

@@ -12,6 +12,13 @@ export interface PageContext {
   nonce: string;
   /** localStorage namespace of this output folder's review. */
   reviewKey: string;
+  /** run.json config hash, recorded in exported decision files. */
+  configHash: string;
+}
+
+/** data-* attributes every page gives the client script. */
+export function shellData(ctx: PageContext, extra: Record<string, string> = {}): Record<string, string> {
+  return { review: ctx.reviewKey, 'config-hash': ctx.configHash, ...extra };
 }
 
 /** Review toggle for one finding; the client stores decisions under `reviewKey`. */
@@ -184,7 +191,7 @@ ${doc.fixes.length ? html`<section class="doc-fixes"><h2>Automatic fixes (${doc.
     page: 'doc',
     root: '../',
     nonce: ctx.nonce,
-    data: { review: ctx.reviewKey, doc: doc.id },
+    data: shellData(ctx, { doc: doc.id }),
     body,
   });
 }
@@ -226,7 +233,7 @@ ${extra.length ? html`<table class="meta">${extra.map(([k, v]) => html`<tr><th s
     page: 'cluster',
     root: '../',
     nonce: ctx.nonce,
-    data: { review: ctx.reviewKey, cluster: cluster.id },
+    data: shellData(ctx, { cluster: cluster.id }),
     body,
   });
 }

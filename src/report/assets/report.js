@@ -72,10 +72,52 @@
   }
 
   var reviewCount = document.getElementById('review-count');
+  /** Index page: list the decisions kept in this browser, so the reviewer sees what an export contains. */
+  function renderPending(store) {
+    var section = document.getElementById('pending-review');
+    var rows = document.getElementById('pending-rows');
+    if (!section || !rows) return;
+    var keys = Object.keys(store).sort();
+    section.hidden = keys.length === 0;
+    document.getElementById('pending-count').textContent = String(keys.length);
+    rows.textContent = '';
+    keys.forEach(function (key) {
+      var d = store[key];
+      var tr = document.createElement('tr');
+      var docCell = document.createElement('td');
+      if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,150}$/.test(d.doc) && !/^(index|list-\d+)$/.test(d.doc)) {
+        var a = document.createElement('a');
+        a.href = 'docs/' + encodeURIComponent(d.doc) + '.html';
+        a.textContent = d.doc;
+        docCell.appendChild(a);
+      } else docCell.textContent = d.doc;
+      var text = String(d.text || '');
+      [d.type, null, d.kind || d.reason || d.cluster || '', text.length > 200 ? text.slice(0, 199) + '…' : text, d.note || ''].forEach(function (v) {
+        if (v === null) return tr.appendChild(docCell);
+        var td = document.createElement('td');
+        td.textContent = String(v);
+        tr.appendChild(td);
+      });
+      var undo = document.createElement('button');
+      undo.type = 'button';
+      undo.textContent = 'Undo';
+      undo.addEventListener('click', function () {
+        var s = readStore();
+        delete s[key];
+        writeStore(s);
+        refreshReviewUi();
+      });
+      var td = document.createElement('td');
+      td.appendChild(undo);
+      tr.appendChild(td);
+      rows.appendChild(tr);
+    });
+  }
   function refreshReviewUi() {
     var store = readStore();
     var n = Object.keys(store).length;
     if (reviewCount) reviewCount.textContent = n + (n === 1 ? ' review decision' : ' review decisions');
+    renderPending(store);
     var buttons = document.querySelectorAll('button.review-toggle');
     for (var i = 0; i < buttons.length; i++) {
       var b = buttons[i];
@@ -115,7 +157,7 @@
       format: 'newsclean-review-decisions',
       version: 1,
       exportedAt: new Date().toISOString(),
-      run: { report: reviewKey.replace(/^newsclean-review:/, '') },
+      run: { output: reviewKey.replace(/^newsclean-review:/, ''), configHash: body.dataset.configHash || null },
       decisions: decisions,
     };
     var blob = new Blob([JSON.stringify(file, null, 2) + '\n'], { type: 'application/json' });
