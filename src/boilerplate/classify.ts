@@ -66,7 +66,7 @@ export interface BlockFeatures {
   terminal: boolean;
   /** Share of characters in URLs, e-mail addresses and @handles. */
   linkShare: number;
-  /** Share of words starting with a capital letter. */
+  /** Share of words (tokens starting with a letter) that start with a capital letter. */
   capShare: number;
 }
 
@@ -78,6 +78,7 @@ const SOCIAL_HOSTS = /(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|
 const MAY_LINK = /:\/\/|www\.|@|\[email/i;
 const WORD_START = /(?:^|\s)(\S)/gu;
 const UPPER = /\p{Lu}/u;
+const LETTER = /\p{L}/u;
 
 export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
   let linkChars = 0;
@@ -85,6 +86,7 @@ export function blockFeatures(text: string, lang?: string | null, ws: string[] =
   let rawWords = 0;
   let caps = 0;
   for (const m of text.matchAll(WORD_START)) {
+    if (!LETTER.test(m[1]!)) continue;
     rawWords++;
     if (UPPER.test(m[1]!)) caps++;
   }
@@ -101,7 +103,7 @@ export function blockFeatures(text: string, lang?: string | null, ws: string[] =
 // ---- line rules -------------------------------------------------------------
 
 /** A rule of repeated symbols (`_____`, `-----`, `* * *`, `=====`). */
-const SEPARATOR = /^(?:([_\-=*~#.·•—–+])\s*)\1{2,}[\s_\-=*~#.·•—–+]*$/u;
+const SEPARATOR = /^([_\-=*~#.·•—–+])(?:\s*\1){2,}[\s_\-=*~#.·•—–+]*$/u;
 const HAS_ALNUM = /[\p{L}\p{N}]/u;
 const BARE_URL = /^(?:https?:\/\/|www\.)\S+$/iu;
 const BARE_HANDLE = /^@\w{2,}$/u;
@@ -131,7 +133,9 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
   if (t.length <= 200 && CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
   if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
   if (t.length <= 400 && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
-  if (t.length <= 250 && BREADCRUMB.test(t)) return { reason: 'breadcrumb', detail: 'trail of short items separated by » › > | /' };
+  if (t.length <= 250 && BREADCRUMB.test(t)) {
+    return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
+  }
   const rule = matchPhrase(t, k);
   if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
   return null;
@@ -159,6 +163,8 @@ const STOP_HIGH = 0.36;
 
 export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'> {
   if (f.linkShare > 0.5) return 'bad';
+  // Menus and footers are runs of capitalised items without a sentence end ("Terms | Privacy | Contact Us").
+  if (!f.terminal && f.capShare > 0.6 && f.words >= 4 && kind !== 'heading') return f.chars < LENGTH_LOW ? 'short' : 'bad';
   const stop = f.stopDensity;
   if (f.chars < LENGTH_LOW) {
     if (kind === 'heading') return 'short';
@@ -205,7 +211,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     const inside = first >= 0 && i >= first && i <= last;
     const isLeadingTitle = i === 0 && !opts.titleLifted;
     // Section label ("Asia World") between the headline and the article: short, every word capitalised, no sentence shape.
-    if (first >= 0 && i < first && !isLeadingTitle && b.kind !== 'heading' && isSectionLabel(b.text)) {
+    if (first >= 0 && i < first && !isLeadingTitle && aggr >= SECTION_LABEL_AT && b.kind !== 'heading' && isSectionLabel(b.text)) {
       out[i] = { action: 'remove', grade: g, reason: 'breadcrumb', confidence: 0.7, detail: 'section label before the article text' };
       return;
     }
@@ -245,6 +251,8 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
 const OUTSIDE_SHORT_AT = 0.5;
 /** Aggressiveness from which prose-like blocks outside the article go (comments, teasers). */
 const OUTSIDE_PROSE_AT = 0.7;
+/** Aggressiveness from which a section label between headline and article goes ("Asia World"). */
+const SECTION_LABEL_AT = 0.3;
 /** Aggressiveness from which low-content blocks outside the article go. */
 const OUTSIDE_BAD_AT = 0.3;
 /** In HTML documents short blocks at the edges are usually the article's own title and dateline. */
