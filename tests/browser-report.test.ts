@@ -13,7 +13,7 @@ import { runPipeline } from '../src/pipeline.ts';
 import { buildReport } from '../src/report/index.ts';
 import { parseDecisionFile } from '../src/review/index.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
-import { writeFixtureOutput, writeHostileRaw, writeManyDocsOutput } from './report.fixture.ts';
+import { writeCopiesRaw, writeFixtureOutput, writeHostileRaw, writeManyDocsOutput } from './report.fixture.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -44,6 +44,7 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
   const seeds = path.join(tmp, 'seeds');
   const hostile = path.join(tmp, 'hostile');
   const fixture = path.join(tmp, 'fixture');
+  const copies = path.join(tmp, 'copies');
   /** Everything a page said on the console or in a dialog: no content script may ever speak. */
   const dialogs: string[] = [];
   const consoleLines: string[] = [];
@@ -53,10 +54,12 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeHostileRaw(path.join(tmp, 'hostile-raw'));
     writeFixtureOutput(fixture);
+    writeCopiesRaw(path.join(tmp, 'copies-raw'));
     const noConfig = path.join(tmp, 'no.config.ts');
-    const [, , userDataDir] = await Promise.all([
+    const [, , , userDataDir] = await Promise.all([
       runPipeline({ input: path.join(REPO_ROOT, 'raw'), output: seeds, configFile: noConfig }),
       runPipeline({ input: path.join(tmp, 'hostile-raw'), output: hostile, configFile: noConfig }),
+      runPipeline({ input: path.join(tmp, 'copies-raw'), output: copies, configFile: noConfig }),
       Promise.resolve(mkdtempSync(path.join(tmp, 'profile-'))),
       buildReport(fixture),
     ]);
@@ -163,27 +166,41 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     await page.close();
   });
 
-  it('cluster page: canonical text, members as word diffs, linked to their documents', async () => {
-    const page = await open(url(fixture, 'report/index.html'));
-    await page.locator('#clusters a', { hasText: 'c-0001' }).click();
-    await page.waitForURL(/clusters\/c-0001\.html$/);
-    expect(await page.locator('.canonical').textContent()).toContain('Secretary of State Antony Blinken announced');
-    const member = page.locator('li.member').nth(1);
-    expect(await member.locator('del', { hasText: 'announced' }).isVisible()).toBe(true);
-    expect(await member.locator('ins', { hasText: 'said' }).isVisible()).toBe(true);
-    // A reviewer can say a member is not a copy (j selects it, x toggles the decision).
+  it('cluster page of a real run: canonical text, members as word diffs linked to their documents; "not a copy" holds in a rerun', async () => {
+    const page = await open(url(copies, 'report/index.html'));
+    await page.locator('#clusters tbody a').first().click();
+    await page.waitForURL(/clusters\/.+\.html$/);
+    expect(await page.locator('.canonical').textContent()).toContain('Secretary of State Antony Blinken announced on Monday');
+    expect(await page.locator('li.member').count()).toBe(3);
+    const edited = page.locator('li.member').filter({ has: page.locator('.member-meta a', { hasText: /^b$/ }) });
+    expect(await edited.locator('del', { hasText: 'announced' }).isVisible()).toBe(true);
+    expect(await edited.locator('ins', { hasText: 'said' }).isVisible()).toBe(true);
+    // Keyboard: j selects the first member, x toggles its "not a copy" decision on and off.
     await page.keyboard.press('j');
-    await page.keyboard.press('j');
+    const first = page.locator('li.member').first();
+    expect(await first.getAttribute('class')).toContain('current');
     await page.keyboard.press('x');
-    await expect.poll(() => member.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('true');
-    expect(await member.getAttribute('class')).toContain('rejected');
+    await expect.poll(() => first.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('x');
+    await expect.poll(() => first.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('false');
+    // The reviewer decides the edited paragraph is not a copy.
+    await edited.locator('button.review-toggle').click();
+    await expect.poll(() => edited.getAttribute('class')).toContain('rejected');
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-cluster.png'), fullPage: true });
-    await page.keyboard.press('x');
-    await expect.poll(() => member.locator('button.review-toggle').getAttribute('aria-pressed')).toBe('false');
-    await member.locator('a').first().click();
-    await page.waitForURL(/docs\/wire-b\.html#p0$/);
-    expect(await page.locator('#p0 .cluster-link').textContent()).toBe('cluster c-0001');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#review-export').click()]);
+    const decisionsFile = path.join(tmp, 'cluster-decisions.json');
+    await download.saveAs(decisionsFile);
+    const clusterId = (await page.locator('body').getAttribute('data-cluster'))!;
+    await edited.locator('.member-meta a').click();
+    await page.waitForURL(/docs\/b\.html#p\d+$/);
+    expect(await page.locator('.cluster-link').first().textContent()).toBe(`cluster ${clusterId}`);
     await page.close();
+
+    writeFileSync(path.join(tmp, 'cluster.config.ts'), "export default { review: { decisions: ['cluster-decisions.json'] } };\n");
+    const rerun = path.join(tmp, 'copies-rerun');
+    await runPipeline({ input: path.join(tmp, 'copies-raw'), output: rerun, configFile: path.join(tmp, 'cluster.config.ts'), configExplicit: true });
+    const clusters = jsonl<{ id: string; members: Array<{ doc: string }> }>(path.join(rerun, 'clusters.jsonl'));
+    expect(clusters.map((c) => [c.id, c.members.map((m) => m.doc)])).toEqual([[clusterId, ['a', 'c']]]);
   });
 
   it('document table: pages, filters and sorts over lazily loaded data; the state survives a reload', async () => {

@@ -164,3 +164,16 @@ export function writeManyDocsOutput(dir: string, n: number): void {
   writeFileSync(path.join(dir, 'flags.jsonl'), flagLines.join(''));
   writeFileSync(path.join(dir, 'clusters.jsonl'), '');
 }
+
+/**
+ * Three short articles sharing one wire paragraph (two exact copies, one
+ * lightly edited), so a real run forms a cluster.
+ */
+export function writeCopiesRaw(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const wire = (verb: string, prep: string) =>
+    `Secretary of State Antony Blinken ${verb} on Monday that Zalmay Khalilzad, the special envoy ${prep} Afghanistan who negotiated the withdrawal agreement with the Taliban, is stepping down after more than three years in the post and will be replaced by his deputy Thomas West.`;
+  writeFileSync(path.join(dir, 'a.txt'), `Envoy steps down\n\n${wire('announced', 'for')}\n\nThe decision surprised few diplomats in Washington, who had expected a change after the chaotic evacuation from Kabul airport in August.\n`);
+  writeFileSync(path.join(dir, 'b.txt'), `Khalilzad resigns\n\n${wire('said', 'to')}\n\nAnalysts in Islamabad said the move could complicate talks with the new government in Kabul over humanitarian aid and frozen reserves.\n`);
+  writeFileSync(path.join(dir, 'c.txt'), `US envoy quits\n\nOfficials in Doha said on Tuesday that the talks would go on.\n\n${wire('announced', 'for')}\n`);
+}
