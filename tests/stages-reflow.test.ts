@@ -91,6 +91,23 @@ describe('hard-wrapped lines inside a block', () => {
   });
 });
 
+describe('scale', () => {
+  it('a chain of 50,000 fragments becomes one paragraph in linear time (a quadratic join takes minutes)', () => {
+    const input = blocks(...Array.from({ length: 50_000 }, (_, i) => (i % 2 ? `fragment ${i} of the sentence` : `Name ${i},`)));
+    const t0 = performance.now();
+    const r = reflowBlocks(input);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(r.blocks).toHaveLength(1);
+    expect(r.joins).toBe(49_999);
+    expect(r.blocks[0]!.source).toEqual({ start: 0, end: input[49_999]!.source.end });
+  }, 30_000);
+
+  it('a block of 200,000 wrapped lines does not overflow the stack', () => {
+    const text = Array.from({ length: 200_000 }, (_, i) => `word${i} and more`).join('\n');
+    expect(joinWrappedLines(text).joins).toBe(199_999);
+  });
+});
+
 describe('reflow properties (fast-check)', () => {
   const word = fc.constantFrom(
     'the', 'of', 'said', 'envoy', 'talks,', 'Biden', 'Mr.', 'Khalilzad', 'Kabul.', 'state,', 'Doha', '“We', 'went.”', '(AP)', '–', 'why?',

@@ -104,33 +104,68 @@ function continuesIntoNext(b: Block, c: Block | undefined): boolean {
   return c !== undefined && joinable(c) && !startsWithUrlOrEmail(c.text) && initialCase(c.text) === 'lower';
 }
 
-/** Should `b` be appended to `a` (with `c` the block after `b`, for look-ahead)? */
-export function shouldJoin(a: Block, b: Block, c: Block | undefined, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): boolean {
-  if (!joinable(a) || !joinable(b)) return false;
-  if (endsWithTerminal(a.text)) return false;
-  if (isUrlOrEmailLine(lastLine(a.text)) || isUrlOrEmailLine(firstLine(b.text)) || startsWithUrlOrEmail(b.text)) return false;
+/** The end of the block being built: what the join rules look at on the left side. */
+interface Left {
+  kind: Block['kind'];
+  /** Text of the last part (the rules read its end). */
+  lastText: string;
+  /** Words so far (sum over the parts). */
+  words: number;
+  multiline: boolean;
+}
+
+function leftOf(block: Block): Left {
+  return { kind: block.kind, lastText: block.text, words: wordCount(block.text), multiline: block.text.includes('\n') };
+}
+
+function decide(a: Left, b: Block, c: Block | undefined, opts: ReflowOptions): boolean {
+  if (a.kind !== 'paragraph' || a.multiline || !joinable(b)) return false;
+  if (endsWithTerminal(a.lastText)) return false;
+  if (isUrlOrEmailLine(lastLine(a.lastText)) || isUrlOrEmailLine(firstLine(b.text)) || startsWithUrlOrEmail(b.text)) return false;
   if (!/\p{L}|\p{N}/u.test(b.text)) return false;
-  if (endsOpen(a.text)) return true;
+  if (endsOpen(a.lastText)) return true;
   const bCase = initialCase(b.text);
   if (bCase === 'lower') return true;
-  if (bCase === 'upper' && !endsWithTerminal(b.text) && wordCount(a.text) >= opts.minFragmentWords) {
+  if (bCase === 'upper' && !endsWithTerminal(b.text) && a.words >= opts.minFragmentWords) {
     return continuesIntoNext(b, c);
   }
   return false;
 }
 
-function mergeBlocks(a: Block, b: Block): Block {
-  const sep = joinSeparator(a.text, b.text);
-  const shift = a.text.length + sep.length;
-  const seqs = [...((a.data?.reflowedSeqs as number[] | undefined) ?? [a.seq]), ...((b.data?.reflowedSeqs as number[] | undefined) ?? [b.seq])];
-  return {
-    ...a,
-    seq: Math.min(a.seq, b.seq),
-    text: a.text + sep + b.text,
-    source: { start: Math.min(a.source.start, b.source.start), end: Math.max(a.source.end, b.source.end) },
-    flags: [...a.flags, ...b.flags.map((f) => ({ ...f, start: f.start + shift, end: f.end + shift }))],
-    data: { ...b.data, ...a.data, reflowedSeqs: seqs },
-  };
+/** Should `b` be appended to `a` (with `c` the block after `b`, for look-ahead)? */
+export function shouldJoin(a: Block, b: Block, c: Block | undefined, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): boolean {
+  return decide(leftOf(a), b, c, opts);
+}
+
+function absorbedSeqs(block: Block): number[] {
+  return (block.data?.reflowedSeqs as number[] | undefined) ?? [block.seq];
+}
+
+/** One block from consecutive parts of a split paragraph (built once per group, so long chains stay linear). */
+function mergeParts(parts: Block[]): Block {
+  const first = parts[0]!;
+  if (parts.length === 1) return first;
+  let text = first.text;
+  const flags = [...first.flags];
+  const seqs = [...absorbedSeqs(first)];
+  let seq = first.seq;
+  let start = first.source.start;
+  let end = first.source.end;
+  let data: Record<string, unknown> = {};
+  let previous = first.text;
+  for (const part of parts.slice(1)) {
+    text += joinSeparator(previous, part.text);
+    previous = part.text;
+    const shift = text.length;
+    for (const f of part.flags) flags.push({ ...f, start: f.start + shift, end: f.end + shift });
+    text += part.text;
+    for (const s of absorbedSeqs(part)) seqs.push(s);
+    seq = Math.min(seq, part.seq);
+    start = Math.min(start, part.source.start);
+    end = Math.max(end, part.source.end);
+    if (part.data) data = { ...data, ...part.data };
+  }
+  return { ...first, seq, text, source: { start, end }, flags, data: { ...data, ...first.data, reflowedSeqs: seqs } };
 }
 
 function reflowPass(blocks: Block[], opts: ReflowOptions): ReflowResult {
@@ -146,14 +181,21 @@ function reflowPass(blocks: Block[], opts: ReflowOptions): ReflowResult {
     : blocks;
   const out: Block[] = [];
   let joins = 0;
+  let group: Block[] = [];
+  let left: Left | null = null;
   for (let i = 0; i < lined.length; i++) {
     const b = lined[i]!;
-    const a = out[out.length - 1];
-    if (a && shouldJoin(a, b, lined[i + 1], opts)) {
-      out[out.length - 1] = mergeBlocks(a, b);
+    if (left && decide(left, b, lined[i + 1], opts)) {
+      group.push(b);
+      left = { kind: left.kind, lastText: b.text, words: left.words + wordCount(b.text), multiline: false };
       joins++;
-    } else out.push(b);
+      continue;
+    }
+    if (group.length) out.push(mergeParts(group));
+    group = [b];
+    left = leftOf(b);
   }
+  if (group.length) out.push(mergeParts(group));
   return { blocks: out, joins, lineJoins };
 }
 

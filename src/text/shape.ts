@@ -20,12 +20,21 @@ const FIRST_LETTER = new RegExp(`^[${OPENERS}\\s]*(\\p{L})`, 'u');
 const URL_OR_EMAIL_LINE = /^(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$/iu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’._-]*/gu;
 
+/**
+ * The last characters of a text, trailing whitespace dropped. End-anchored
+ * regexes are tested on this tail: tested on a whole megabyte-long block they
+ * would scan it from every starting position.
+ */
+function tail(text: string): string {
+  return text.slice(-64).trimEnd();
+}
+
 export function endsWithTerminal(text: string): boolean {
-  return TERMINAL_END.test(text.trimEnd());
+  return TERMINAL_END.test(tail(text));
 }
 
 export function endsOpen(text: string): boolean {
-  return OPEN_END.test(text.trimEnd());
+  return OPEN_END.test(tail(text));
 }
 
 /** Case of the first letter after leading quotes/brackets/bullets: 'upper', 'lower' or 'none' (digit first, caseless script, no letter). */
@@ -99,5 +108,5 @@ export function isHeadingShaped(text: string, limits: HeadingLimits = DEFAULT_HE
 
 /** Running prose: ends with sentence punctuation and has at least `minWords` words. */
 export function isProse(text: string, minWords = 6): boolean {
-  return endsWithTerminal(text) && !/[:;][^\p{L}\p{N}]*$/u.test(text.trimEnd()) && wordCount(text) >= minWords;
+  return endsWithTerminal(text) && !/[:;][^\p{L}\p{N}]*$/u.test(tail(text)) && wordCount(text) >= minWords;
 }
