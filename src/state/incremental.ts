@@ -337,9 +337,9 @@ export async function incrementalRun(
     const inv = await takeInventory(files, seen);
     const outputsPresent = existsSync(path.join(output, OUTPUT_FILES.run)) && existsSync(path.join(output, OUTPUT_FILES.documents));
     const mtimeOnly = inv.unchanged.filter(({ record }) => seen.get(record.path)!.mtimeMs !== record.mtimeMs).map((u) => u.record);
-    runLog.info(
-      { event: 'run-start', mode: full ? 'full' : 'incremental', reason: fullReason, inputs: files.length, changed: inv.changed.length, unchanged: inv.unchanged.length, disappeared: inv.disappeared.length },
-      `run ${runName} starting (${full ? `full: ${fullReason}` : 'incremental'})`,
+    log.info(
+      { event: 'run-start', candidateRun: runName, mode: full ? 'full' : 'incremental', reason: fullReason, inputs: files.length, changed: inv.changed.length, unchanged: inv.unchanged.length, disappeared: inv.disappeared.length },
+      `run starting (${full ? `full: ${fullReason}` : 'incremental'}; it becomes run ${runName} if it changes the outputs)`,
     );
     for (const d of inv.disappeared) runLog.warn({ event: 'input-disappeared', source: d.path }, `input disappeared: ${d.path}`);
 
@@ -351,10 +351,15 @@ export async function incrementalRun(
         ...emptyCommit(runId, fingerprint),
         counts: { inputs: files.length, processedInputs: 0, unchangedInputs: inv.unchanged.length, seconds },
         upsertInputs: mtimeOnly,
+        discardRun: true,
       });
-      runLog.info({ event: 'run-end', changed: false, inputs: files.length, processedDocuments: 0, seconds }, `run ${runName}: no new or changed inputs; outputs left as they are`);
+      const current = previous?.incremental?.runId ?? null;
+      log.info(
+        { event: 'run-end', run: null, currentRun: current, changed: false, inputs: files.length, processedDocuments: 0, seconds },
+        `no new or changed inputs; the outputs are those of run ${current ?? '(unknown)'}`,
+      );
       if (!previous) throw new Error(`${OUTPUT_FILES.run} in ${output} is unreadable`);
-      return { run: previous, changed: false, runId: runName };
+      return { run: previous, changed: false, runId: current };
     }
 
     // Cached documents of the inputs we keep; everything else is reprocessed or gone.

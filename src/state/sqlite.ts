@@ -208,9 +208,12 @@ export class SqliteStateStore implements StateStore {
       }
 
       db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)`).run(c.fingerprint);
-      const updated = db
-        .prepare(`UPDATE runs SET status = ?, finished_at = ?, full = ?, partition = ?, counts = ? WHERE id = ?`)
-        .run(c.status, c.finishedAt, c.full ? 1 : 0, c.partition ? 1 : 0, JSON.stringify(c.counts), c.runId);
+      db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_check', ?)`).run(JSON.stringify({ at: c.finishedAt, counts: c.counts }));
+      const updated = c.discardRun
+        ? db.prepare(`DELETE FROM runs WHERE id = ? AND status = 'running'`).run(c.runId)
+        : db
+            .prepare(`UPDATE runs SET status = ?, finished_at = ?, full = ?, partition = ?, counts = ? WHERE id = ?`)
+            .run(c.status, c.finishedAt, c.full ? 1 : 0, c.partition ? 1 : 0, JSON.stringify(c.counts), c.runId);
       if (updated.changes !== 1) throw new StateError(`run ${c.runId} was not started in ${this.location}`);
       if (c.pruneRunsBefore !== null) db.prepare(`DELETE FROM runs WHERE id < ?`).run(c.pruneRunsBefore);
     })();

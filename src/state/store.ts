@@ -95,6 +95,11 @@ export interface RunCommit {
   stageValues: Map<string, Map<string, unknown>>;
   /** Forget the history of runs with a smaller id (retention, `--keep-runs`); null keeps all. */
   pruneRunsBefore: number | null;
+  /**
+   * The run changed no output: drop its history row, so run ids number the
+   * versions of the outputs (the next run that changes something gets this id).
+   */
+  discardRun?: boolean;
 }
 
 /** A commit that records the run and changes nothing else; callers spread in what their run changed. */
