@@ -124,8 +124,8 @@ export function renderIndexPage(run: Obj, agg: Aggregates, firstRows: TableRow[]
 <p class="headline">${isObj(run.counts) && typeof run.counts.inputs === 'number' ? html`<strong>${run.counts.inputs}</strong> input files · ` : ''}<strong>${agg.documents}</strong> documents · <strong>${agg.paragraphs}</strong> paragraphs kept · <strong>${removedTotal}</strong> blocks removed · <strong>${flagsTotal}</strong> flags · <strong>${agg.clusters.length}</strong> clusters · <strong>${agg.setAsideTotal}</strong> set aside · <strong>${errors.length}</strong> failed inputs</p>
 <details><summary>All counts from run.json</summary><table class="meta">${flatCounts(run.counts).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</table></details>
 <div class="charts">
-${barChart('Removed blocks by reason', bars(agg.removedByReason))}
-${barChart('Flags by kind', bars(agg.flagsByKind))}
+${barChart('Removed blocks by reason', bars(agg.removedByReason), { max: 16 })}
+${barChart('Flags by kind', bars(agg.flagsByKind), { max: 16 })}
 ${barChart('Flags by confidence', binned(agg.flagConfidences, [0, 0.2, 0.4, 0.6, 0.8, 1.0001], (lo, hi) => `${lo.toFixed(1)}–${Math.min(hi, 1).toFixed(1)}`), { sort: false })}
 ${barChart('Languages', bars(agg.languages))}
 ${barChart('Clusters by size', sizeBars, { sort: false, max: 15 })}
