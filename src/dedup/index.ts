@@ -21,7 +21,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { FEATURE_VERSION, FeatureExtractor, type ParagraphFeatures } from './features.ts';
 import { bandKeys, IntMultiMap, signature } from './minhash.ts';
-import { align } from './verify.ts';
+import { LcsPattern } from './verify.ts';
 
 export const INDEX_FORMAT = 'newsclean-dedup-index/1';
 const MAGIC = 'NCDEDUP1\n';
@@ -91,6 +91,16 @@ export interface Match {
 interface RepTokens {
   tokens: Int32Array;
   surface: Int32Array;
+}
+
+/** A paragraph's sequences prepared for repeated alignment. */
+class Patterns {
+  readonly tokens: LcsPattern;
+  readonly surface: LcsPattern;
+  constructor(f: RepTokens) {
+    this.tokens = new LcsPattern(f.tokens);
+    this.surface = new LcsPattern(f.surface);
+  }
 }
 
 function paramDifferences(a: IndexParams, b: IndexParams): string[] {
@@ -212,12 +222,13 @@ export class DedupIndex {
   }
 
   /** Check a paragraph against one cluster: null unless it passes the leader and a representative. */
-  check(f: RepTokens, cluster: number): Match | null {
+  check(input: RepTokens | Patterns, cluster: number): Match | null {
+    const f = input instanceof Patterns ? input : new Patterns(input);
     const t = this.thresholds;
     const leader = this.leader(cluster);
-    const lc = align(f.tokens, leader.tokens);
+    const lc = f.tokens.align(leader.tokens);
     if (lc.containment < t.minLeaderContainment) return null;
-    const ls = align(f.surface, leader.surface);
+    const ls = f.surface.align(leader.surface);
     if (ls.containment < t.minLeaderSurfaceContainment) return null;
     const passes = (c: { containment: number; matched: number }, s: { containment: number }) =>
       c.containment >= t.minContainment && s.containment >= t.minSurfaceContainment && c.matched >= Math.min(t.minMatched, f.tokens.length);
@@ -225,9 +236,9 @@ export class DedupIndex {
     for (const at of this.repsOf.get(cluster) ?? []) {
       if (best && best.c + best.s >= 1.999) break;
       const rep = this.repAt(this.extraReps.data, at + 1);
-      const c = align(f.tokens, rep.tokens);
+      const c = f.tokens.align(rep.tokens);
       if (c.containment < t.minContainment) continue;
-      const s = align(f.surface, rep.surface);
+      const s = f.surface.align(rep.surface);
       if (passes(c, s) && (!best || c.containment + s.containment > best.c + best.s)) best = { c: c.containment, s: s.containment };
     }
     if (!best) return null;
@@ -238,8 +249,11 @@ export class DedupIndex {
   query(input: string | RepTokens): Match | null {
     const f = typeof input === 'string' ? this.features(input) : input;
     let best: Match | null = null;
-    for (const c of this.candidates(f.tokens)) {
-      const m = this.check(f, c);
+    const candidates = this.candidates(f.tokens);
+    if (candidates.length === 0) return null;
+    const patterns = new Patterns(f);
+    for (const c of candidates) {
+      const m = this.check(patterns, c);
       // Ties go to the older cluster (lower number), so the answer does not depend on set iteration.
       if (m && (!best || m.containment + m.surfaceContainment > best.containment + best.surfaceContainment)) best = m;
     }

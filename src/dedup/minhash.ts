@@ -1,7 +1,7 @@
 /**
- * MinHash signatures (one-permutation hashing with rotation densification,
- * Shrivastava & Li 2014: one hash per feature instead of one per feature and
- * permutation) and LSH band keys.
+ * MinHash signatures (one-permutation hashing, Li et al. 2012, with optimal
+ * densification, Shrivastava 2017: one hash per feature instead of one per
+ * feature and permutation) and LSH band keys.
  *
  * Features of a token sequence: every token (a bag of synonym classes, robust
  * to word order and local damage) and every pair of neighbouring tokens (keeps
@@ -28,6 +28,12 @@ export interface SignatureParams {
 
 const EMPTY = 0xffffffff;
 
+let scratch = new Uint8Array(0);
+function scratchFor(k: number): Uint8Array {
+  if (scratch.length < k) scratch = new Uint8Array(k);
+  return scratch.length === k ? scratch : scratch.subarray(0, k);
+}
+
 /** Write the signature of `tokens` into `out` (length `hashes`). */
 export function signature(tokens: Int32Array, p: SignatureParams, out: Uint32Array): Uint32Array {
   const k = p.hashes;
@@ -45,15 +51,21 @@ export function signature(tokens: Int32Array, p: SignatureParams, out: Uint32Arr
     put(fmix32(t ^ seed));
     if (i + 1 < tokens.length) put(fmix32(Math.imul(t, 0x9e3779b1) ^ tokens[i + 1]! ^ (seed + 0x632be5ab)));
   }
-  // Densify: an empty bin borrows the next originally non-empty bin's value, mixed with the distance.
-  const filled = new Uint8Array(k);
-  for (let b = 0; b < k; b++) filled[b] = out[b] === EMPTY ? 0 : 1;
+  // Optimal densification (Shrivastava 2017): an empty bin copies the value of
+  // a bin picked by a hash of (bin, attempt) until it hits an originally filled
+  // one. Borrowing from the next bin instead (rotation) makes sparse
+  // paragraphs collide on whole bands through one shared word.
+  let filledCount = 0;
+  const filled = scratchFor(k);
+  filled.fill(0);
+  for (let b = 0; b < k; b++) if (out[b] !== EMPTY) (filled[b] = 1), filledCount++;
+  if (filledCount === 0 || filledCount === k) return out;
   for (let b = 0; b < k; b++) {
     if (filled[b]) continue;
-    for (let d = 1; d < k; d++) {
-      const src = (b + d) % k;
+    for (let attempt = 1; ; attempt++) {
+      const src = fmix32(Math.imul(b, 0x3c6ef372) ^ Math.imul(attempt, 0x9e3779b1) ^ seed) & (k - 1);
       if (filled[src]) {
-        out[b] = fmix32(out[src]! ^ Math.imul(d, 0x9e3779b1));
+        out[b] = out[src]!;
         break;
       }
     }

@@ -10,34 +10,59 @@
  * how complete a copy is.
  */
 
+/**
+ * Match masks of one sequence (the pattern), built once and reused for every
+ * sequence it is compared with: a paragraph is checked against a cluster's
+ * leader and representatives with one pattern.
+ */
+export class LcsPattern {
+  readonly length: number;
+  private readonly words: number;
+  private readonly masks = new Map<number, Uint32Array>();
+  private readonly v: Uint32Array;
+
+  constructor(readonly seq: Int32Array) {
+    this.length = seq.length;
+    this.words = (seq.length + 31) >>> 5;
+    for (let i = 0; i < seq.length; i++) {
+      let mask = this.masks.get(seq[i]!);
+      if (!mask) this.masks.set(seq[i]!, (mask = new Uint32Array(this.words)));
+      mask[i >>> 5]! |= 1 << (i & 31);
+    }
+    this.v = new Uint32Array(this.words);
+  }
+
+  /** Length of the longest common subsequence of the pattern and `other`. */
+  lcs(other: Int32Array): number {
+    const m = this.length;
+    if (m === 0 || other.length === 0) return 0;
+    const words = this.words;
+    const v = this.v.fill(0xffffffff);
+    for (let j = 0; j < other.length; j++) {
+      const mask = this.masks.get(other[j]!);
+      if (!mask) continue;
+      let carry = 0;
+      for (let w = 0; w < words; w++) {
+        const vw = v[w]!;
+        const u = vw & mask[w]!;
+        const sum = vw + (u >>> 0) + carry;
+        carry = sum > 0xffffffff ? 1 : 0;
+        v[w] = (sum >>> 0) | (vw & ~mask[w]!);
+      }
+    }
+    let zeros = 0;
+    for (let i = 0; i < m; i++) if ((v[i >>> 5]! & (1 << (i & 31))) === 0) zeros++;
+    return zeros;
+  }
+
+  align(other: Int32Array): Alignment {
+    return alignment(this.lcs(other), this.length, other.length);
+  }
+}
+
 /** Length of the longest common subsequence of two token sequences. */
 export function lcsLength(a: Int32Array, b: Int32Array): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  if (a.length > b.length) [a, b] = [b, a];
-  const m = a.length;
-  const words = (m + 31) >>> 5;
-  const masks = new Map<number, Uint32Array>();
-  for (let i = 0; i < m; i++) {
-    let mask = masks.get(a[i]!);
-    if (!mask) masks.set(a[i]!, (mask = new Uint32Array(words)));
-    mask[i >>> 5]! |= 1 << (i & 31);
-  }
-  const v = new Uint32Array(words).fill(0xffffffff);
-  for (let j = 0; j < b.length; j++) {
-    const mask = masks.get(b[j]!);
-    if (!mask) continue;
-    let carry = 0;
-    for (let w = 0; w < words; w++) {
-      const vw = v[w]!;
-      const u = vw & mask[w]!;
-      const sum = vw + (u >>> 0) + carry;
-      carry = sum > 0xffffffff ? 1 : 0;
-      v[w] = (sum >>> 0) | (vw & ~mask[w]!);
-    }
-  }
-  let zeros = 0;
-  for (let i = 0; i < m; i++) if ((v[i >>> 5]! & (1 << (i & 31))) === 0) zeros++;
-  return zeros;
+  return new LcsPattern(a.length <= b.length ? a : b).lcs(a.length <= b.length ? b : a);
 }
 
 export interface Alignment {
@@ -49,9 +74,12 @@ export interface Alignment {
   overlap: number;
 }
 
-export function align(a: Int32Array, b: Int32Array): Alignment {
-  const matched = lcsLength(a, b);
-  const short = Math.min(a.length, b.length);
-  const long = Math.max(a.length, b.length);
+function alignment(matched: number, lengthA: number, lengthB: number): Alignment {
+  const short = Math.min(lengthA, lengthB);
+  const long = Math.max(lengthA, lengthB);
   return { matched, containment: short ? matched / short : 0, overlap: long ? matched / long : 0 };
+}
+
+export function align(a: Int32Array, b: Int32Array): Alignment {
+  return alignment(lcsLength(a, b), a.length, b.length);
 }

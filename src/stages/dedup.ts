@@ -1,13 +1,173 @@
 /**
- * Cluster near-duplicate paragraphs across documents into canonical paragraphs.
- * Slot: pass-through until its issue lands.
+ * Cluster near-duplicate paragraphs across the documents of a run into
+ * canonical paragraphs (src/dedup, docs/dedup.md).
+ *
+ * Only kept blocks take part: removed boilerplate is already in doc.removed,
+ * and blocks shorter than `minWords` words (or with fewer than
+ * `minContentWords` content words) neither join nor found clusters. Clusters
+ * with at least two members become ClusterRecords in ctx.corpus.clusters and
+ * set `block.cluster` on their members; a paragraph without a copy gets no
+ * cluster (clusters.jsonl is read by downstream tools that expect groups).
+ *
+ * What the cleaned documents do with copies (`mode`):
+ *  - `keep` (default): every copy stays, tagged with its cluster id;
+ *  - `replace`: a member whose text differs from the canonical text gets the
+ *    canonical text, recorded as a TextFix (kind `dedup-canonical`) so the diff
+ *    report shows it; span flags that no longer match the text are dropped and
+ *    counted (`flags-superseded`);
+ *  - `drop-repeats`: the first occurrence in input order (document order, then
+ *    paragraph order) stays, later copies move to doc.removed with reason
+ *    `duplicate` and the cluster id in the detail; the cluster record lists
+ *    them under `droppedRepeats`.
  */
 import { z } from 'zod';
+import { removeBlocksWhere } from '../core/record.ts';
 import { defineCorpusStage } from '../core/stage.ts';
+import type { Block, ClusterRecord, Doc } from '../core/types.ts';
+import { clusterParagraphs, type DedupInput } from '../dedup/cluster.ts';
+import { DEFAULT_INDEX_PARAMS, DEFAULT_THRESHOLDS } from '../dedup/index.ts';
+
+const STAGE = 'dedup';
+const unit = z.number().min(0).max(1);
+
+export const dedupOptions = z.strictObject({
+  /** Paragraphs with fewer words do not take part in clustering. */
+  minWords: z.number().int().min(1).default(8),
+  /** Nor do paragraphs with fewer content words (function words not counted). */
+  minContentWords: z.number().int().min(1).default(4),
+  /** Aligned share of the shorter paragraph's content words, against the best representative of the cluster. */
+  minContainment: unit.default(DEFAULT_THRESHOLDS.minContainment),
+  /** The same over all words (function words included): tells copies from related paragraphs of one story. */
+  minSurfaceContainment: unit.default(DEFAULT_THRESHOLDS.minSurfaceContainment),
+  /** Content and surface containment against the cluster's leader: the chaining guard. */
+  minLeaderContainment: unit.default(DEFAULT_THRESHOLDS.minLeaderContainment),
+  minLeaderSurfaceContainment: unit.default(DEFAULT_THRESHOLDS.minLeaderSurfaceContainment),
+  /** At least this many aligned content words. */
+  minMatched: z.number().int().min(1).default(DEFAULT_THRESHOLDS.minMatched),
+  /** LSH banding of the 128-value MinHash signature: bands × rows ≤ 128. More bands, fewer rows = more candidates. */
+  bands: z.number().int().min(1).max(128).default(DEFAULT_INDEX_PARAMS.bands),
+  rows: z.number().int().min(1).max(128).default(DEFAULT_INDEX_PARAMS.rows),
+  /** Block kinds that take part (tables and code are not prose). */
+  kinds: z
+    .array(z.enum(['heading', 'paragraph', 'list-item', 'quote', 'caption', 'table', 'preformatted']))
+    .default(['heading', 'paragraph', 'list-item', 'quote', 'caption']),
+  /** What cleaned documents do with copies: keep them (tagged), replace them by the canonical text, or drop repeats. */
+  mode: z.enum(['keep', 'replace', 'drop-repeats']).default('keep'),
+}).refine((o) => o.bands * o.rows <= DEFAULT_INDEX_PARAMS.hashes, {
+  message: `bands × rows must be at most ${DEFAULT_INDEX_PARAMS.hashes} (the signature length)`,
+});
+
+export type DedupOptions = z.output<typeof dedupOptions>;
+
+interface Ref {
+  doc: Doc;
+  block: Block;
+}
 
 export default defineCorpusStage({
-  name: 'dedup',
+  name: STAGE,
   description: 'Cluster near-duplicate paragraphs across documents into canonical paragraphs.',
-  options: z.strictObject({}),
-  start() { return { collect() {}, resolve() {}, apply() {} }; },
+  options: dedupOptions,
+  start(ctx) {
+    const o = ctx.options;
+    const kinds = new Set<string>(o.kinds);
+    const refs: Ref[] = [];
+    const inputs: DedupInput[] = [];
+    /** block → cluster record, for apply. */
+    const clusterOf = new Map<Block, ClusterRecord>();
+    /** cluster id → its first member in input order (kept in `drop-repeats` mode). */
+    const firstOccurrence = new Map<string, Ref>();
+    return {
+      collect(doc) {
+        for (const block of doc.blocks) {
+          if (!kinds.has(block.kind)) continue;
+          refs.push({ doc, block });
+          inputs.push({ doc: doc.id, seq: block.seq, text: block.text, flags: block.flags.length });
+        }
+      },
+      resolve() {
+        const t0 = performance.now();
+        const result = clusterParagraphs(inputs, {
+          minWords: o.minWords,
+          minContentWords: o.minContentWords,
+          params: { bands: o.bands, rows: o.rows },
+          thresholds: {
+            minContainment: o.minContainment,
+            minSurfaceContainment: o.minSurfaceContainment,
+            minLeaderContainment: o.minLeaderContainment,
+            minLeaderSurfaceContainment: o.minLeaderSurfaceContainment,
+            minMatched: o.minMatched,
+          },
+        });
+        let rejected = 0;
+        for (const c of result.clusters) {
+          // A reviewer's "not a copy" decision takes the paragraph out of the cluster.
+          const members = c.members.filter((i) => {
+            const r = refs[i]!;
+            const keep = i === c.canonical || !ctx.review.isClusterMemberRejected(c.id, r.doc.id, r.block.text);
+            if (!keep) rejected++;
+            return keep;
+          });
+          if (members.length < 2) continue;
+          const canonical = refs[c.canonical]!;
+          const record: ClusterRecord = {
+            id: c.id,
+            canonical: canonical.block.text,
+            canonicalReason: c.canonicalReason,
+            members: members.map((i) => ({ doc: refs[i]!.doc.id, seq: refs[i]!.block.seq })),
+            extra: {
+              size: members.length,
+              documents: new Set(members.map((i) => refs[i]!.doc.id)).size,
+              variants: c.variants,
+              minContainment: Math.round(c.minContainment * 1000) / 1000,
+              canonicalMember: { doc: canonical.doc.id, seq: canonical.block.seq },
+            },
+          };
+          ctx.corpus.clusters.set(c.id, record);
+          for (const i of members) {
+            const block = refs[i]!.block;
+            block.cluster = c.id;
+            clusterOf.set(block, record);
+          }
+          // Input order: refs were collected document by document, block by block.
+          firstOccurrence.set(c.id, refs[Math.min(...members)]!);
+        }
+        ctx.count('paragraphs', result.counts.paragraphs);
+        ctx.count('eligible', result.counts.eligible);
+        ctx.count('clusters', ctx.corpus.clusters.size);
+        ctx.count('clustered-paragraphs', clusterOf.size);
+        if (rejected) ctx.count('rejected-by-review', rejected);
+        ctx.corpus.summaries[STAGE] = {
+          ...result.counts,
+          clusters: ctx.corpus.clusters.size,
+          mode: o.mode,
+          ms: Math.round(performance.now() - t0),
+        };
+      },
+      apply(doc) {
+        if (o.mode === 'replace') {
+          for (const block of doc.blocks) {
+            const c = clusterOf.get(block);
+            if (!c || block.text === c.canonical) continue;
+            doc.fixes.push({ seq: block.seq, start: 0, end: block.text.length, before: block.text, after: c.canonical, kind: 'dedup-canonical', stage: STAGE });
+            block.text = c.canonical;
+            const kept = block.flags.filter((f) => c.canonical.slice(f.start, f.end) === f.text);
+            if (kept.length < block.flags.length) ctx.count('flags-superseded', block.flags.length - kept.length);
+            block.flags = kept;
+            ctx.count('replaced');
+          }
+        } else if (o.mode === 'drop-repeats') {
+          const dropped = removeBlocksWhere(doc, STAGE, (block) => {
+            const c = clusterOf.get(block);
+            const first = c && firstOccurrence.get(c.id);
+            if (!c || !first || first.block === block) return null;
+            const list = ((c.extra ??= {}).droppedRepeats ??= []) as { doc: string; seq: number }[];
+            list.push({ doc: doc.id, seq: block.seq });
+            return { reason: 'duplicate', detail: `copy in cluster ${c.id}; first occurrence: ${first.doc.id} block ${first.block.seq}` };
+          });
+          if (dropped) ctx.count('dropped-repeats', dropped);
+        }
+      },
+    };
+  },
 });
