@@ -16,7 +16,7 @@ import {
   detectMissingSpace,
   detectSentenceBreaks,
 } from './mt-debris.ts';
-import { detectSpunExpressions } from './spun-expression.ts';
+import { detectSpunExpressions, type PendingMatch } from './spun-expression.ts';
 
 export interface DocumentDetectorOptions {
   spunExpressions: boolean;
@@ -57,11 +57,15 @@ export function blockContext(documentText: string, docLang: Lang | null, english
   };
 }
 
-export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexicon, opts: DocumentDetectorOptions): Detection[] {
+/**
+ * `pending` receives spun-expression candidates that need evidence from other
+ * documents of the run (see NEEDS_EVIDENCE); the corpus stage decides on them.
+ */
+export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexicon, opts: DocumentDetectorOptions, pending?: PendingMatch[]): Detection[] {
   const text = block.text;
   const found: Detection[] = [];
   if (ctx.english) {
-    if (opts.spunExpressions) found.push(...detectSpunExpressions(text, lex, { documentText: ctx.documentText }));
+    if (opts.spunExpressions) found.push(...detectSpunExpressions(text, lex, { documentText: ctx.documentText, ...(pending ? { pending } : {}) }));
     if (opts.mtDebris) {
       flips ??= loadAcronymFlips();
       found.push(

@@ -150,6 +150,13 @@ function entryIsCapitalized(entry: GazetteerEntry, j: number): boolean {
   return isCapitalized(words[j] ?? '');
 }
 
+/**
+ * A common expression rephrased with true (WordNet) synonyms only: flagged only
+ * with evidence that the writer meant the expression — the same document or
+ * other documents of the run write it as such (see `pending`).
+ */
+export const NEEDS_EVIDENCE = 'only true synonyms in a common expression';
+
 /** Reasons to drop a match, or null to keep it. */
 function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: string): string | null {
   const { entry } = m;
@@ -161,7 +168,7 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
   // A WordNet synonym in a common-noun expression is usually just another way to say it
   // ("humanitarian assistance"); only a sense-blind spinner swap marks it as spun.
   if (!m.substitutions.some((s) => s.source === 'spinner')) {
-    if (entry.type !== 'name') return 'only true synonyms in a common expression';
+    if (entry.type !== 'name') return NEEDS_EVIDENCE;
     // Every word of a name replaced by a WordNet synonym ("National Bureau" for "Home Office") is another name, not a spin.
     const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
     if (m.substitutions.length >= content) return 'every word of the name replaced by a true synonym';
@@ -182,7 +189,7 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
     if (after && isCapitalized(after.text) && joinable(text, matched[matched.length - 1]!, after)) return 'part of a longer proper name';
     // "National Bureau of Economic Research": the name goes on after a connector.
     const after2 = tokens[m.lastToken + 2];
-    if (after && after2 && ['of', 'for', 'on', '&', 'and'].includes(after.lower) && isCapitalized(after2.text) && !/[.!?;:,]/.test(text.slice(matched[matched.length - 1]!.end, after2.start))) {
+    if (after && after2 && ['of', 'for', '&'].includes(after.lower) && isCapitalized(after2.text) && !/[.!?;:,]/.test(text.slice(matched[matched.length - 1]!.end, after2.start))) {
       return 'part of a longer proper name';
     }
   } else {
@@ -198,6 +205,22 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
 export interface SpunExpressionOptions {
   /** Text of the whole document: finding the entry itself elsewhere raises confidence. */
   documentText?: string;
+  /**
+   * Receives matches that need corpus evidence (NEEDS_EVIDENCE) and have none in
+   * the document; the corpus stage flags them when other documents write the entry.
+   */
+  pending?: PendingMatch[];
+}
+
+export interface PendingMatch extends Detection {
+  /** The gazetteer entry, lowercased words joined by spaces. */
+  entryKey: string;
+  /** The matched text (checked again before flagging: an auto-fix may have moved it). */
+  text: string;
+}
+
+function longer(a: EntryMatch, b: EntryMatch): boolean {
+  return a.lastToken > b.lastToken || (a.lastToken === b.lastToken && a.entry.words.length > b.entry.words.length);
 }
 
 export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: SpunExpressionOptions = {}): Detection[] {
@@ -208,13 +231,19 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
   for (let i = 0; i < tokens.length; i++) {
     const candidates = idx.get(tokens[i]!.lower);
     if (!candidates) continue;
-    let best: EntryMatch | null = null;
+    // Prefer a match that needs no corpus evidence, then the longest.
+    let chosen: { m: EntryMatch; pending: boolean } | null = null;
     for (const entry of candidates) {
       const m = matchAt(lex, text, tokens, i, entry);
-      if (!m || rejection(m, lex, tokens, text)) continue;
-      if (!best || m.lastToken > best.lastToken || (m.lastToken === best.lastToken && m.entry.words.length > best.entry.words.length)) best = m;
+      if (!m) continue;
+      const why = rejection(m, lex, tokens, text);
+      if (why && why !== NEEDS_EVIDENCE) continue;
+      const pending = why === NEEDS_EVIDENCE && !docLower.includes(entry.phrase.toLowerCase());
+      if (!chosen || (chosen.pending && !pending) || (chosen.pending === pending && longer(m, chosen.m))) chosen = { m, pending };
     }
-    if (!best) continue;
+    if (!chosen) continue;
+    const best = chosen.m;
+    const needsEvidence = chosen.pending;
     const first = tokens[best.firstToken]!;
     const last = tokens[best.lastToken]!;
     const { entry, substitutions } = best;
@@ -225,15 +254,18 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
     if (substitutions.length >= contentWords && contentWords > 1) confidence -= 0.1;
     const alsoWritten = docLower.includes(entry.phrase.toLowerCase());
     if (alsoWritten) confidence += 0.1;
+    if (needsEvidence) confidence = 0.55;
     const swaps = substitutions.map((s) => `${s.entryWord} → ${s.textWords.toLowerCase()} (${s.source === 'spinner' ? 'spinner synonym' : 'WordNet synonym'})`).join(', ');
-    out.push({
+    const detection: Detection = {
       start: first.start,
       end: last.end,
       kind: entry.type === 'collocation' ? 'collocation-anomaly' : 'spun-expression',
       confidence: clampConfidence(confidence),
       suggestion: entry.phrase,
       evidence: `"${text.slice(first.start, last.end)}" is the ${entry.type} "${entry.phrase}" with ${swaps}${alsoWritten ? `; the document also writes "${entry.phrase}"` : ''}`,
-    });
+    };
+    if (needsEvidence) opts.pending?.push({ ...detection, entryKey: entry.words.join(' '), text: text.slice(first.start, last.end) });
+    else out.push(detection);
     i = best.lastToken;
   }
   return out;

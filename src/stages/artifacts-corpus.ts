@@ -11,10 +11,30 @@ import { flagDocument, flagSpan } from '../core/record.ts';
 import type { Doc } from '../core/types.ts';
 import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
 import { detectClusterVariants } from '../artifacts/cluster-variants.ts';
-import { scoreDocument } from '../artifacts/document-score.ts';
+import { scoreDocument, SPUN_KINDS } from '../artifacts/document-score.ts';
 import { getLexicon } from '../artifacts/lexicon.ts';
 import { detectNameVariants, type NameVariantFlag } from '../artifacts/name-variants.ts';
 import { GivenNameEquivalence } from '../artifacts/names.ts';
+import type { PendingMatch } from '../artifacts/spun-expression.ts';
+import { tokenize } from '../artifacts/tokens.ts';
+import { PENDING_KEY } from './artifacts.ts';
+
+function pendingOf(doc: Doc): { block: number; match: PendingMatch }[] {
+  return doc.blocks.flatMap((b, block) => ((b.data?.[PENDING_KEY] as PendingMatch[] | undefined) ?? []).map((match) => ({ block, match })));
+}
+
+const phraseKey = (text: string) => tokenize(text).map((t) => t.lower).join(' ');
+
+/** In how many documents each phrase (lowercased words) occurs. */
+function documentFrequencies(docs: Doc[], keys: Set<string>): Map<string, number> {
+  const df = new Map<string, number>();
+  if (keys.size === 0) return df;
+  for (const doc of docs) {
+    const words = ` ${doc.blocks.map((b) => phraseKey(b.text)).join(' ')} `;
+    for (const k of keys) if (words.includes(` ${k} `)) df.set(k, (df.get(k) ?? 0) + 1);
+  }
+  return df;
+}
 
 export const STAGE = 'artifacts-corpus';
 
@@ -35,6 +55,16 @@ const options = z.strictObject({
     })
     .prefault({}),
   clusterVariants: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * Common expressions rephrased with true synonyms ("humanitarian assistance") are flagged only when
+   * at least this many other documents of the run write the expression itself ("humanitarian aid").
+   */
+  dumpEvidence: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      minDocsWritingEntry: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
   documentFlags: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -62,11 +92,17 @@ export default defineCorpusStage({
     const o = ctx.options;
     const docs: Doc[] = [];
     const nameFlags = new Map<string, NameVariantFlag[]>();
+    let df = new Map<string, number>();
     return {
       collect(doc) {
         docs.push(doc);
       },
       resolve() {
+        if (o.dumpEvidence.enabled) {
+          const keys = new Set<string>();
+          for (const d of docs) for (const { match } of pendingOf(d)) keys.add(match.entryKey).add(phraseKey(match.text));
+          df = documentFrequencies(docs, keys);
+        }
         if (!o.nameVariants.enabled) return;
         const english = docs.filter(isEnglish);
         const eq = new GivenNameEquivalence(o.nameVariants.equivalentGivenNames);
@@ -90,12 +126,26 @@ export default defineCorpusStage({
           ctx.count(`flags.${d.kind}`);
         };
         for (const f of nameFlags.get(doc.id) ?? []) emit(f.block, { ...f, kind: 'name-variant' });
+        if (o.dumpEvidence.enabled) {
+          for (const { block, match } of pendingOf(doc)) {
+            const { entryKey, text, ...d } = match;
+            if (doc.blocks[block]!.text.slice(d.start, d.end) !== text) continue; // moved by an auto-fix
+            const entryDocs = df.get(entryKey) ?? 0;
+            const variantDocs = df.get(phraseKey(text)) ?? 0;
+            if (entryDocs < o.dumpEvidence.minDocsWritingEntry || entryDocs < 2 * variantDocs) continue;
+            emit(block, { ...d, evidence: `${d.evidence}; ${entryDocs} other documents of this run write "${d.suggestion}", ${variantDocs} write "${text}"` });
+          }
+        }
         if (o.clusterVariants.enabled && isEnglish(doc)) {
           const lex = getLexicon();
           doc.blocks.forEach((block, i) => {
             const record = block.cluster ? ctx.corpus.clusters.get(block.cluster) : undefined;
             if (!record) return;
-            for (const d of detectClusterVariants(block.text, record.canonical, lex, record.id)) emit(i, d);
+            for (const d of detectClusterVariants(block.text, record.canonical, lex, record.id)) {
+              // The same swap already flagged as a spun expression says more (the whole expression) than a word diff.
+              if (block.flags.some((f) => SPUN_KINDS.has(f.kind) && f.start < d.end && d.start < f.end)) continue;
+              emit(i, d);
+            }
           });
         }
         for (const block of doc.blocks) {

@@ -12,6 +12,10 @@ import { flagSpan } from '../core/record.ts';
 import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
 import { blockContext, detectInBlock } from '../artifacts/document-detectors.ts';
 import { ENTRY_TYPES, getLexicon } from '../artifacts/lexicon.ts';
+import type { PendingMatch } from '../artifacts/spun-expression.ts';
+
+/** block.data key of spun-expression candidates waiting for corpus evidence (read by artifacts-corpus). */
+export const PENDING_KEY = 'artifacts.pending';
 
 export const STAGE = 'artifacts';
 
@@ -71,7 +75,8 @@ export default defineDocumentStage({
     const context = blockContext(documentText, docLang, english);
     for (const block of doc.blocks) {
       if (SKIPPED_KINDS.has(block.kind)) continue;
-      for (const d of detectInBlock(block, context, lex, detectorOptions)) {
+      const pending: PendingMatch[] = [];
+      for (const d of detectInBlock(block, context, lex, detectorOptions, pending)) {
         const text = block.text.slice(d.start, d.end);
         if (ctx.review.isFlagRejected(doc.id, d.kind, text)) {
           ctx.count('rejected-by-review');
@@ -80,6 +85,7 @@ export default defineDocumentStage({
         flagSpan(block, { ...d, stage: STAGE });
         ctx.count(`flags.${d.kind}`);
       }
+      if (pending.length) (block.data ??= {})[PENDING_KEY] = pending;
       const fixed = applyAutoFixes(doc, block, o.autoFix, STAGE);
       if (fixed) ctx.count('auto-fixes', fixed);
     }

@@ -1,0 +1,180 @@
+/** The single-document detectors of issue 5 on strings: what they must find, and clean text they must leave alone. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Block } from '../src/core/types.ts';
+import { blockContext, DEFAULT_DETECTOR_OPTIONS, detectInBlock } from '../src/artifacts/document-detectors.ts';
+import { getLexicon, loadAcronymFlips } from '../src/artifacts/lexicon.ts';
+import { detectMixedLanguage } from '../src/artifacts/mixed-language.ts';
+import {
+  detectAbbreviationFlips,
+  detectGarbledQuotes,
+  detectGluedQuotes,
+  detectLostApostrophes,
+  detectMissingSpace,
+  detectSentenceBreaks,
+} from '../src/artifacts/mt-debris.ts';
+import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
+
+const lex = getLexicon();
+const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
+const block = (text: string): Block => ({ seq: 0, kind: 'paragraph', text, source: { start: 0, end: text.length }, flags: [] });
+const all = (text: string) => detectInBlock(block(text), blockContext(text, ENGLISH, true), lex, DEFAULT_DETECTOR_OPTIONS);
+const spans = (text: string, ds: { start: number; end: number }[]) => ds.map((d) => text.slice(d.start, d.end));
+
+describe('spun fixed expressions', () => {
+  it.each([
+    ['The report appeared in The Wall Avenue Journal on Monday.', 'Wall Avenue Journal', 'Wall Street Journal'],
+    ['the Point out Section reported', 'Point out Section', 'State Department'],
+    ['Copyright ©2021 Dow Jones & Firm, Inc. All Rights Reserved.', 'Dow Jones & Firm', 'Dow Jones & Company'],
+    ['a electricity-sharing agreement', 'electricity-sharing', 'power-sharing'],
+    ['the Biden administration’s distinctive consultant for Afghanistan', 'distinctive consultant', 'special envoy'],
+    ['before the group seized handle of the region', 'seized handle', 'seized control'],
+  ])('finds the spun form in %j', (text, spun, suggestion) => {
+    const ds = detectSpunExpressions(text, lex);
+    expect(spans(text, ds)).toContain(spun);
+    expect(ds.find((d) => text.slice(d.start, d.end) === spun)!.suggestion).toBe(suggestion);
+  });
+
+  it.each([
+    'The Wall Street Journal reported that Wall Street fell.',
+    'The US special envoy met the State Department spokesman at a press conference.',
+    'They reached a power-sharing deal after peace negotiations.',
+    'Humanitarian assistance reached the camp; the State Office of Rural Health was closed.',
+    'The National Bureau of Economic Research published it.',
+    'Mr. Smith of the U.S. Embassy met George W. Bush at 9 a.m. to discuss e.g. the 3.5 percent rise.',
+  ])('leaves legitimate phrases alone: %j', (text) => {
+    expect(all(text)).toEqual([]);
+  });
+
+  it('flags a true-synonym paraphrase of a common expression only with evidence', () => {
+    const text = 'The government promised humanitarian assistance.';
+    const pending: PendingMatch[] = [];
+    expect(detectSpunExpressions(text, lex, { pending })).toEqual([]);
+    expect(pending.map((p) => [p.text, p.suggestion])).toEqual([['humanitarian assistance', 'humanitarian aid']]);
+    // The same document writing the expression itself is evidence enough.
+    const doc = `${text} Humanitarian aid arrived later.`;
+    expect(spans(text, detectSpunExpressions(text, lex, { documentText: doc }))).toEqual(['humanitarian assistance']);
+  });
+
+  it('takes extra entries and spinner synonyms from the config', () => {
+    const custom = getLexicon({ entries: [{ phrase: 'Harbour Authority', type: 'name' }], spinnerSynonyms: { harbour: ['seaport'] } });
+    const text = 'The Seaport Authority said so.';
+    expect(detectSpunExpressions(text, custom).map((d) => d.suggestion)).toEqual(['Harbour Authority']);
+    expect(detectSpunExpressions(text, lex)).toEqual([]);
+  });
+});
+
+describe('MT punctuation and structure debris', () => {
+  it('glued quotes: only after an unclosed quote at the default threshold, never on brand spellings', () => {
+    const text = 'He wants to move away during this “new phaseOf American policy.';
+    expect(detectGluedQuotes(text).map((d) => [text.slice(d.start, d.end), d.suggestion])).toEqual([['phaseOf', 'phase” of']]);
+    for (const clean of ['My iPhone and eBay account', 'McDonald and MacArthur met DeSantis', 'JavaScript and getElementById', 'the knockWho joke']) {
+      expect(detectGluedQuotes(clean).filter((d) => d.confidence >= 0.5)).toEqual([]);
+    }
+  });
+
+  it('missing space: a lost quote and space, not URLs, file names or abbreviations', () => {
+    const text = 'These meetings “have been effective. It is difficult for us to take part this week.US diplomacy spokesman Ned Price said.';
+    expect(detectMissingSpace(text).map((d) => [text.slice(d.start, d.end), d.suggestion])).toEqual([['week.US', 'week.” US']]);
+    for (const clean of ['See www.Example.com and index.Html', 'Visit Amazon.com or Node.JS docs', 'Mrs.Smith arrived', 'It rose 3.5 percent.']) {
+      expect(detectMissingSpace(clean).filter((d) => d.confidence >= 0.5)).toEqual([]);
+    }
+  });
+
+  it('garbled quotes: wrong-direction quotes and lone guillemets, but not German „…“ or balanced quotes', () => {
+    const text = 'It did not go as planned“, He writes, before adding:”the reasons are complex, in the coming weeks».';
+    expect(spans(text, detectGarbledQuotes(text))).toEqual(['planned“', ':”the', 'weeks»']);
+    expect(detectGarbledQuotes('Er sagte: „Das ist gut“, und ging.')).toEqual([]);
+    expect(detectGarbledQuotes('She said “it is ‘fine’ now”, and left. « Bonjour » he said.')).toEqual([]);
+  });
+
+  it('sentence breaks inside a clause, not after abbreviations or in informal text', () => {
+    const t1 = 'The agreement provided for the withdrawal of US forces from it. country. Before reaching it, he led talks.';
+    expect(spans(t1, detectSentenceBreaks(t1))).toEqual(['it. country.']);
+    const t2 = 'He joined serious peace talks with the government. Afghan. He also regretted it.';
+    const d2 = detectSentenceBreaks(t2);
+    expect(spans(t2, d2)).toEqual(['government. Afghan.']);
+    expect(d2[0]!.suggestion).toBe('Afghan government.');
+    for (const clean of [
+      'They met at 9 a.m. on Monday, e.g. in Kabul, with Mr. Price, the U.S. envoy.',
+      'It was approved by Congress. No. The vote came later.',
+      'hey there. since this involves pudding i wonder. thanks',
+      'The function returns lst. foo1 is not an assignment.',
+    ]) {
+      expect(detectSentenceBreaks(clean)).toEqual([]);
+    }
+  });
+
+  it('lost apostrophes on names the document writes, not plurals of families or common words', () => {
+    const doc = 'Biden spoke. Then Biden left. Khalilzad quit after Bidens announced the withdrawal. Blinkens’ announcement came later; Blinken and Blinken agreed.';
+    expect(detectLostApostrophes(doc, doc).map((d) => [doc.slice(d.start, d.end), d.suggestion])).toEqual([
+      ['Bidens', 'Biden’s'],
+      ['Blinkens’', 'Blinken’s'],
+    ]);
+    const clean = 'Obama met Obama aides. The Obamas’ house is big. The Times reported. Williams said Williams would run; William agreed.';
+    expect(detectLostApostrophes(clean, clean)).toEqual([]);
+  });
+
+  it('abbreviation flips: PA for AP only when the document writes AP; OTAN always', () => {
+    const flips = loadAcronymFlips();
+    const withAp = 'WASHINGTON (AP) He sent a letter to the PA last week.';
+    expect(detectAbbreviationFlips(withAp, withAp, flips).map((d) => d.suggestion)).toEqual(['AP']);
+    const pennsylvania = 'He moved to Pittsburgh, PA, last year.';
+    expect(detectAbbreviationFlips(pennsylvania, pennsylvania, flips)).toEqual([]);
+    const otan = 'The OTAN summit opened.';
+    expect(detectAbbreviationFlips(otan, otan, flips).map((d) => d.suggestion)).toEqual(['NATO']);
+  });
+});
+
+describe('mixed-language paragraphs', () => {
+  const opts = { minWords: 20, maxDocLangScore: 0.75 };
+  it('flags a German paragraph in an English document', () => {
+    const de = 'Nach dem Treffen in der Hauptstadt sagte der Minister, dass die Verhandlungen mit den Vertretern der Regierung in den kommenden Wochen fortgesetzt werden sollen, obwohl viele Fragen offen bleiben.';
+    const d = detectMixedLanguage(block(de), ENGLISH, opts);
+    expect(d?.kind).toBe('mixed-language');
+    expect(d?.evidence).toMatch(/deu/);
+  });
+  it('leaves English and short paragraphs alone', () => {
+    const en = 'After the meeting in the capital, the minister said that negotiations with representatives of the government would continue in the coming weeks, although many questions remain open.';
+    expect(detectMixedLanguage(block(en), ENGLISH, opts)).toBeNull();
+    expect(detectMixedLanguage(block('Guten Morgen, wie geht es Ihnen heute?'), ENGLISH, opts)).toBeNull();
+  });
+});
+
+describe('properties', () => {
+  const newsish = fc.array(
+    fc.oneof(
+      fc.constantFrom('the', 'State', 'Office', 'Department', 'Wall', 'Avenue', 'Journal', 'power', 'electricity', '-', 'sharing', '“', '”', '»', '.', ',', 'U.S.', 'Mr.', 'phase', 'Of', 'Biden', 'Bidens', 'PA', 'AP', 'week.US', 'it.', 'country.'),
+      fc.string({ maxLength: 8 }),
+    ),
+    { maxLength: 40 },
+  ).map((ws) => ws.join(' '));
+
+  it('every detection is a valid span of the text with a confidence in [0, 1] and evidence', () => {
+    fc.assert(
+      fc.property(newsish, (text) => {
+        for (const d of all(text)) {
+          expect(d.start).toBeGreaterThanOrEqual(0);
+          expect(d.end).toBeLessThanOrEqual(text.length);
+          expect(d.start).toBeLessThan(d.end);
+          expect(d.confidence).toBeGreaterThanOrEqual(0);
+          expect(d.confidence).toBeLessThanOrEqual(1);
+          expect(d.evidence.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('detectors never change the text they read and are deterministic', () => {
+    fc.assert(
+      fc.property(newsish, (text) => {
+        const b = block(text);
+        const first = detectInBlock(b, blockContext(text, ENGLISH, true), lex, DEFAULT_DETECTOR_OPTIONS);
+        expect(b.text).toBe(text);
+        expect(detectInBlock(b, blockContext(text, ENGLISH, true), lex, DEFAULT_DETECTOR_OPTIONS)).toEqual(first);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
