@@ -64,6 +64,8 @@ export interface BlockFeatures {
   stopDensity: number | null;
   /** Ends like a sentence. */
   terminal: boolean;
+  /** Shaped like a sentence: capital (or quote) first, sentence punctuation last, three words or more. */
+  sentence: boolean;
   /** Share of characters in URLs, e-mail addresses and @handles. */
   linkShare: number;
   /** Share of words (tokens starting with a letter) that start with a capital letter. */
@@ -79,6 +81,8 @@ const MAY_LINK = /:\/\/|www\.|@|\[email/i;
 const WORD_START = /(?:^|\s)(\S)/gu;
 const UPPER = /\p{Lu}/u;
 const LETTER = /\p{L}/u;
+const SENTENCE_START = /^\s*["“„«'‘(]?\p{Lu}/u;
+const SENTENCE_END = /[.!?…]["”»’)]?\s*$/u;
 
 export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
   let linkChars = 0;
@@ -95,6 +99,7 @@ export function blockFeatures(text: string, lang?: string | null, ws: string[] =
     words: ws.length,
     stopDensity: stopwordDensity(ws, lang),
     terminal: /[.!?…:;"”»)\]]\s*$/u.test(text),
+    sentence: ws.length >= 3 && SENTENCE_START.test(text) && SENTENCE_END.test(text),
     linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
     capShare: rawWords ? caps / rawWords : 0,
   };
@@ -168,7 +173,9 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
   const stop = f.stopDensity;
   if (f.chars < LENGTH_LOW) {
     if (kind === 'heading') return 'short';
-    return stop !== null && stop >= STOP_HIGH && f.terminal && f.words >= 6 ? 'near-good' : 'short';
+    if (stop !== null && stop >= STOP_HIGH && f.terminal && f.words >= 6) return 'near-good';
+    // A short sentence ("He said he would stay.") is prose even when it is too short to prove it.
+    return f.sentence && (stop === null || stop >= 0.2) ? 'near-good' : 'short';
   }
   if (stop === null) {
     // No stop-word list for this language: judge by shape alone.
@@ -190,8 +197,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const partials: Array<LineVerdict | null> = blocks.map(() => null);
 
   const blockWords = blocks.map((b) => words(b.text));
-  // Without a known language, the one whose stop words cover the document best (null: no list fits).
-  const docLang = opts.lang ?? guessStopwordLanguage(blockWords.flat());
+  const docLang = documentLanguage(blockWords, opts.lang);
   blocks.forEach((b, i) => {
     const { verdict, partial } = blockRuleVerdict(b.text, k);
     if (verdict) {
@@ -295,6 +301,20 @@ export function articleSpan(blocks: ClassifierInput[], grades: Array<Exclude<Gra
     }
   });
   return bestSpan;
+}
+
+/** The document's stop-word language: the given one, else the list that covers its words best (null: no list fits). */
+export function documentLanguage(blockWords: string[][], lang?: string | null): string | null {
+  return lang ?? guessStopwordLanguage(blockWords.flat());
+}
+
+/** Grades and article span of a document's blocks without the rules (used by the corpus stage). */
+export function gradeDocument(blocks: ClassifierInput[], lang?: string | null, mode: 'text' | 'html' = 'text') {
+  const blockWords = blocks.map((b) => words(b.text));
+  const docLang = documentLanguage(blockWords, lang);
+  const features = blocks.map((b, i) => blockFeatures(b.text, b.lang ?? docLang, blockWords[i]));
+  const grades = blocks.map((b, i) => grade(features[i]!, b.kind));
+  return { features, grades, span: articleSpan(blocks, grades, mode) };
 }
 
 /** 1–4 capitalised words, no digits, no sentence punctuation: "Asia World", "Politics". */

@@ -309,6 +309,9 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   const keptChars = blocks.reduce((n, b) => n + b.text.length, 0);
   if (ldBody.length > 200 && keptChars < ldBody.length * 0.25) {
     const src = (meta['articleBodySource'] as { start: number; end: number } | undefined) ?? { start: 0, end: 0 };
+    // The few DOM blocks were placeholders ("Loading…") or chrome: they stay visible under removed.
+    for (const b of blocks.splice(0)) removed.push({ ...b, reason: 'superseded-by-articleBody' });
+    removed.sort((a, b) => a.source.start - b.source.start);
     for (const para of ldBody.split(/\n\s*\n|\n/)) {
       const text = para.replace(/\s+/g, ' ').trim();
       if (text) blocks.push({ kind: 'paragraph', text, source: src });

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { defineCorpusStage } from '../core/stage.ts';
 import { flagSpan, removeBlocksWhere } from '../core/record.ts';
 import type { Doc } from '../core/types.ts';
-import { blockFeatures, grade, type BlockFeatures } from '../boilerplate/classify.ts';
+import { gradeDocument, type BlockFeatures } from '../boilerplate/classify.ts';
 
 const STAGE = 'boilerplate-repeat';
 
@@ -75,11 +75,13 @@ export default defineCorpusStage({
     const decided = new Map<string, { remove: boolean; evidence: string }>();
     return {
       collect(doc) {
-        const lang = doc.lang?.iso6391 && doc.lang.iso6391 !== 'und' ? doc.lang.iso6391 : null;
-        const features = doc.blocks.map((b) => blockFeatures(b.text, b.lang?.iso6391 ?? lang));
-        const grades = doc.blocks.map((b, i) => grade(features[i]!, b.kind));
-        const first = grades.indexOf('good');
-        const last = grades.lastIndexOf('good');
+        const known = (l: string | undefined) => (l && l !== 'und' ? l : null);
+        const { features, grades, span } = gradeDocument(
+          doc.blocks.map((b) => ({ text: b.text, kind: b.kind, lang: known(b.lang?.iso6391) })),
+          known(doc.lang?.iso6391),
+          doc.format,
+        );
+        const [first, last] = span;
         const host = hostOf(doc);
         doc.blocks.forEach((b, i) => {
           if (b.text.length > ctx.options.maxChars) return;
