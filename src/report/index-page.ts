@@ -2,7 +2,7 @@
 import { barChart, binned, type Bar } from './charts.ts';
 import { html, pageHref, pageShell, type SafeHtml } from './html.ts';
 import { shellData, type PageContext } from './pages.ts';
-import type { ReportSetAside } from './read.ts';
+import { isObj, type ReportSetAside } from './read.ts';
 
 /** One row of the document table (also the unit of the lazily loaded data chunks). */
 export interface TableRow {
@@ -57,7 +57,6 @@ export const CLUSTER_LIST_PAGE = 500;
 
 const bars = (m: Map<string, number>): Bar[] => [...m].map(([label, value]) => ({ label, value }));
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Flatten run.json counts one level deep (`removed.share: 3`) for the summary list. */
 function flatCounts(counts: unknown): Array<[string, string]> {

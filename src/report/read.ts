@@ -195,4 +195,4 @@ export function toSetAside(r: Obj): ReportSetAside {
   };
 }
 
-export { isObj, str, num, arr };
+export { isObj };
