@@ -5,12 +5,12 @@ import type { Doc } from '../src/core/types.ts';
 import { resolveConfig } from '../src/config.ts';
 import { configuredStages } from '../src/stages/configure.ts';
 import { normalizeDateField, parseDateLine } from '../src/text/dates.ts';
-import { breadcrumbItems, splitSectionLabel } from '../src/text/title.ts';
+import { breadcrumbItems, splitSectionLabel, splitSiteSuffix } from '../src/text/title.ts';
 
 const PROSE = 'The United States special envoy for Afghanistan is stepping down, the State Department said on Monday.';
 const STAGES = ['segment', 'normalize', 'reflow', 'metadata'] as const;
 
-async function lift(raw: string, fields: { title?: string; date?: string } = {}): Promise<Doc> {
+async function lift(raw: string, fields: { title?: string; date?: string; url?: string } = {}): Promise<Doc> {
   const doc = createDoc({ id: 'm', source: 'm.jsonl#m', format: 'text', raw, ...fields });
   const config = resolveConfig({ pipeline: [...STAGES] });
   const { errors } = await runStages([{ kind: 'doc', doc }], { stages: configuredStages(config), languages: [], concurrency: 1 });
@@ -53,6 +53,13 @@ describe('parseDateLine', () => {
     expect(normalizeDateField('Oct 19, 2021')).toBe('2021-10-19');
     expect(normalizeDateField('19. Oktober 2021')).toBe('2021-10-19');
     expect(normalizeDateField('yesterday-ish')).toBeNull();
+    expect(normalizeDateField('20210504T132005+0200')).toBe('2021-05-04T13:20:05+02:00');
+    expect(normalizeDateField('20210504')).toBe('2021-05-04');
+    expect(normalizeDateField('20211304')).toBeNull();
+    expect(normalizeDateField('1651035600')).toBe('2022-04-27T05:00:00.000Z');
+    expect(normalizeDateField('1651035600000')).toBe('2022-04-27T05:00:00.000Z');
+    expect(normalizeDateField('PT15M')).toBeNull();
+    expect(normalizeDateField('1988')).toBeNull();
   });
 });
 
@@ -73,6 +80,19 @@ describe('title helpers', () => {
     ['no label', 'Khalilzad urges US to join Taliban'],
   ])('keeps the headline whole: %s', (_why, title) => {
     expect(splitSectionLabel(title)).toBeNull();
+  });
+
+  it('splits a site-name suffix off a title field only when it names the URL host', () => {
+    expect(splitSiteSuffix('Tanz in der Lokremise: Mit allen Wassern gewaschen | St.Galler Tagblatt', 'https://www.tagblatt.ch/kultur/tanz-1.1')).toEqual({
+      title: 'Tanz in der Lokremise: Mit allen Wassern gewaschen',
+      site: 'St.Galler Tagblatt',
+    });
+    expect(splitSiteSuffix('Junge Lenker schrotten Corvette - Telebasel', 'https://telebasel.ch/2019/10/19/x')?.site).toBe('Telebasel');
+    expect(splitSiteSuffix('Biggest scheme in history uncovered – Investment Watch', 'https://www.investmentwatchblog.com/a/')?.site).toBe('Investment Watch');
+    // The same shape without a matching host is one headline.
+    expect(splitSiteSuffix('Nahrungsergänzungsmittel - Das dubiose Geschäft mit der Hoffnung', 'https://www.swr.de/x')).toBeNull();
+    expect(splitSiteSuffix('Biden - the first year', 'https://www.bbc.com/news/x')).toBeNull();
+    expect(splitSiteSuffix('Envoy steps down | Telebasel', null)).toBeNull();
   });
 
   it('breadcrumbs need at least two separators', () => {
@@ -119,6 +139,14 @@ describe('metadata stage', () => {
     expect(d.title).toBe('Envoy for Afghanistan steps down');
     expect(d.meta.titleField).toBe('Envoy for Afghanistan steps down | Example News');
     expect(d.removed).toHaveLength(1);
+  });
+
+  it('a title field ending in the site name (matching the URL host) loses the suffix; an equal body line is removed', async () => {
+    const d = await lift(`Envoy for Afghanistan steps down\n\n${PROSE}`, { title: 'Envoy for Afghanistan steps down – Example Times', url: 'https://www.exampletimes.com/world/envoy' });
+    expect(d.title).toBe('Envoy for Afghanistan steps down');
+    expect(d.meta.site).toBe('Example Times');
+    expect(d.meta.titleField).toBe('Envoy for Afghanistan steps down – Example Times');
+    expect(d.removed.map((r) => r.reason)).toEqual(['metadata-title']);
   });
 
   it('a date field wins; a date line in the head is still lifted, with the conflict in its detail', async () => {

@@ -12,7 +12,9 @@
  *     stage) wins; a head line equal to it (case, spacing, quote styles
  *     folded) is removed once. If the field is a head line plus a site suffix
  *     (`Headline | Site`), the line is the title and the field is kept in
- *     `doc.meta.titleField`.
+ *     `doc.meta.titleField`. A suffix that names the page's own site (it
+ *     matches the URL's host: `… | St.Galler Tagblatt` on tagblatt.ch) is split
+ *     off even without a body line, into `doc.meta.site`.
  *  2. else the first heading-like head line (one line, starts uppercase, no
  *     final punctuation, at least `minTitleWords` words, not a byline, not a
  *     date line, not a breadcrumb). All-caps headlines stay as written. A site
@@ -37,7 +39,7 @@ import { defineDocumentStage } from '../core/stage.ts';
 import type { Block, Doc } from '../core/types.ts';
 import { normalizeDateField, parseDateLine } from '../text/dates.ts';
 import { isHeadingShaped, isProse, wordCount } from '../text/shape.ts';
-import { breadcrumbItems, isTitleWithSuffix, splitSectionLabel, titleKey } from '../text/title.ts';
+import { breadcrumbItems, isTitleWithSuffix, splitSectionLabel, splitSiteSuffix, titleKey } from '../text/title.ts';
 
 const STAGE = 'metadata';
 
@@ -105,6 +107,13 @@ function liftDate(doc: Doc, head: number[], removals: Map<number, Removal>, coun
 function liftTitle(doc: Doc, head: number[], removals: Map<number, Removal>, opts: MetadataOptions, count: (k: string) => void): void {
   const free = head.filter((i) => !removals.has(i));
   if (doc.title) {
+    const site = splitSiteSuffix(doc.title, doc.url);
+    if (site) {
+      doc.meta.titleField = doc.title;
+      doc.meta.site = site.site;
+      doc.title = site.title;
+      count('site-suffix-split');
+    }
     const key = titleKey(doc.title);
     const firstBlocks = doc.blocks.slice(0, opts.headBlocks).map((_, i) => i).filter((i) => !removals.has(i));
     const same = firstBlocks.find((i) => titleKey(doc.blocks[i]!.text) === key);
@@ -112,7 +121,7 @@ function liftTitle(doc: Doc, head: number[], removals: Map<number, Removal>, opt
     else {
       const suffixed = firstBlocks.find((i) => wordCount(doc.blocks[i]!.text) >= opts.minTitleWords && isTitleWithSuffix(doc.title!, doc.blocks[i]!.text));
       if (suffixed !== undefined) {
-        doc.meta.titleField = doc.title;
+        doc.meta.titleField ??= doc.title;
         doc.title = doc.blocks[suffixed]!.text;
         removals.set(suffixed, { reason: 'metadata-title', detail: 'the title field without its site suffix' });
       }

@@ -87,13 +87,41 @@ export function parseDateLine(line: string, maxChars = 100): DateLine | null {
   return null;
 }
 
+const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/u;
+/** ISO 8601 basic format: `20210504`, `20210504T132005+0200`. */
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$/u;
+/** Unix time in seconds (10 digits) or milliseconds (13 digits). */
+const UNIX_TIME = /^\d{10}(?:\d{3})?$/u;
+
+function validDay(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 /**
  * Normalise a date given as a field (JSONL `date`, HTML meta): an ISO date or
- * timestamp is kept as given; anything else is parsed anywhere in the string.
+ * timestamp is kept as given; the ISO basic format is rewritten in the
+ * extended one; a Unix timestamp (seconds or milliseconds, years 1990–2100)
+ * becomes a UTC ISO timestamp; anything else is parsed anywhere in the string
+ * by the date parsers. Null when none of these reads a full date.
  */
 export function normalizeDateField(value: string): string | null {
   const v = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/u.test(v)) return v;
+  if (ISO_EXTENDED.test(v)) return v;
+  const basic = ISO_BASIC.exec(v);
+  if (basic) {
+    const [, y, m, d, hh, mm, ss, zone] = basic;
+    if (!validDay(Number(y), Number(m), Number(d))) return null;
+    if (!hh) return `${y}-${m}-${d}`;
+    const z = zone ? (zone === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2}):?(\d{2})$/u, '$1:$2')) : '';
+    return `${y}-${m}-${d}T${hh}:${mm}${ss ? `:${ss}` : ''}${z}`;
+  }
+  if (UNIX_TIME.test(v)) {
+    const ms = v.length === 13 ? Number(v) : Number(v) * 1000;
+    const date = new Date(ms);
+    const year = date.getUTCFullYear();
+    return year >= 1990 && year <= 2100 ? date.toISOString() : null;
+  }
   for (const [, parser] of PARSERS) {
     const first = parser.parse(v, REFERENCE)[0];
     const date = first ? isoDate(first.start) : null;

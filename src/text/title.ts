@@ -61,3 +61,49 @@ export function isTitleWithSuffix(fieldTitle: string, line: string): boolean {
   if (!l || l.length >= f.length || !f.startsWith(l)) return false;
   return /^\s*(?:\||-|:|·|•|::)\s/u.test(f.slice(l.length));
 }
+
+/** Letters and digits only, lowercased: `St.Galler Tagblatt` → `stgallertagblatt`. */
+function compact(text: string): string {
+  return text.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** Host labels that name no site. */
+const GENERIC_HOST_LABELS = new Set(['www', 'm', 'amp', 'mobile', 'news', 'blog', 'blogs', 'web', 'edition', 'de', 'en', 'fr', 'es', 'it']);
+
+/** The distinctive labels of a URL's host (`www.tagblatt.ch` → [`tagblatt`]), at least 4 characters. */
+function hostLabels(url: string): string[] {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return [];
+  }
+  const labels = host.toLowerCase().split('.');
+  // Drop the top-level domain (and a second-level one such as `co` in `co.uk`).
+  labels.pop();
+  if (labels.length > 1 && (labels[labels.length - 1]!.length <= 3 && ['co', 'com', 'org', 'net', 'gov', 'ac'].includes(labels[labels.length - 1]!))) labels.pop();
+  return labels.map((l) => l.replace(/[^a-z0-9]/gu, '')).filter((l) => l.length >= 4 && !GENERIC_HOST_LABELS.has(l));
+}
+
+/** `Headline | Site`, `Headline - Site`, `Headline – Site`, `Headline :: Site`: the last segment after a spaced separator. */
+const SITE_SUFFIX = /^(.*\S)\s+(?:\||-|–|—|::|·|•)\s+([^|–—·•]{2,60})$/u;
+
+/**
+ * Split a site-name suffix off a title field, when the suffix names the site
+ * the page came from: its compacted form and one of the URL host's labels
+ * contain each other (`| St.Galler Tagblatt` on tagblatt.ch, `- Telebasel` on
+ * telebasel.ch, `– Investment Watch` on investmentwatchblog.com). Without
+ * that evidence the title stays whole (`Nahrungsergänzungsmittel - Das
+ * dubiose Geschäft mit der Hoffnung` is one headline).
+ */
+export function splitSiteSuffix(title: string, url: string | null): { title: string; site: string } | null {
+  if (!url) return null;
+  const m = SITE_SUFFIX.exec(title.trim());
+  if (!m) return null;
+  const head = m[1]!;
+  const site = m[2]!.trim();
+  const key = compact(site);
+  if (key.length < 4 || words(head).length < 2) return null;
+  const matches = hostLabels(url).some((label) => key.includes(label) || label.includes(key));
+  return matches ? { title: head, site } : null;
+}
