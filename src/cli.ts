@@ -12,6 +12,7 @@ import cliProgress from 'cli-progress';
 import { TOOL } from './io/package-info.ts';
 import { createLogger, stageLogger } from './log.ts';
 import { registerReportCommands } from './report/cli.ts';
+import { registerScheduleCommand } from './schedule/command.ts';
 // Types only: the pipeline (and with it every stage) is loaded when a command
 // runs, so `--help` and `--version` answer at once.
 import type { ProgressEvent, RunRecord } from './pipeline.ts';
@@ -194,7 +195,7 @@ Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished
 }
 
 /** Subcommand registrations, in help order. Other modules add theirs here. */
-const SUBCOMMANDS: ((program: Command) => void)[] = [registerRunCommand, registerReportCommands];
+const SUBCOMMANDS: ((program: Command) => void)[] = [registerRunCommand, registerReportCommands, registerScheduleCommand];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -230,7 +231,7 @@ export function exitCodeFor(err: unknown): number {
   }
   // By name: these classes live in modules the CLI loads lazily.
   const name = err instanceof Error ? err.name : '';
-  if (name === 'ConfigError' || name === 'UsageError') {
+  if (name === 'ConfigError' || name === 'UsageError' || name === 'ScheduleError') {
     process.stderr.write(`newsclean: ${(err as Error).message}\n`);
     return EXIT.usage;
   }

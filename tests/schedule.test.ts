@@ -21,7 +21,11 @@ describe('scheduler', () => {
   it('rejects an invalid cron pattern with a clear message', () => {
     expect(() => describeCron('every hour')).toThrow(ScheduleError);
     expect(() => describeCron('every hour')).toThrow(/invalid --cron "every hour"/);
-    expect(describeCron('0 * * * *', 'UTC', 2)).toHaveLength(2);
+    expect(() => describeCron('0 * * * *', 'Mars/Olympus')).toThrow(ScheduleError);
+    const next = describeCron('0 * * * *', 'UTC', 2);
+    expect(next).toHaveLength(2);
+    expect(next[1]!.getTime() - next[0]!.getTime()).toBe(3_600_000);
+    expect(next[0]!.getUTCMinutes()).toBe(0);
   });
 
   it('skips a tick while the previous run is still going, and logs each run', async () => {
@@ -47,8 +51,8 @@ describe('scheduler', () => {
     expect(handle.skipped).toBeGreaterThanOrEqual(2);
     const events = lines.map((l) => l.event);
     expect(events.filter((e) => e === 'tick-skipped').length).toBe(handle.skipped);
-    expect(events.filter((e) => e === 'run-start')).toHaveLength(2);
-    expect(lines.filter((l) => l.event === 'run-end').every((l) => l.exitCode === 0 && typeof l.seconds === 'number')).toBe(true);
+    expect(events.filter((e) => e === 'scheduled-run-start')).toHaveLength(2);
+    expect(lines.filter((l) => l.event === 'scheduled-run-end').every((l) => l.exitCode === 0 && typeof l.seconds === 'number')).toBe(true);
   }, 15_000);
 
   it('logs a locked run (exit 75) as a skipped run and a failure as an error, and keeps going', async () => {
@@ -56,10 +60,10 @@ describe('scheduler', () => {
     const codes = [75, 3];
     const handle = startScheduler({ cron: '0 0 1 1 *', runNow: true, maxRuns: 1, log, job: async () => ({ exitCode: codes.shift()! }) });
     await handle.done;
-    expect(lines.find((l) => l.event === 'run-locked')).toMatchObject({ exitCode: 75, level: 40 });
+    expect(lines.find((l) => l.event === 'scheduled-run-locked')).toMatchObject({ exitCode: 75, level: 40 });
     const h2 = startScheduler({ cron: '0 0 1 1 *', runNow: true, maxRuns: 1, log, job: async () => ({ exitCode: codes.shift()! }) });
     await h2.done;
-    expect(lines.find((l) => l.event === 'run-failed')).toMatchObject({ exitCode: 3, level: 50 });
+    expect(lines.find((l) => l.event === 'scheduled-run-failed')).toMatchObject({ exitCode: 3, level: 50 });
   });
 
   it('stops on request and waits for the run in progress', async () => {

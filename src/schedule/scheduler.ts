@@ -80,16 +80,16 @@ export function startScheduler(opts: SchedulerOptions): SchedulerHandle {
   const runOnce = async (scheduledAt: Date) => {
     const sequence = ++started;
     const t0 = Date.now();
-    log.info({ event: 'run-start', sequence, scheduledAt: scheduledAt.toISOString() }, 'scheduled run starting');
+    log.info({ event: 'scheduled-run-start', sequence, scheduledAt: scheduledAt.toISOString() }, 'scheduled run starting');
     try {
       const { exitCode } = await opts.job({ scheduledAt, sequence });
       const seconds = (Date.now() - t0) / 1000;
-      const fields = { event: 'run-end', sequence, exitCode, seconds };
+      const fields = { event: 'scheduled-run-end', sequence, exitCode, seconds };
       if (exitCode === 0) log.info(fields, 'scheduled run finished');
-      else if (exitCode === EXIT_LOCKED) log.warn({ ...fields, event: 'run-locked' }, 'scheduled run skipped: output folder locked by another run');
-      else log.error({ ...fields, event: 'run-failed' }, `scheduled run ended with exit code ${exitCode}`);
+      else if (exitCode === EXIT_LOCKED) log.warn({ ...fields, event: 'scheduled-run-locked' }, 'scheduled run skipped: output folder locked by another run');
+      else log.error({ ...fields, event: 'scheduled-run-failed' }, `scheduled run ended with exit code ${exitCode}`);
     } catch (err) {
-      log.error({ event: 'run-failed', sequence, error: (err as Error).message }, 'scheduled run could not start');
+      log.error({ event: 'scheduled-run-failed', sequence, error: (err as Error).message }, 'scheduled run could not start');
     }
     const next = cron.nextRun();
     if (next && !stopping) log.info({ event: 'next-run', at: next.toISOString() }, 'next run scheduled');
