@@ -117,7 +117,7 @@ interface RunCommandOptions {
   logFormat?: 'json' | 'pretty';
 }
 
-function positiveCount(value: string): number {
+export function positiveCount(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;

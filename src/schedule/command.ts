@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { positiveCount } from '../cli.ts';
 import { createLogger } from '../log.ts';
 import { childProcessJob, describeCron, ScheduleError, startScheduler } from './scheduler.ts';
 
@@ -24,12 +25,6 @@ interface ScheduleOptions {
   keepRuns?: string;
   state?: string;
   logFormat?: 'json' | 'pretty';
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 function cronPattern(value: string): string {
@@ -59,7 +54,7 @@ export function registerScheduleCommand(program: Command): void {
     .requiredOption('--cron <pattern>', 'cron pattern, 5 fields (minute hour day month weekday) or 6 with seconds first', cronPattern)
     .option('--timezone <tz>', 'IANA time zone of the pattern (default: the machine’s)')
     .option('--run-now', 'also run once right away instead of waiting for the first tick')
-    .addOption(new Option('--max-runs <n>', 'stop after this many runs').argParser(count).hideHelp())
+    .addOption(new Option('--max-runs <n>', 'stop after this many runs').argParser(positiveCount).hideHelp())
     .option('-i, --input <dir>', 'input folder', 'raw')
     .option('-o, --output <dir>', 'output folder', 'cleaned')
     .option('-c, --config <file>', 'config file (default: pipeline.config.ts when it exists)')
