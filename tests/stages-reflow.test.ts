@@ -52,6 +52,7 @@ describe('reflow does not merge real paragraphs, headings, titles or boilerplate
     ['a label followed by a lowercase URL', ['Follow us on Twitter', 'https://twitter.com/example']],
     ['a list item', [['list-item', 'first point, and'], 'the rest of the text.']],
     ['a caseless script without a comma', ['美国特使辞职', '他说']],
+    ['a one-word label before a lowercase continuation', ['The envoy met the Taliban in Doha.', 'Advertisement', 'officials said the talks would resume.']],
   ] as Array<[string, Array<string | [BlockKind, string]>]>)('%s', (_name, items) => {
     const input = blocks(...items);
     expect(texts(input)).toEqual(input.map((b) => b.text));

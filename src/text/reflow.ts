@@ -7,7 +7,9 @@
  * sentence punctuation (. ! ? … : ;) and one of these holds:
  *  1. A ends with a comma or another clause-opening character (`,` `(` `–` `&` `/`):
  *     `Zalmay Khalilzad,` + `the Biden administration’s …`;
- *  2. B starts with a lowercase letter: `Donald Trump’s` + `secretary of state,`;
+ *  2. B starts with a lowercase letter and A has at least two words:
+ *     `Donald Trump’s` + `secretary of state,` (a lone unpunctuated word such as
+ *     `Advertisement` is a label, not a sentence start);
  *  3. B starts uppercase but is itself visibly mid-sentence (it ends with a
  *     comma, or the block after it starts lowercase) and A is a sentence
  *     fragment of at least `minFragmentWords` words:
@@ -125,7 +127,9 @@ function decide(a: Left, b: Block, c: Block | undefined, opts: ReflowOptions): b
   if (!/\p{L}|\p{N}/u.test(b.text)) return false;
   if (endsOpen(a.lastText)) return true;
   const bCase = initialCase(b.text);
-  if (bCase === 'lower') return true;
+  // A lone word without punctuation (`Advertisement`, `Anzeige`, `Menu`) is a label more often than the
+  // start of a sentence; joining it would glue boilerplate into prose where no later stage can take it out.
+  if (bCase === 'lower') return a.words >= 2;
   if (bCase === 'upper' && !endsWithTerminal(b.text) && a.words >= opts.minFragmentWords) {
     return continuesIntoNext(b, c);
   }
