@@ -174,6 +174,23 @@ describe('report failure modes and scale', () => {
     await expect(buildReport(path.join(tmp, 'nothing-here'))).rejects.toThrow(/not a newsclean output folder: run\.json is missing/);
   });
 
+  it('takes flags from flags.jsonl for records that carry none', async () => {
+    const out = path.join(tmp, 'flags-file');
+    writeFixtureOutput(out);
+    const docs = read(out, 'documents.jsonl')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        const { flags: _flags, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return JSON.stringify(rest);
+      });
+    writeFileSync(path.join(out, 'documents.jsonl'), `${docs.join('\n')}\n`);
+    await buildReport(out);
+    const page = read(out, 'report/docs/wire-a.html');
+    expect(page).toContain('<span class="suggestion">→ <ins>Wall Street Journal</ins></span>');
+    expect(page).toContain('Document flags (1)');
+  });
+
   it('keeps the index small: one page of rows, the rest in data chunks', async () => {
     const out = path.join(tmp, 'many');
     const n = 1234;

@@ -119,17 +119,21 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
   const wanted = new Set(clusters.flatMap((c) => c.members.map((m) => `${m.doc}\u0000${m.paragraph}`)));
   const memberTexts = new Map<string, string>();
 
-  // flags.jsonl is the contract's complete flag list; documents.jsonl's own list is the fallback.
+  // documents.jsonl records carry their flags; flags.jsonl (the same flags, one
+  // per line) is read only for records without a `flags` field, and only once.
   let flagsByDoc: Map<string, ReportFlag[]> | null = null;
-  if (existsSync(path.join(outputDir, 'flags.jsonl'))) {
-    flagsByDoc = new Map();
-    for await (const r of readJsonl(path.join(outputDir, 'flags.jsonl'), bad('flags.jsonl'))) {
-      const doc = String(r.doc ?? '');
-      const list = flagsByDoc.get(doc) ?? [];
-      list.push(toFlag(r));
-      flagsByDoc.set(doc, list);
+  const flagsFromFlagsFile = async (id: string): Promise<ReportFlag[]> => {
+    if (!flagsByDoc) {
+      flagsByDoc = new Map();
+      for await (const r of readJsonl(path.join(outputDir, 'flags.jsonl'), bad('flags.jsonl'))) {
+        const doc = String(r.doc ?? '');
+        const list = flagsByDoc.get(doc) ?? [];
+        list.push(toFlag(r));
+        flagsByDoc.set(doc, list);
+      }
     }
-  }
+    return flagsByDoc.get(id) ?? [];
+  };
 
   // Page files are read (diffs) and written with bounded concurrency; the
   // producer waits when too many are in flight, so memory stays bounded.
@@ -163,7 +167,7 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
       continue;
     }
     seen.add(doc.id);
-    if (flagsByDoc) doc.flags = flagsByDoc.get(doc.id) ?? [];
+    if (!Array.isArray(r.flags)) doc.flags = await flagsFromFlagsFile(doc.id);
     agg.documents++;
     agg.paragraphs += doc.paragraphs.length;
     inc(agg.languages, doc.lang ?? 'und');
