@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../src/state/migrations.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/state/migrations.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
 import { emptyCommit, StateError, type RunCommit } from '../src/state/store.ts';
@@ -24,6 +24,21 @@ describe('SQLite state store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     await SqliteStateStore.open(file).close();
+  });
+
+  it('upgrades a version-1 database in place, keeping its data', async () => {
+    const file = dbFile();
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]!.sql);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('fingerprint', 'old')`).run();
+    db.close();
+    const s = SqliteStateStore.open(file);
+    expect(await s.fingerprint()).toBe('old');
+    await s.beginRun('t', false);
+    await s.commitRun(commit(1, { stageValues: new Map([['dedup', new Map<string, unknown>([['index', new Uint8Array([1, 2, 3])]])]]) }));
+    expect((await s.stageValues()).get('dedup')?.get('index')).toEqual(new Uint8Array([1, 2, 3]));
+    await s.close();
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -121,6 +136,14 @@ describe('buffered stage state', () => {
     expect(st.get('dedup', 'index')).toEqual({ v: 1, when: '1970-01-01T00:00:00.000Z' });
     expect([...st.changes().keys()]).toEqual(['dedup']);
     expect(() => st.set('', 'k', 1)).toThrow();
+    // Bytes: their own accessors, copied in and out, committed like JSON values.
+    st.setBytes('dedup', 'blob', Buffer.from([9, 8]));
+    const bytes = st.getBytes('dedup', 'blob')!;
+    expect([...bytes]).toEqual([9, 8]);
+    bytes[0] = 0;
+    expect([...st.getBytes('dedup', 'blob')!]).toEqual([9, 8]);
+    expect(st.get('dedup', 'blob')).toBeUndefined();
+    expect(st.getBytes('dedup', 'index')).toBeUndefined();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => st.set('x', 'k', cyclic)).toThrow();

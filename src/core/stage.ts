@@ -36,6 +36,13 @@ export interface StageState {
   get<T = unknown>(stage: string, key: string): T | undefined;
   /** Store a JSON value for later runs (committed at the end of a successful run). */
   set(stage: string, key: string, value: unknown): void;
+  /**
+   * Binary values (e.g. a serialised near-duplicate index), committed in the
+   * same transaction as everything else: a run killed before its commit leaves
+   * the bytes of the last successful run. Optional: check before use.
+   */
+  getBytes?(stage: string, key: string): Uint8Array | undefined;
+  setBytes?(stage: string, key: string, value: Uint8Array): void;
 }
 
 /** Review decisions loaded from the files the config points at (report issue). */

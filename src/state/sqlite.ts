@@ -163,12 +163,15 @@ export class SqliteStateStore implements StateStore {
 
   async stageValues(): Promise<Map<string, Map<string, unknown>>> {
     const rows = this.db.prepare(`SELECT stage, key, value FROM stage_values`).all() as { stage: string; key: string; value: string }[];
+    const blobs = this.db.prepare(`SELECT stage, key, value FROM stage_blobs`).all() as { stage: string; key: string; value: Buffer }[];
     const out = new Map<string, Map<string, unknown>>();
-    for (const r of rows) {
-      let m = out.get(r.stage);
-      if (!m) out.set(r.stage, (m = new Map()));
-      m.set(r.key, JSON.parse(r.value));
-    }
+    const put = (stage: string, key: string, value: unknown) => {
+      let m = out.get(stage);
+      if (!m) out.set(stage, (m = new Map()));
+      m.set(key, value);
+    };
+    for (const r of rows) put(r.stage, r.key, JSON.parse(r.value));
+    for (const b of blobs) put(b.stage, b.key, new Uint8Array(b.value.buffer, b.value.byteOffset, b.value.byteLength));
     return out;
   }
 
@@ -176,7 +179,7 @@ export class SqliteStateStore implements StateStore {
     const db = this.db;
     db.transaction(() => {
       if (c.reset) {
-        db.exec(`DELETE FROM documents; DELETE FROM clusters; DELETE FROM stage_values; DELETE FROM inputs;`);
+        db.exec(`DELETE FROM documents; DELETE FROM clusters; DELETE FROM stage_values; DELETE FROM stage_blobs; DELETE FROM inputs;`);
       }
       const delInput = db.prepare(`DELETE FROM inputs WHERE path = ?`);
       for (const p of c.deleteInputs) delInput.run(p);
@@ -200,10 +203,19 @@ export class SqliteStateStore implements StateStore {
 
       const putValue = db.prepare(`INSERT OR REPLACE INTO stage_values (stage, key, value) VALUES (?, ?, ?)`);
       const delValue = db.prepare(`DELETE FROM stage_values WHERE stage = ? AND key = ?`);
+      const putBlob = db.prepare(`INSERT OR REPLACE INTO stage_blobs (stage, key, value) VALUES (?, ?, ?)`);
+      const delBlob = db.prepare(`DELETE FROM stage_blobs WHERE stage = ? AND key = ?`);
       for (const [stage, values] of c.stageValues) {
         for (const [key, value] of values) {
-          if (value === undefined) delValue.run(stage, key);
-          else putValue.run(stage, key, JSON.stringify(value));
+          // A key holds either JSON or bytes: writing one kind removes the other.
+          if (value instanceof Uint8Array) {
+            delValue.run(stage, key);
+            putBlob.run(stage, key, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+          } else {
+            delBlob.run(stage, key);
+            if (value === undefined) delValue.run(stage, key);
+            else putValue.run(stage, key, JSON.stringify(value));
+          }
         }
       }
 

@@ -13,9 +13,10 @@ export class BufferedStageState implements StageState {
 
   get<T = unknown>(stage: string, key: string): T | undefined {
     const mine = this.written.get(stage);
-    if (mine?.has(key)) return structuredClone(mine.get(key)) as T | undefined;
-    const value = this.committed.get(stage)?.get(key);
-    // A copy, so a stage mutating what it read cannot change the committed value behind our back.
+    const value = mine?.has(key) ? mine.get(key) : this.committed.get(stage)?.get(key);
+    // Bytes are read with getBytes.
+    if (value instanceof Uint8Array) return undefined;
+    // A copy, so a stage mutating what it read cannot change the stored value behind our back.
     return value === undefined ? undefined : (structuredClone(value) as T);
   }
 
@@ -26,6 +27,19 @@ export class BufferedStageState implements StageState {
     let m = this.written.get(stage);
     if (!m) this.written.set(stage, (m = new Map()));
     m.set(key, json);
+  }
+
+  getBytes(stage: string, key: string): Uint8Array | undefined {
+    const value = this.written.get(stage)?.has(key) ? this.written.get(stage)!.get(key) : this.committed.get(stage)?.get(key);
+    return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
+  }
+
+  setBytes(stage: string, key: string, value: Uint8Array): void {
+    if (!stage || !key) throw new Error('stage state needs a stage name and a key');
+    if (!(value instanceof Uint8Array)) throw new TypeError('setBytes takes a Uint8Array (or Buffer)');
+    let m = this.written.get(stage);
+    if (!m) this.written.set(stage, (m = new Map()));
+    m.set(key, new Uint8Array(value));
   }
 
   /** What this run wrote (undefined = delete), for `RunCommit.stageValues`. */

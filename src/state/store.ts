@@ -91,7 +91,7 @@ export interface RunCommit {
   deleteDocuments: string[];
   upsertClusters: StoredCluster[];
   deleteClusters: string[];
-  /** Stage values written during the run, by stage then key (JSON-serialisable). */
+  /** Stage values written during the run, by stage then key: JSON-serialisable, or bytes (Uint8Array); undefined deletes. */
   stageValues: Map<string, Map<string, unknown>>;
   /** Forget the history of runs with a smaller id (retention, `--keep-runs`); null keeps all. */
   pruneRunsBefore: number | null;
