@@ -25,7 +25,7 @@
  * 1 also removes weak blocks inside it.
  */
 import type { BlockKind } from '../core/types.ts';
-import { guessStopwordLanguage, knowledge, matchPhrase, stopwordDensity, words, type Knowledge } from './knowledge.ts';
+import { guessStopwordLanguage, knowledge, matchPhrase, MAX_RULE_LINE, stopwordDensity, words, type Knowledge } from './knowledge.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
 export const DEFAULT_AGGRESSIVENESS = 0.5;
@@ -121,6 +121,7 @@ const CONTACT_LOOSE = new RegExp(String.raw`^[\p{L}\s]{0,40}:?\s*${ADDRESS}\.?$`
 /** Caption ending in a bracketed credit: "… in Kabul. [Alexander Zemlianichenko/AP Photo]", "(AP Photo/Rahmat Gul)". */
 const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Getty|dpa|Photo|Foto|Image|Bild|Crédit|Credit)[^()]{0,80}\)|\((?:[^()]{2,60}\/(?:AP|AFP|Reuters|EPA|Getty Images|dpa|Shutterstock|iStock)[^()]{0,20})\))\s*$/u;
 /** "Home » News » World", "Start > Politik > Ausland". */
+const MAY_BREADCRUMB = /[»›>|/]/;
 const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
 
 export interface LineVerdict {
@@ -131,14 +132,23 @@ export interface LineVerdict {
 export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdict | null {
   const t = line.trim();
   if (!t) return null;
-  if (SEPARATOR.test(t)) return { reason: 'separator', detail: 'rule of repeated symbols' };
-  if (!HAS_ALNUM.test(t)) return { reason: 'debris', detail: 'no letter or digit' };
-  if (BARE_URL.test(t)) return SOCIAL_HOSTS.test(t) ? { reason: 'follow', detail: 'social profile link' } : { reason: 'url', detail: 'bare link' };
-  if (BARE_HANDLE.test(t)) return { reason: 'follow', detail: 'bare @handle' };
-  if (t.length <= 200 && CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
-  if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
-  if (t.length <= 400 && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
-  if (t.length <= 250 && BREADCRUMB.test(t)) {
+  // Cheap character tests gate the shape rules: this runs on every line of every page.
+  const hasAlnum = HAS_ALNUM.test(t);
+  if (!hasAlnum) return SEPARATOR.test(t) ? { reason: 'separator', detail: 'rule of repeated symbols' } : { reason: 'debris', detail: 'no letter or digit' };
+  if (t.length > 400) return null;
+  const c0 = t.charCodeAt(0);
+  if ((c0 === 104 || c0 === 119 || c0 === 72 || c0 === 87) && BARE_URL.test(t)) {
+    return SOCIAL_HOSTS.test(t) ? { reason: 'follow', detail: 'social profile link' } : { reason: 'url', detail: 'bare link' };
+  }
+  if (c0 === 64 && BARE_HANDLE.test(t)) return { reason: 'follow', detail: 'bare @handle' };
+  if (t.length <= 200 && (t.includes('@') || t.includes('[email'))) {
+    if (CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
+    if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
+  }
+  const last = t[t.length - 1];
+  if ((last === ']' || last === ')') && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
+  if (t.length > MAX_RULE_LINE) return null;
+  if (MAY_BREADCRUMB.test(t) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
   }
   const rule = matchPhrase(t, k);
@@ -305,7 +315,7 @@ export function articleSpan(blocks: ClassifierInput[], grades: Array<Exclude<Gra
 
 /** The document's stop-word language: the given one, else the list that covers its words best (null: no list fits). */
 export function documentLanguage(blockWords: string[][], lang?: string | null): string | null {
-  return lang ?? guessStopwordLanguage(blockWords.flat());
+  return lang ?? guessStopwordLanguage(blockWords);
 }
 
 /** Grades and article span of a document's blocks without the rules (used by the corpus stage). */

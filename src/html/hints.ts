@@ -77,6 +77,9 @@ const SUBSTRING_HINTS: Array<[RegExp, HintReason]> = [
   [/follow-?us|followus/, 'follow'],
 ];
 
+/** All substring hints at once: most class names match none, and one test rules them out. */
+const ANY_SUBSTRING_HINT = new RegExp(SUBSTRING_HINTS.map(([re]) => re.source).join('|'));
+
 /** Class/id parts that must match whole (too short to search inside words). */
 const PART_HINTS: Record<string, HintReason> = {
   nav: 'navigation',
@@ -122,9 +125,10 @@ export function hintReason(el: Element): HintReason | null {
   const fromTag = TAG_REASONS[tag];
   const names = classAndId(el);
   if (names) {
+    const anySubstring = ANY_SUBSTRING_HINT.test(names);
     for (const token of names.split(/\s+/)) {
       if (CONTENT_SCOPED.test(token)) continue;
-      for (const [re, reason] of SUBSTRING_HINTS) if (re.test(token)) return reason;
+      if (anySubstring) for (const [re, reason] of SUBSTRING_HINTS) if (re.test(token)) return reason;
       for (const part of token.split(/[-_]+/)) {
         const r = PART_HINTS[part];
         if (r) return r;
