@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { iso6393To1 } from 'iso-639-3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../src/config.ts';
 import { ISO6393_TO_1, iso6391Of, langFromIso6393, languageKey, MACROLANGUAGE_MEMBER_TO_1 } from '../src/text/iso639.ts';
 import { DEFAULT_CANDIDATES, FRANC_LANGUAGES, francCodesFor } from '../src/text/language.ts';
+import { runPipeline } from '../src/pipeline.ts';
 import { runOnTexts } from './helpers/pipeline.ts';
 
 const STAGES = ['segment', 'normalize', 'reflow', 'metadata', 'language'] as const;
@@ -69,6 +73,25 @@ describe('language stage', () => {
     expect(en!.setAside).toBeNull();
     // Set aside, not emptied: the blocks are still there for set-aside.jsonl and the report.
     expect(de!.blocks.length).toBe(2);
+  });
+
+  it('end to end: the German file is listed in set-aside.jsonl with its reason, the English one is in documents.jsonl', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'newsclean-lang-'));
+    try {
+      const input = path.join(dir, 'in');
+      const output = path.join(dir, 'out');
+      mkdirSync(input);
+      writeFileSync(path.join(input, 'de.txt'), GERMAN);
+      writeFileSync(path.join(input, 'en.txt'), ENGLISH);
+      const config = path.join(dir, 'pipeline.config.ts');
+      writeFileSync(config, "export default { languages: ['en'] };\n");
+      await runPipeline({ input, output, configFile: config, configExplicit: true, report: false });
+      const lines = (f: string) => readFileSync(path.join(output, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(lines('set-aside.jsonl')).toMatchObject([{ id: 'de', reason: 'language', detail: 'detected deu (de); accepted: en' }]);
+      expect(lines('documents.jsonl').map((d) => [d.id, d.lang])).toEqual([['en', 'en']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts languages given as 639-3 codes, and everything when the list is empty', async () => {
