@@ -3,7 +3,7 @@
  * opened from file:// as a reviewer would. Without Chromium the tests are
  * skipped with a loud message locally; with CI=true they fail instead.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -240,6 +240,7 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     const pages = [
       url(hostile, 'report/index.html'),
       ...docs.map((d) => url(hostile, 'report/docs', `${d.id}.html`)),
+      ...readdirSync(path.join(hostile, 'report/clusters')).map((f) => url(hostile, 'report/clusters', f)),
       url(fixture, 'report/index.html'),
       url(fixture, 'report/docs/hostile.html'),
       url(fixture, 'report/docs/wire-b.html'),
