@@ -133,8 +133,11 @@ async function measure(file: string): Promise<void> {
   const extractor = new FeatureExtractor(wn);
   const index = new DedupIndex({}, {}, { expectedParagraphs: inputs.length, extractor });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = clusterParagraphs(inputs, { extractor, index });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const indexFile = `${file}.index`;
   index.save(indexFile);
   const fileBytes = statSync(indexFile).size;
@@ -144,6 +147,9 @@ async function measure(file: string): Promise<void> {
       paragraphs: inputs.length,
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(inputs.length / seconds),
+      cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      perCpuSecond: Math.round(inputs.length / cpuSeconds),
+      loadAverage: os.loadavg()[0]!.toFixed(1),
       peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 1048576),
       clusters: result.counts.clusters,
       clustered: result.counts.clustered,
@@ -163,7 +169,7 @@ function scale(): void {
       const t0 = performance.now();
       writeScaleDump(file, size);
       console.log(`generated ${size} paragraphs in ${Math.round((performance.now() - t0) / 1000)} s`);
-      const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--measure', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const child = spawnSync(process.execPath, [...process.execArgv, ...(process.env.DEDUP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DEDUP_PROFILE}`] : []), import.meta.filename, '--measure', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (child.status !== 0) throw new Error(`measure failed: ${child.stderr}`);
       console.log(child.stdout.trim());
       rmSync(file);

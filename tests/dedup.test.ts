@@ -146,7 +146,7 @@ describe('persistent index', () => {
     const file = path.join(dir, 'other.bin');
     index.save(file);
     expect(() => DedupIndex.load(file)).toThrow(IndexParamsMismatch);
-    expect(() => DedupIndex.load(file)).toThrow(/bands: file 16, expected 32/);
+    expect(() => DedupIndex.load(file)).toThrow(/bands: file 16, expected 42/);
     expect(DedupIndex.load(file, { bands: 16, rows: 8 }).size).toBe(1);
     const junk = path.join(dir, 'junk.bin');
     writeFileSync(junk, 'hello');

@@ -49,6 +49,8 @@ export interface DedupResult {
   clusters: DedupCluster[];
   /** Per input: cluster id or null. */
   assignment: (string | null)[];
+  /** Per input: the index cluster it joined or founded, singletons included (null when not eligible); cross-run bookkeeping (src/stages/dedup.ts). */
+  indexIds: (string | null)[];
   counts: { paragraphs: number; eligible: number; distinct: number; clustered: number; clusters: number };
 }
 
@@ -106,10 +108,13 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     return x.doc < y.doc ? -1 : x.doc > y.doc ? 1 : x.seq - y.seq;
   };
   const assignment: (string | null)[] = inputs.map(() => null);
+  const indexIds: (string | null)[] = inputs.map(() => null);
+  for (const u of ordered) for (const i of u.inputs) indexIds[i] = index.id(u.cluster);
   const clusters: DedupCluster[] = [];
   for (const [cluster, list] of byCluster) {
     const members = list.flatMap((u) => u.inputs).sort(memberOrder);
-    if (members.length < 2) continue;
+    // A cluster of an earlier run (loaded index) is reported with one new member too: it joins that cluster.
+    if (members.length < 2 && cluster >= existing) continue;
     const choice = chooseCanonical(
       list.map((u) => {
         // The representative text of an exact-copy group: its first member by (doc, seq).
@@ -134,6 +139,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
   return {
     clusters,
     assignment,
+    indexIds,
     counts: {
       paragraphs: inputs.length,
       eligible,

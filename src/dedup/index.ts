@@ -56,7 +56,7 @@ export interface MatchThresholds {
   maxReps: number;
 }
 
-export const DEFAULT_INDEX_PARAMS: IndexParams = { featureVersion: FEATURE_VERSION, hashes: 128, seed: 0x5eed, bands: 32, rows: 4 };
+export const DEFAULT_INDEX_PARAMS: IndexParams = { featureVersion: FEATURE_VERSION, hashes: 128, seed: 0x5eed, bands: 42, rows: 3 };
 export const DEFAULT_THRESHOLDS: MatchThresholds = {
   minContainment: 0.5,
   minSurfaceContainment: 0.6,
@@ -209,16 +209,31 @@ export class DedupIndex {
     return [this.pool.pushArray(f.tokens), f.tokens.length, this.pool.pushArray(f.surface), f.surface.length];
   }
 
+  /** The token sequence whose band keys are in `keys` (add() queries, then inserts, the same paragraph). */
+  private keysFor: Int32Array | null = null;
+
   private bandKeysOf(tokens: Int32Array): Uint32Array {
+    if (this.keysFor === tokens) return this.keys;
+    this.keysFor = tokens;
     return bandKeys(signature(tokens, this.params, this.sig), this.params.bands, this.params.rows, this.keys);
   }
+
+  /** Per cluster: the last `stamp` at which `candidates` saw it. */
+  private stamps = new Int32Array(1024);
+  private stamp = 0;
 
   /** Clusters whose LSH bands collide with `tokens`, ascending. */
   candidates(tokens: Int32Array): number[] {
     const keys = this.bandKeysOf(tokens);
-    const found = new Set<number>();
-    for (let b = 0; b < keys.length; b++) this.bands.forEach(keys[b]!, (c) => found.add(c));
-    return [...found].sort((a, b) => a - b);
+    if (this.stamps.length < this.ids.length) {
+      const grown = new Int32Array(Math.max(this.ids.length, this.stamps.length * 2));
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    const stamp = ++this.stamp;
+    const found: number[] = [];
+    for (let b = 0; b < keys.length; b++) this.bands.collectDistinct(keys[b]!, found, this.stamps, stamp);
+    return found.length > 1 ? found.sort((a, b) => a - b) : found;
   }
 
   /** Check a paragraph against one cluster: null unless it passes the leader and a representative. */
@@ -232,9 +247,13 @@ export class DedupIndex {
     if (ls.containment < t.minLeaderSurfaceContainment) return null;
     const passes = (c: { containment: number; matched: number }, s: { containment: number }) =>
       c.containment >= t.minContainment && s.containment >= t.minSurfaceContainment && c.matched >= Math.min(t.minMatched, f.tokens.length);
-    let best: { c: number; s: number } | null = passes(lc, ls) ? { c: lc.containment, s: ls.containment } : null;
+    if (passes(lc, ls)) {
+      return { cluster, id: this.id(cluster), containment: lc.containment, surfaceContainment: ls.containment, leaderContainment: lc.containment };
+    }
+    // Close enough to the leader for the chaining guard but not a copy of it: a
+    // representative (an earlier, differently damaged copy) may be closer.
+    let best: { c: number; s: number } | null = null;
     for (const at of this.repsOf.get(cluster) ?? []) {
-      if (best && best.c + best.s >= 1.999) break;
       const rep = this.repAt(this.extraReps.data, at + 1);
       const c = f.tokens.align(rep.tokens);
       if (c.containment < t.minContainment) continue;

@@ -40,16 +40,22 @@ export function signature(tokens: Int32Array, p: SignatureParams, out: Uint32Arr
   const binBits = Math.log2(k);
   const valueMask = (2 ** (32 - binBits) - 1) >>> 0;
   out.fill(EMPTY);
-  const put = (h: number) => {
-    const bin = h >>> (32 - binBits);
-    const v = (h & valueMask) >>> 0;
-    if (v < out[bin]!) out[bin] = v;
-  };
+  const shift = 32 - binBits;
   const seed = p.seed | 0;
+  const pairSeed = (seed + 0x632be5ab) | 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    put(fmix32(t ^ seed));
-    if (i + 1 < tokens.length) put(fmix32(Math.imul(t, 0x9e3779b1) ^ tokens[i + 1]! ^ (seed + 0x632be5ab)));
+    // Unigram, then bigram with the next token; bin from the high bits, value from the rest.
+    let h = fmix32(t ^ seed);
+    let bin = h >>> shift;
+    let v = (h & valueMask) >>> 0;
+    if (v < out[bin]!) out[bin] = v;
+    if (i + 1 < tokens.length) {
+      h = fmix32(Math.imul(t, 0x9e3779b1) ^ tokens[i + 1]! ^ pairSeed);
+      bin = h >>> shift;
+      v = (h & valueMask) >>> 0;
+      if (v < out[bin]!) out[bin] = v;
+    }
   }
   // Optimal densification (Shrivastava 2017): an empty bin copies the value of
   // a bin picked by a hash of (bin, attempt) until it hits an originally filled
@@ -151,6 +157,24 @@ export class IntMultiMap {
     this.values[e] = value;
     this.next[e] = this.heads[slot]!;
     this.heads[slot] = e;
+  }
+
+  /**
+   * Append to `out` each value stored under `key` whose `stamps[value]` is not
+   * `stamp` yet, and stamp it (collects distinct values over several keys
+   * without allocating a Set).
+   */
+  collectDistinct(key: number, out: number[], stamps: Int32Array, stamp: number): void {
+    key >>>= 0;
+    const mask = this.heads.length - 1;
+    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) {
+      if (this.keys[e] !== key) continue;
+      const v = this.values[e]!;
+      if (stamps[v] !== stamp) {
+        stamps[v] = stamp;
+        out.push(v);
+      }
+    }
   }
 
   /** Call `fn` for each value stored under `key`. */

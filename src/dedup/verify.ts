@@ -18,18 +18,21 @@
 export class LcsPattern {
   readonly length: number;
   private readonly words: number;
-  private readonly masks = new Map<number, Uint32Array>();
+  /** token → row in `masks` (each row `words` long). */
+  private readonly rows = new Map<number, number>();
+  private readonly masks: Uint32Array;
   private readonly v: Uint32Array;
 
   constructor(readonly seq: Int32Array) {
     this.length = seq.length;
-    this.words = (seq.length + 31) >>> 5;
+    const words = (this.words = (seq.length + 31) >>> 5);
+    this.masks = new Uint32Array(seq.length * words);
     for (let i = 0; i < seq.length; i++) {
-      let mask = this.masks.get(seq[i]!);
-      if (!mask) this.masks.set(seq[i]!, (mask = new Uint32Array(this.words)));
-      mask[i >>> 5]! |= 1 << (i & 31);
+      let row = this.rows.get(seq[i]!);
+      if (row === undefined) this.rows.set(seq[i]!, (row = this.rows.size * words));
+      this.masks[row + (i >>> 5)]! |= 1 << (i & 31);
     }
-    this.v = new Uint32Array(this.words);
+    this.v = new Uint32Array(words);
   }
 
   /** Length of the longest common subsequence of the pattern and `other`. */
@@ -37,17 +40,32 @@ export class LcsPattern {
     const m = this.length;
     if (m === 0 || other.length === 0) return 0;
     const words = this.words;
+    const masks = this.masks;
     const v = this.v.fill(0xffffffff);
-    for (let j = 0; j < other.length; j++) {
-      const mask = this.masks.get(other[j]!);
-      if (!mask) continue;
-      let carry = 0;
-      for (let w = 0; w < words; w++) {
-        const vw = v[w]!;
-        const u = vw & mask[w]!;
-        const sum = vw + (u >>> 0) + carry;
-        carry = sum > 0xffffffff ? 1 : 0;
-        v[w] = (sum >>> 0) | (vw & ~mask[w]!);
+    if (words === 1) {
+      // One machine word: no carries between words.
+      let v0 = 0xffffffff;
+      for (let j = 0; j < other.length; j++) {
+        const row = this.rows.get(other[j]!);
+        if (row === undefined) continue;
+        const mk = masks[row]!;
+        const u = v0 & mk;
+        v0 = (((v0 + (u >>> 0)) >>> 0) | (v0 & ~mk)) >>> 0;
+      }
+      v[0] = v0;
+    } else {
+      for (let j = 0; j < other.length; j++) {
+        const row = this.rows.get(other[j]!);
+        if (row === undefined) continue;
+        let carry = 0;
+        for (let w = 0; w < words; w++) {
+          const vw = v[w]!;
+          const mk = masks[row + w]!;
+          const u = vw & mk;
+          const sum = vw + (u >>> 0) + carry;
+          carry = sum > 0xffffffff ? 1 : 0;
+          v[w] = (sum >>> 0) | (vw & ~mk);
+        }
       }
     }
     let zeros = 0;

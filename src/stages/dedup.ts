@@ -22,10 +22,13 @@
  */
 import { z } from 'zod';
 import { removeBlocksWhere } from '../core/record.ts';
-import { defineCorpusStage } from '../core/stage.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineCorpusStage, type Logger, type StageState } from '../core/stage.ts';
 import type { Block, ClusterRecord, Doc } from '../core/types.ts';
 import { clusterParagraphs, type DedupInput } from '../dedup/cluster.ts';
-import { DEFAULT_INDEX_PARAMS, DEFAULT_THRESHOLDS } from '../dedup/index.ts';
+import { DedupIndex, DEFAULT_INDEX_PARAMS, DEFAULT_THRESHOLDS, IndexParamsMismatch, type IndexParams, type MatchThresholds } from '../dedup/index.ts';
 
 const STAGE = 'dedup';
 const unit = z.number().min(0).max(1);
@@ -64,6 +67,64 @@ interface Ref {
   block: Block;
 }
 
+/**
+ * Cross-run state (src/state, docs/scheduled-job.md): the near-duplicate index
+ * as bytes, and the first paragraph of each cluster that has only one member
+ * so far (index ids of singletons → {doc, seq}), so that when a later run
+ * brings a copy, the earlier paragraph joins the cluster record too.
+ */
+const INDEX_KEY = 'index';
+const SINGLETONS_KEY = 'singletons';
+type Singletons = Record<string, { doc: string; seq: number }>;
+
+interface Persisted {
+  index: DedupIndex;
+  singletons: Singletons;
+}
+
+function loadPersisted(
+  state: StageState | null,
+  params: Partial<IndexParams>,
+  thresholds: Partial<MatchThresholds>,
+  expected: number,
+  log: Logger,
+): Persisted {
+  const fresh = (): Persisted => ({ index: new DedupIndex(params, thresholds, { expectedParagraphs: expected }), singletons: {} });
+  const bytes = state?.getBytes?.(STAGE, INDEX_KEY);
+  if (!state || !bytes) return fresh();
+  // DedupIndex reads and writes files (atomically); the state hands over bytes.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'newsclean-dedup-'));
+  try {
+    const file = path.join(dir, 'index.bin');
+    writeFileSync(file, bytes);
+    return { index: DedupIndex.load(file, params, thresholds), singletons: state.get<Singletons>(STAGE, SINGLETONS_KEY) ?? {} };
+  } catch (err) {
+    if (!(err instanceof IndexParamsMismatch)) throw err;
+    log.warn('dedup index of earlier runs has other parameters; starting a new one', { error: err.message });
+    return fresh();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function savePersisted(state: StageState | null, p: Persisted, indexIds: readonly (string | null)[], inputs: readonly DedupInput[], clustered: ReadonlySet<string>): void {
+  if (!state?.setBytes) return;
+  const singletons = p.singletons;
+  for (const id of clustered) delete singletons[id];
+  indexIds.forEach((id, i) => {
+    if (id !== null && !clustered.has(id) && !singletons[id]) singletons[id] = { doc: inputs[i]!.doc, seq: inputs[i]!.seq };
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'newsclean-dedup-'));
+  try {
+    const file = path.join(dir, 'index.bin');
+    p.index.save(file);
+    state.setBytes(STAGE, INDEX_KEY, readFileSync(file));
+    state.set(STAGE, SINGLETONS_KEY, singletons);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default defineCorpusStage({
   name: STAGE,
   description: 'Cluster near-duplicate paragraphs across documents into canonical paragraphs.',
@@ -87,17 +148,20 @@ export default defineCorpusStage({
       },
       resolve() {
         const t0 = performance.now();
+        const params = { bands: o.bands, rows: o.rows };
+        const thresholds = {
+          minContainment: o.minContainment,
+          minSurfaceContainment: o.minSurfaceContainment,
+          minLeaderContainment: o.minLeaderContainment,
+          minLeaderSurfaceContainment: o.minLeaderSurfaceContainment,
+          minMatched: o.minMatched,
+        };
+        // Incremental runs: continue the index of earlier runs, so a copy of an earlier paragraph joins its cluster under the same id.
+        const persisted = loadPersisted(ctx.state, params, thresholds, inputs.length, ctx.log);
         const result = clusterParagraphs(inputs, {
           minWords: o.minWords,
           minContentWords: o.minContentWords,
-          params: { bands: o.bands, rows: o.rows },
-          thresholds: {
-            minContainment: o.minContainment,
-            minSurfaceContainment: o.minSurfaceContainment,
-            minLeaderContainment: o.minLeaderContainment,
-            minLeaderSurfaceContainment: o.minLeaderSurfaceContainment,
-            minMatched: o.minMatched,
-          },
+          index: persisted.index,
         });
         let rejected = 0;
         for (const c of result.clusters) {
@@ -108,13 +172,16 @@ export default defineCorpusStage({
             if (!keep) rejected++;
             return keep;
           });
-          if (members.length < 2) continue;
+          // A paragraph that was alone in an earlier run and has a copy now: that earlier paragraph is a member too.
+          const earlier = persisted.singletons[c.id];
+          const earlierMembers = earlier && !refs.some((r) => r.doc.id === earlier.doc) ? [earlier] : [];
+          if (members.length + earlierMembers.length < 2 && !c.fromIndex) continue;
           const canonical = refs[c.canonical]!;
           const record: ClusterRecord = {
             id: c.id,
             canonical: canonical.block.text,
             canonicalReason: c.canonicalReason,
-            members: members.map((i) => ({ doc: refs[i]!.doc.id, seq: refs[i]!.block.seq })),
+            members: [...earlierMembers, ...members.map((i) => ({ doc: refs[i]!.doc.id, seq: refs[i]!.block.seq }))],
             extra: {
               size: members.length,
               documents: new Set(members.map((i) => refs[i]!.doc.id)).size,
@@ -132,6 +199,7 @@ export default defineCorpusStage({
           // Input order: refs were collected document by document, block by block.
           firstOccurrence.set(c.id, refs[Math.min(...members)]!);
         }
+        savePersisted(ctx.state, persisted, result.indexIds, inputs, new Set(ctx.corpus.clusters.keys()));
         ctx.count('paragraphs', result.counts.paragraphs);
         ctx.count('eligible', result.counts.eligible);
         ctx.count('clusters', ctx.corpus.clusters.size);
