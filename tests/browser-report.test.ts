@@ -269,9 +269,16 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     expect(consoleLines.filter((l) => /pwned|alert/i.test(l))).toEqual([]);
   });
 
-  it('a reviewer marks a flag as wrong, exports the decisions, and a rerun no longer emits that flag', async () => {
+  it('a reviewer marks flags as wrong (one document, all documents), exports the decisions, and a rerun no longer emits them', async () => {
     const flags = jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => f.paragraph !== null);
-    const target = flags[0]!;
+    const perDoc = new Map<string, FlagLine[]>();
+    for (const f of flags) perDoc.set(f.doc, [...(perDoc.get(f.doc) ?? []), f]);
+    // The document with the most flags; its flags are numbered on the page in flags.jsonl order.
+    const docFlags = [...perDoc.values()].sort((a, b) => b.length - a.length)[0]!;
+    const target = docFlags[0]!;
+    const secondIndex = docFlags.findIndex((f) => f.kind !== target.kind || f.text !== target.text);
+    expect(secondIndex).toBeGreaterThan(0);
+    const second = docFlags[secondIndex]!;
     const page = await open(url(seeds, 'report/docs', `${target.doc}.html`));
     const detail = page.locator('#flag-detail-0');
     await detail.locator('button.review-toggle').click();
@@ -282,28 +289,39 @@ describe.skipIf(!haveChromium && !inCI)('report in Chromium', () => {
     await page.reload();
     await expect.poll(() => page.locator('#flag-detail-0 button.review-toggle').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#flag-detail-0 input.review-note').inputValue()).toBe('a real phrase here, not spun');
+    // A second flag is wrong wherever it appears: allow it in all documents.
+    const detail2 = page.locator(`#flag-detail-${secondIndex}`);
+    expect(await detail2.locator('.flag-text').textContent()).toBe(second.text);
+    await detail2.locator('button.review-toggle').click();
+    await detail2.locator('input.review-everywhere').check();
+    await expect.poll(() => page.locator('#review-count').textContent()).toBe('2 review decisions');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#review-export').click()]);
     const decisionsFile = path.join(tmp, 'decisions.json');
     await download.saveAs(decisionsFile);
     // The index lists what an export contains.
     await page.goto(url(seeds, 'report/index.html'));
-    await expect.poll(() => page.locator('#pending-rows tr').count()).toBe(1);
-    expect(await page.locator('#pending-rows tr td').allTextContents()).toEqual(['flag', target.doc, target.kind, target.text, 'a real phrase here, not spun', 'Undo']);
+    await expect.poll(() => page.locator('#pending-rows tr').count()).toBe(2);
+    const rows = await page.locator('#pending-rows tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toContainEqual(['flag', target.doc, target.kind, target.text, 'a real phrase here, not spun', 'Undo']);
+    expect(rows).toContainEqual(['flag', '*', second.kind, second.text, '', 'Undo']);
     await page.close();
     const exported = JSON.parse(readFileSync(decisionsFile, 'utf8')) as { run: { output: string; configHash: string } };
     const seedsRun = JSON.parse(readFileSync(path.join(seeds, 'run.json'), 'utf8')) as { config: { hash: string } };
     expect(exported.run).toEqual({ output: seeds, configHash: seedsRun.config.hash });
 
     const decisions = parseDecisionFile(readFileSync(decisionsFile, 'utf8'), decisionsFile);
-    expect(decisions).toEqual([
+    expect(decisions).toHaveLength(2);
+    expect(decisions).toContainEqual(
       expect.objectContaining({ type: 'flag', verdict: 'reject', doc: target.doc, kind: target.kind, text: target.text, note: 'a real phrase here, not spun' }),
-    ]);
+    );
+    expect(decisions).toContainEqual(expect.objectContaining({ type: 'flag', verdict: 'reject', doc: '*', kind: second.kind, text: second.text }));
     writeFileSync(path.join(tmp, 'review.config.ts'), "export default { review: { decisions: ['decisions.json'] } };\n");
     const rerun = path.join(tmp, 'rerun');
     await runPipeline({ input: path.join(REPO_ROOT, 'raw'), output: rerun, configFile: path.join(tmp, 'review.config.ts'), configExplicit: true });
     const after = jsonl<FlagLine>(path.join(rerun, 'flags.jsonl'));
-    const same = (f: FlagLine) => f.doc === target.doc && f.kind === target.kind && f.text === target.text;
-    expect(after.filter(same)).toEqual([]);
-    expect(after.length).toBe(jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => !same(f)).length);
+    const rejected = (f: FlagLine) =>
+      (f.doc === target.doc && f.kind === target.kind && f.text === target.text) || (f.kind === second.kind && f.text === second.text);
+    expect(after.filter(rejected)).toEqual([]);
+    expect(after.length).toBe(jsonl<FlagLine>(path.join(seeds, 'flags.jsonl')).filter((f) => !rejected(f)).length);
   });
 });

@@ -21,9 +21,14 @@ export function shellData(ctx: PageContext, extra: Record<string, string> = {}):
   return { review: ctx.reviewKey, 'config-hash': ctx.configHash, ...extra };
 }
 
-/** Review toggle for one finding; the client stores decisions under `reviewKey`. */
+/**
+ * Review toggle for one finding; the client stores decisions under `reviewKey`.
+ * Flags and removals can be rejected for every document at once (doc `*`):
+ * a phrase that is fine here is usually fine everywhere.
+ */
 function reviewButton(decision: Record<string, string>, label = 'Mark wrong'): SafeHtml {
-  return html`<span class="review"><button type="button" class="review-toggle" aria-pressed="false" data-decision="${JSON.stringify(decision)}">${label}</button><input class="review-note" type="text" placeholder="reviewer note" aria-label="reviewer note" hidden></span>`;
+  const scope = decision.type === 'cluster-member' ? '' : html`<label class="review-scope" hidden><input type="checkbox" class="review-everywhere"> in all documents</label>`;
+  return html`<span class="review"><button type="button" class="review-toggle" aria-pressed="false" data-decision="${JSON.stringify(decision)}">${label}</button><input class="review-note" type="text" placeholder="reviewer note" aria-label="reviewer note" hidden>${scope}</span>`;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 0)}%`;

@@ -131,6 +131,11 @@
         note.hidden = !on;
         if (on && document.activeElement !== note) note.value = saved.note || '';
       }
+      var scope = b.parentNode.querySelector('label.review-scope');
+      if (scope) {
+        scope.hidden = !on;
+        scope.querySelector('input').checked = Boolean(on && saved.doc === '*');
+      }
       var item = b.closest('.flag-detail, .block, li.member');
       if (item) item.classList.toggle('rejected', on);
     }
@@ -174,16 +179,23 @@
   document.querySelectorAll('button.review-toggle').forEach(function (b) {
     b.dataset.label = b.textContent;
     b.addEventListener('click', function () { toggleDecision(b); });
+    // Edits to a stored decision (note, scope) keep the key of the finding it was made on.
+    function update(change) {
+      var d = decisionOf(b);
+      var store = readStore();
+      var key = d && decisionKey(d);
+      if (key && store[key]) {
+        change(store[key], d);
+        writeStore(store);
+        renderPending(store);
+      }
+    }
     var note = b.parentNode.querySelector('input.review-note');
-    if (note) {
-      note.addEventListener('input', function () {
-        var d = decisionOf(b);
-        var store = readStore();
-        var key = d && decisionKey(d);
-        if (key && store[key]) {
-          store[key].note = note.value;
-          writeStore(store);
-        }
+    if (note) note.addEventListener('input', function () { update(function (saved) { saved.note = note.value; }); });
+    var everywhere = b.parentNode.querySelector('input.review-everywhere');
+    if (everywhere) {
+      everywhere.addEventListener('change', function () {
+        update(function (saved, original) { saved.doc = everywhere.checked ? '*' : original.doc; });
       });
     }
   });
