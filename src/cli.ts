@@ -180,6 +180,11 @@ Exit codes: 0 success, 1 fatal error, 2 usage or configuration error, 3 finished
       }
       if (!quiet) {
         if (!changed) process.stderr.write('newsclean: no new or changed inputs; the outputs are current\n');
+        // An empty input folder is a valid run, but in a scheduled job it usually means a wrong path.
+        if (run.counts.inputs === 0) {
+          const skipped = Object.entries(run.counts.skipped).map(([k, v]) => `${v} ${k}`).join(', ');
+          process.stderr.write(`newsclean: warning: no input files in ${run.input}${skipped ? ` (skipped: ${skipped})` : ''}\n`);
+        }
         process.stderr.write(`${oneLine(run)}\n`);
         process.stdout.write(`${summaryTable(run)}\n`);
       }

@@ -30,6 +30,8 @@ beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'newsclean-cli-'));
   mkdirSync(path.join(work, 'bad-input'));
   mkdirSync(path.join(work, 'good-input'));
+  mkdirSync(path.join(work, 'empty-input'));
+  writeFileSync(path.join(work, 'empty-input/scan.pdf'), '%PDF-1.4');
   writeFileSync(path.join(work, 'good-input/ok.txt'), 'A perfectly readable paragraph of news text.\n');
   writeFileSync(path.join(work, 'bad-input/ok.txt'), 'A perfectly readable paragraph of news text.\n');
   writeFileSync(path.join(work, 'bad-input/dump.jsonl'), `${JSON.stringify({ id: 'a', text: 'Good record.' })}\n{not json\n`);
@@ -69,6 +71,14 @@ describe.concurrent('newsclean CLI', () => {
   it('--quiet prints nothing on success', async () => {
     const r = await newsclean(['run', '--input', 'good-input', '--output', path.join(work, 'out-quiet'), '--quiet']);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('warns when the input folder has no input files, and still writes an empty, valid output', async () => {
+    const out = path.join(work, 'out-empty');
+    const r = await newsclean(['run', '--input', 'empty-input', '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: no input files in .*empty-input \(skipped: 1 \.pdf\)/);
+    expect(readFileSync(path.join(out, 'documents.jsonl'), 'utf8')).toBe('');
   });
 
   it('exits 3 when some inputs failed, after writing the outputs of the others', async () => {
