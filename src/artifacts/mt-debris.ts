@@ -190,7 +190,7 @@ export function detectSentenceBreaks(text: string): Detection[] {
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
     if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !wn.has(right) && wn.synsets(right).length === 0)) continue; // code identifiers, names in lowercase
     if (/^\p{Lu}+$/u.test(left) && left.length <= 4) continue; // acronyms used as abbreviations ("approx. PST. then")
-    if (looksTechnical(chunkAt(text, m.index))) continue;
+    if (looksTechnical(chunkAt(text, m.index)) || looksTechnical(chunkAt(text, m.index + left.length + 2))) continue;
     const end = Math.min(sentenceEnd(text, m.index + left.length + 2), m.index + left.length + 2 + 80);
     out.push({
       start: m.index,

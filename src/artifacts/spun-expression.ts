@@ -20,7 +20,7 @@
  *   a sentence or clause boundary).
  */
 import { clampConfidence, type Detection } from './detection.ts';
-import { FUNCTION_WORDS, type ArtifactLexicon, type GazetteerEntry, type Substitute } from './lexicon.ts';
+import { FUNCTION_WORDS, isRareSubstitute, wordFrequency, type ArtifactLexicon, type GazetteerEntry, type Substitute } from './lexicon.ts';
 import { isCapitalized, tokenize, type Token } from './tokens.ts';
 
 interface Substitution {
@@ -138,7 +138,22 @@ function matchFrom(st: MatchState, j: number, k: number): number {
   return -1;
 }
 
+/** Per entry: every word that can follow its first unit (most candidates fail right there). */
+const secondWords = new WeakMap<GazetteerEntry, Set<string>>();
+
+function followers(lex: ArtifactLexicon, entry: GazetteerEntry): Set<string> {
+  let set = secondWords.get(entry);
+  if (set) return set;
+  const alts = entryAlternatives(lex, entry);
+  set = new Set([entry.words[1]!, ...alts[1]!.keys()]);
+  for (const list of alts[0]!.values()) for (const s of list) if (s.words.length > 1) set.add(s.words[1]!);
+  secondWords.set(entry, set);
+  return set;
+}
+
 function matchAt(lex: ArtifactLexicon, text: string, tokens: Token[], i: number, entry: GazetteerEntry): EntryMatch | null {
+  const next = tokens[i + 1];
+  if (!next || !followers(lex, entry).has(next.lower)) return null;
   const st: MatchState = { lex, text, tokens, first: i, entry, alts: entryAlternatives(lex, entry), subs: [], caps: [] };
   const last = matchFrom(st, 0, i);
   if (last < 0 || st.subs.length === 0) return null;
@@ -165,16 +180,16 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
   if (lex.knownPhrases.has(key)) return 'the text is itself a known expression';
   if (lex.variants.get(entry.words.join(' '))?.has(key)) return 'listed variant';
   if (m.substitutions.every((s) => FUNCTION_WORDS.has(s.entryWord))) return 'only function words differ';
-  // A WordNet synonym in a common-noun expression is usually just another way to say it
-  // ("humanitarian assistance"); only a sense-blind spinner swap marks it as spun.
-  if (!m.substitutions.some((s) => s.source === 'spinner')) {
-    if (entry.type !== 'name') return NEEDS_EVIDENCE;
-    // Every word of a name replaced by a WordNet synonym ("National Bureau" for "Home Office") is another name, not a spin.
-    const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
-    if (m.substitutions.length >= content) return 'every word of the name replaced by a true synonym';
-  } else if (entry.type !== 'name' && m.substitutions.some((s) => s.source !== 'spinner')) {
-    const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
-    if (m.substitutions.length >= content) return 'a common expression fully rephrased with true synonyms';
+  // A spinner swap, or a WordNet synonym far rarer than the word it replaced, reads as spun;
+  // a common WordNet synonym is usually a writer's choice ("humanitarian assistance").
+  const strong = (s: Substitution) => s.source === 'spinner' || isRareSubstitute(s.entryWord, s.textWords.toLowerCase());
+  const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
+  const allReplaced = m.substitutions.length >= content;
+  if (entry.type === 'name') {
+    // Every word of a name replaced by common synonyms ("National Bureau" for "Home Office") is another name.
+    if (allReplaced && !m.substitutions.some(strong)) return 'every word of the name replaced by a true synonym';
+  } else if (allReplaced && m.substitutions.some(strong) && !m.substitutions.every(strong)) {
+    return 'a common expression fully rephrased with true synonyms';
   }
   if (entry.type === 'name') {
     for (let j = 0; j < entry.words.length; j++) {
@@ -198,6 +213,7 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
     const first = matched[0]!;
     const sentenceStart = first.start === 0 || /[.!?:"“]\s*$/.test(text.slice(0, first.start));
     if (allCaps && matched.length > 1 && !sentenceStart) return 'a proper name, not the expression';
+    if (!m.substitutions.some(strong)) return NEEDS_EVIDENCE;
   }
   return null;
 }
@@ -238,7 +254,8 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
       if (!m) continue;
       const why = rejection(m, lex, tokens, text);
       if (why && why !== NEEDS_EVIDENCE) continue;
-      const pending = why === NEEDS_EVIDENCE && !docLower.includes(entry.phrase.toLowerCase());
+      // Writers vary their wording within one text, so only other documents count as evidence (artifacts-corpus).
+      const pending = why === NEEDS_EVIDENCE;
       if (!chosen || (chosen.pending && !pending) || (chosen.pending === pending && longer(m, chosen.m))) chosen = { m, pending };
     }
     if (!chosen) continue;
@@ -255,7 +272,13 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
     const alsoWritten = docLower.includes(entry.phrase.toLowerCase());
     if (alsoWritten) confidence += 0.1;
     if (needsEvidence) confidence = 0.55;
-    const swaps = substitutions.map((s) => `${s.entryWord} → ${s.textWords.toLowerCase()} (${s.source === 'spinner' ? 'spinner synonym' : 'WordNet synonym'})`).join(', ');
+    const swaps = substitutions
+      .map((s) => {
+        const sub = s.textWords.toLowerCase();
+        const how = s.source === 'spinner' ? 'spinner synonym' : isRareSubstitute(s.entryWord, sub) ? `rare WordNet synonym: ${wordFrequency(sub)} vs ${wordFrequency(s.entryWord)} in SUBTLEX-US` : 'WordNet synonym';
+        return `${s.entryWord} → ${sub} (${how})`;
+      })
+      .join(', ');
     const detection: Detection = {
       start: first.start,
       end: last.end,

@@ -4,7 +4,7 @@
  * Takes clean English paragraphs, and for each sample inserts one sentence
  * holding a gazetteer entry whose words were replaced by substitutes from one
  * of three sources, recorded with the gold span:
- * - `wordnet`: WordNet synonyms of the entry words. Circular in source (the
+ * - `wordnet`: single-word WordNet synonyms of the entry words. Circular in source (the
  *   detector also consults WordNet), so it tests the matcher and its guards,
  *   not the vocabulary;
  * - `spinner`: the detector's own spinner table. Fully circular: an upper bound;
@@ -61,7 +61,9 @@ const TEMPLATES: Record<'name' | 'lower', string[]> = {
 
 function substitutesFrom(source: SubstituteSource, word: string, lex: ArtifactLexicon): string[] {
   if (source === 'spinner') return lex.spinnerSubstitutes(word).map((w) => w.join(' '));
-  if (source === 'wordnet') return getWordNet().synonyms(word).filter((s) => !/[^a-z '-]/.test(s));
+  // Spinners swap word for word from a thesaurus; WordNet's multiword lemmas ("department of homeland security"
+  // as a synonym of "department") would make strings no spinner writes, so WordNet substitutes are single words.
+  if (source === 'wordnet') return getWordNet().synonyms(word).filter((s) => /^[a-z]+$/.test(s));
   const listed = new Set(lex.spinnerSubstitutes(word).map((w) => w.join(' ')));
   return (HELD_OUT[word] ?? []).filter((s) => !listed.has(s));
 }
@@ -126,7 +128,7 @@ export function generateSpunSamples(
     let { text, offset } = insertSentence(rng, rng.pick(paragraphs), sentence);
     const gold: GoldSpan = { start: offset + at, end: offset + at + spun.length, entry: entry.phrase, type: entry.type, source, spun };
     const clean: SpunSample['clean'] = [];
-    if (out.length % 3 === 0) {
+    if (rng.next() < 1 / 3) {
       // The genuine expression, at the very end, so the gold offsets stay valid.
       const c = fill(rng.pick(templates), entry.phrase);
       const start = text.length + 1 + c.at;
