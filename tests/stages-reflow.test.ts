@@ -17,6 +17,23 @@ function blocks(...items: Array<string | [BlockKind, string]>): Block[] {
 
 const texts = (bs: Block[]) => reflowBlocks(bs).blocks.map((b) => b.text);
 
+/** Greedy hard wrap at `width`, as a mail client or a wire feed does it. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+const LONG =
+  'The agreement was widely criticized for ignoring the since deposed Afghan government, and Biden extended the withdrawal deadline through August, officials said on Monday in a statement.';
+
 describe('reflow joins split sentences', () => {
   it('joins after a comma, before a lowercase start, and across a split-off name', () => {
     expect(texts(blocks('Zalmay Khalilzad,', 'the special envoy, is stepping down.'))).toEqual([
@@ -69,11 +86,22 @@ describe('reflow does not merge real paragraphs, headings, titles or boilerplate
 });
 
 describe('hard-wrapped lines inside a block', () => {
-  it('joins wrapped prose with spaces; a word split at a hyphen keeps the hyphen and no space', () => {
-    const wrapped = 'The agreement was widely criticized for ignoring the\nsince deposed Afghan government, and Biden extended the well-\nknown withdrawal deadline through August.';
+  it.each([40, 55, 72])('joins prose hard-wrapped at %i columns back into one line', (width) => {
+    const wrapped = wrap(LONG, width);
+    expect(wrapped.split('\n').length).toBeGreaterThan(2);
+    expect(joinWrappedLines(wrapped).text).toBe(LONG);
+  });
+
+  it('a word split at a hyphen keeps the hyphen and no space', () => {
+    const wrapped = 'The agreement was widely criticized for ignoring the deposed\nAfghan government, and Biden extended the deadline of the with-\ndrawal through August, officials said on Monday in a statement.';
     expect(joinWrappedLines(wrapped).text).toBe(
-      'The agreement was widely criticized for ignoring the since deposed Afghan government, and Biden extended the well-known withdrawal deadline through August.',
+      'The agreement was widely criticized for ignoring the deposed Afghan government, and Biden extended the deadline of the with-drawal through August, officials said on Monday in a statement.',
     );
+  });
+
+  it('keeps the lines of a block that is not hard-wrapped: short lines, or lines ending where they want', () => {
+    expect(joinWrappedLines('Home\nNews\nSports\nWeather').joins).toBe(0);
+    expect(joinWrappedLines('Thomas West, Khalilzad’s former deputy, will assume the role.\nIt was announced on Monday.\nThe talks in Moscow went ahead without the United States.').joins).toBe(0);
   });
 
   it('keeps line breaks around URLs, before list items and after a short line ending a sentence', () => {
@@ -82,13 +110,13 @@ describe('hard-wrapped lines inside a block', () => {
     expect(joinWrappedLines('Short one.\nThis is a much longer line that shows how wide the text is wrapped.').joins).toBe(0);
   });
 
-  it('the stage leaves headings with their lines and can be switched off', async () => {
-    const text = 'A wrapped paragraph of prose goes on\nacross two lines of the dump.';
+  it('the stage joins wrapped lines and can be switched off', async () => {
+    const text = wrap(LONG, 60);
     const on = await runOnTexts([{ id: 'w', text }], { pipeline: ['segment', 'normalize', 'reflow'] });
-    expect(on.docs[0]!.blocks[0]!.text).toBe('A wrapped paragraph of prose goes on across two lines of the dump.');
-    expect(on.stages.find((s) => s.name === 'reflow')!.counts).toEqual({ 'line-joins': 1 });
+    expect(on.docs[0]!.blocks.map((b) => b.text)).toEqual([LONG]);
+    expect(on.stages.find((s) => s.name === 'reflow')!.counts).toEqual({ 'line-joins': text.split('\n').length - 1 });
     const off = await runOnTexts([{ id: 'w', text }], { pipeline: ['segment', 'normalize', 'reflow'], stages: { reflow: { joinLines: false } } });
-    expect(off.docs[0]!.blocks[0]!.text).toBe('A wrapped paragraph of prose goes on\nacross two lines of the dump.');
+    expect(off.docs[0]!.blocks[0]!.text).toBe(text);
   });
 });
 
@@ -104,7 +132,7 @@ describe('scale', () => {
   }, 30_000);
 
   it('a block of 200,000 wrapped lines does not overflow the stack', () => {
-    const text = Array.from({ length: 200_000 }, (_, i) => `word${i} and more`).join('\n');
+    const text = Array.from({ length: 200_000 }, () => 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod').join('\n');
     expect(joinWrappedLines(text).joins).toBe(199_999);
   });
 });
@@ -115,9 +143,12 @@ describe('reflow properties (fast-check)', () => {
     'ok;', 'note:', '2020', 'https://x.example/a', 'news@example.com', '美国', 'Éric', 'élan', 'well-', 'known', 'then-President', '*',
   );
   const line = fc.array(word, { minLength: 1, maxLength: 8 }).map((ws) => ws.join(' '));
+  const wrappedParagraph = fc
+    .tuple(fc.array(word, { minLength: 12, maxLength: 40 }), fc.integer({ min: 40, max: 80 }))
+    .map(([ws, width]) => wrap(ws.join(' '), width));
   const block = fc.record({
     kind: fc.constantFrom<BlockKind>('paragraph', 'paragraph', 'paragraph', 'paragraph', 'heading', 'list-item'),
-    text: fc.array(line, { minLength: 1, maxLength: 3 }).map((ls) => ls.join('\n')),
+    text: fc.oneof(fc.array(line, { minLength: 1, maxLength: 3 }).map((ls) => ls.join('\n')), wrappedParagraph),
   });
   const doc = fc.array(block, { maxLength: 12 }).map((bs) => blocks(...bs.map((b) => [b.kind, b.text] as [BlockKind, string])));
   const visible = (bs: Block[]) => bs.map((b) => b.text.replace(/\s+/gu, '')).join('');

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isBlankLine } from '../src/text/chars.ts';
 import { resolveConfig } from '../src/config.ts';
 import { createDoc } from '../src/core/doc.ts';
 import { runStages } from '../src/core/runner.ts';
@@ -25,6 +27,47 @@ describe('splitParagraphs (text documents)', () => {
     const raw = 'A line.\r\n\r\nB line\r\nmore.\r\rC.';
     const segs = splitParagraphs(raw);
     expect(segs.map((s) => raw.slice(s.source.start, s.source.end))).toEqual(['A line.', 'B line\r\nmore.', 'C.']);
+  });
+
+  it('one paragraph per line (no blank lines, as many scrapers write): each line is a block', () => {
+    const raw = [
+      'Home',
+      'US envoy for Afghanistan steps down',
+      'The American envoy for Afghanistan is leaving office, announced Monday the head of American diplomacy.',
+      'He is replaced by his deputy Thomas West, who was a White House adviser when Joe Biden was vice president.',
+      'Leave a Comment',
+    ].join('\n');
+    const segs = splitParagraphs(raw);
+    expect(segs.map((s) => s.text)).toEqual(raw.split('\n'));
+    for (const s of segs) expect(raw.slice(s.source.start, s.source.end)).toBe(s.text);
+    expect(splitParagraphs(raw, false)).toHaveLength(1);
+  });
+
+  it('a hard-wrapped paragraph and a group of short lines (label over URL) stay one block each', () => {
+    const wrapped = 'The agreement was widely criticized for ignoring the\nsince deposed Afghan government, and Biden extended\nthe withdrawal deadline through August.';
+    const follow = 'TWITTER (CLICK HERE)\nhttps://twitter.com/IpIndependent';
+    expect(splitParagraphs(`${wrapped}\n\n${follow}`).map((s) => s.text)).toEqual([wrapped, follow]);
+  });
+
+  it('property: blocks cover every non-blank line once, in order, with exact spans', () => {
+    const line = fc.oneof(
+      fc.constantFrom('', ' ', '\u200B', 'Short line', 'A much longer line of prose that goes on for quite a while, well past forty characters.', 'https://example.com/x'),
+      fc.string({ maxLength: 120 }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, perLine) => {
+        const raw = lines.join(eol);
+        const segs = splitParagraphs(raw, perLine);
+        let last = -1;
+        for (const s of segs) {
+          expect(s.source.start).toBeGreaterThan(last);
+          expect(raw.slice(s.source.start, s.source.end)).toBe(s.text);
+          last = s.source.end;
+        }
+        const nonBlank = (t: string) => t.split(/\r\n|[\n\r\u0085\u2028\u2029]/u).filter((l) => !isBlankLine(l));
+        expect(segs.flatMap((s) => nonBlank(s.text))).toEqual(nonBlank(raw));
+      }),
+    );
   });
 
   it('an empty or blank document has no blocks', () => {

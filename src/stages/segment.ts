@@ -2,7 +2,9 @@
  * segment: split a document into paragraph-level blocks.
  *
  * - Text documents: blocks are separated by blank lines (a line with only
- *   whitespace or invisible characters counts as blank). Each block keeps its
+ *   whitespace or invisible characters counts as blank); lines of a block that
+ *   are not one hard-wrapped paragraph become blocks of their own (one
+ *   paragraph per line, see `splitParagraphs`). Each block keeps its
  *   exact character span in `doc.raw`. Headings are marked conservatively
  *   (see `markHeadings` in src/text/segment-text.ts): one short line, starting
  *   uppercase, no final punctuation, that is either the first block or is
@@ -37,6 +39,12 @@ const htmlOptions = z
   .prefault({});
 
 const options = z.strictObject({
+  /**
+   * Text documents: in a block of several lines that are not one hard-wrapped
+   * paragraph, each line is a paragraph (scrapers often write one paragraph per
+   * line without blank lines between).
+   */
+  linesAreParagraphs: z.boolean().default(true),
   /** Longest line (in words) that may be marked as a heading in text documents. */
   headingMaxWords: z.number().int().min(1).default(DEFAULT_HEADING_LIMITS.maxWords),
   /** Longest line (in characters) that may be marked as a heading in text documents. */
@@ -52,7 +60,7 @@ function newBlock(seq: number, kind: BlockKind, text: string, source: SourceSpan
 }
 
 function segmentText(doc: Doc, opts: SegmentOptions): void {
-  const segments = splitParagraphs(doc.raw);
+  const segments = splitParagraphs(doc.raw, opts.linesAreParagraphs);
   markHeadings(segments, { maxWords: opts.headingMaxWords, maxChars: opts.headingMaxChars });
   doc.rawText = doc.raw;
   doc.blocks = segments.map((s, i) => newBlock(i, s.kind, s.text, s.source));

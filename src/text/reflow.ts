@@ -22,18 +22,20 @@
  * blocks that still have internal line structure (a label over a URL).
  * Case rules need a cased script, so caseless scripts only join on rule 1.
  *
- * Inside a block, hard-wrapped lines are joined with a space (no space after a
- * word-final hyphen before a lowercase letter: `well-` + `known` → `well-known`,
- * the hyphen is kept) unless a line is a URL/e-mail, the next line starts a
- * list item, or the line ends a sentence well short of the block's wrap width
- * (a deliberate line break).
+ * Inside a block whose lines look hard-wrapped (`looksHardWrapped`: the next
+ * word would not have fitted on each line), lines are joined with a space (no
+ * space after a word-final hyphen before a lowercase letter: `well-` + `known`
+ * → `well-known`, the hyphen is kept) unless a line is a URL/e-mail, the next
+ * line starts a list item, or the line ends a sentence well short of the
+ * block's wrap width (a deliberate line break). Lines that do not look wrapped
+ * are structure and keep their breaks.
  *
  * Reflow never deletes or reorders characters: only whitespace between blocks
  * and lines changes. It runs to a fixpoint, so applying it twice is the same
  * as applying it once.
  */
 import type { Block } from '../core/types.ts';
-import { endsOpen, endsWithTerminal, initialCase, isUrlOrEmailLine, startsWithUrlOrEmail, wordCount } from './shape.ts';
+import { endsOpen, endsWithTerminal, initialCase, isUrlOrEmailLine, looksHardWrapped, startsWithUrlOrEmail, wordCount } from './shape.ts';
 
 export interface ReflowOptions {
   /** Join hard-wrapped lines inside a block. */
@@ -75,6 +77,8 @@ function firstLine(text: string): string {
 export function joinWrappedLines(text: string, opts: ReflowOptions = DEFAULT_REFLOW_OPTIONS): { text: string; joins: number } {
   if (!text.includes('\n')) return { text, joins: 0 };
   const lines = text.split('\n');
+  // Lines that are not one hard-wrapped paragraph are structure (a label over its URL, a menu, an address).
+  if (!looksHardWrapped(lines)) return { text, joins: 0 };
   // reduce, not Math.max(...): a block of 200k lines would overflow the argument stack.
   const width = lines.reduce((max, l) => Math.max(max, l.length), 0);
   let out = lines[0]!;

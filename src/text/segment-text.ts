@@ -3,8 +3,8 @@
  * Kept separate from the stage so it is testable on strings.
  */
 import type { BlockKind, SourceSpan } from '../core/types.ts';
-import { isBlankLine, normalizeBlockText, splitLines } from './chars.ts';
-import { initialCase, isHeadingShaped, isProse, type HeadingLimits } from './shape.ts';
+import { isBlankLine, normalizeBlockText, splitLines, type LineSpan } from './chars.ts';
+import { initialCase, isHeadingShaped, isProse, looksHardWrapped, MIN_WRAP_WIDTH, type HeadingLimits } from './shape.ts';
 
 export interface TextSegment {
   kind: BlockKind;
@@ -18,22 +18,35 @@ export interface TextSegment {
  * characters (zero-width space, BOM, soft hyphen, control characters) is
  * blank. Source spans are exact offsets into `raw` (first character of the
  * first line to the end of the last line, line break excluded).
+ *
+ * With `linesAreParagraphs` (the default), a block of several lines whose lines
+ * are not one hard-wrapped paragraph (see `looksHardWrapped`) and are not all
+ * short (the longest has at least MIN_WRAP_WIDTH characters) is split into one
+ * block per line: many scrapers write one paragraph per line with no blank
+ * line between, and joining those lines would glue navigation, headings and
+ * paragraphs into one block. Hard-wrapped paragraphs stay one block (reflow
+ * joins their lines); a group of short lines (`TWITTER (CLICK HERE)` over its
+ * URL, a menu) stays one block with its line structure.
  */
-export function splitParagraphs(raw: string): TextSegment[] {
+export function splitParagraphs(raw: string, linesAreParagraphs = true): TextSegment[] {
   const out: TextSegment[] = [];
-  let start = -1;
-  let end = -1;
+  let group: LineSpan[] = [];
   const flush = () => {
-    if (start >= 0) out.push({ kind: 'paragraph', text: raw.slice(start, end), source: { start, end } });
-    start = -1;
+    if (!group.length) return;
+    const texts = group.map((l) => normalizeBlockText(l.text));
+    const width = texts.reduce((max, t) => Math.max(max, t.length), 0);
+    const oneBlock = !linesAreParagraphs || group.length === 1 || width < MIN_WRAP_WIDTH || looksHardWrapped(texts);
+    const parts = oneBlock ? [group] : group.map((l) => [l]);
+    for (const part of parts) {
+      const start = part[0]!.start;
+      const end = part[part.length - 1]!.end;
+      out.push({ kind: 'paragraph', text: raw.slice(start, end), source: { start, end } });
+    }
+    group = [];
   };
   for (const line of splitLines(raw)) {
-    if (isBlankLine(line.text)) {
-      flush();
-      continue;
-    }
-    if (start < 0) start = line.start;
-    end = line.end;
+    if (isBlankLine(line.text)) flush();
+    else group.push(line);
   }
   flush();
   return out;

@@ -110,3 +110,27 @@ export function isHeadingShaped(text: string, limits: HeadingLimits = DEFAULT_HE
 export function isProse(text: string, minWords = 6): boolean {
   return endsWithTerminal(text) && !/[:;][^\p{L}\p{N}]*$/u.test(tail(text)) && wordCount(text) >= minWords;
 }
+
+/** Narrowest wrap width anyone hard-wraps prose at; shorter lines are structure (labels, lists, addresses). */
+export const MIN_WRAP_WIDTH = 40;
+/** Widest wrap width treated as a hard wrap; a longer line is a paragraph on its own line. */
+export const MAX_WRAP_WIDTH = 100;
+
+/**
+ * Do these lines look like one paragraph hard-wrapped at a fixed width? The
+ * longest line is between MIN_WRAP_WIDTH and MAX_WRAP_WIDTH characters, and at
+ * (nearly) every line end the next line's first word would not have fitted on
+ * the line: that is why the line was broken. One paragraph per line (what many
+ * scrapers write) fails the test: its lines end where the paragraphs end.
+ */
+export function looksHardWrapped(lines: readonly string[]): boolean {
+  if (lines.length < 2) return false;
+  const width = lines.reduce((max, l) => Math.max(max, l.length), 0);
+  if (width < MIN_WRAP_WIDTH || width > MAX_WRAP_WIDTH) return false;
+  let wrapped = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const nextWord = lines[i + 1]!.trimStart().split(/\s/u, 1)[0] ?? '';
+    if (lines[i]!.trimEnd().length + 1 + nextWord.length > width) wrapped++;
+  }
+  return wrapped >= 0.75 * (lines.length - 1);
+}
