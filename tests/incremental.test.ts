@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdir
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { createRng } from '../src/gen/random.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { main } from '../src/cli.ts';
@@ -206,6 +207,43 @@ describe('incremental runs', () => {
     expect(readJsonl(path.join(ws.output, 'clusters.jsonl')).map((c) => [c.id, (c.members as unknown[]).length])).toEqual([['k1', 2]]);
     const after = Object.fromEntries(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => [d.id, d.paragraphs as { cluster: string | null }[]]));
     expect(after.c![2]!.cluster).toBeNull();
+  });
+});
+
+describe('cross-run dedup with the built-in stage', () => {
+  it('a copy in run 2 of a run-1 paragraph joins the run-1 cluster under the same id; a run-1 singleton gains its run-2 copy', async () => {
+    const ws = workspace();
+    const stages = configuredStages(resolveConfig({ pipeline: ['segment', 'normalize', 'reflow', 'dedup'] }));
+    const wire =
+      'The foreign ministry said on Thursday that talks between the two delegations would resume in Geneva next week, after a pause of almost three months over the prisoner exchange.';
+    const lone =
+      'Farmers in the northern valley reported that the late frost had destroyed nearly half of the apricot harvest, and the regional government promised emergency payments before the summer.';
+    // Filler paragraphs that are no copies of anything: random words from a large vocabulary.
+    const rng = createRng(99);
+    const vocabulary = 'river market station winter council engineer teacher village budget harbour museum orchard factory journal meadow airline lantern chapel tunnel cabinet senator glacier quarry ferry canyon bakery theatre stadium clinic parish brewery vineyard archive garrison monastery observatory'.split(' ');
+    const filler = () => Array.from({ length: 24 }, () => rng.pick(vocabulary)).join(' ') + '.';
+    const doc = (...middle: string[]) => [filler(), filler(), ...middle, filler()].join('\n\n');
+    writeFileSync(path.join(ws.input, 'a.txt'), doc(wire));
+    writeFileSync(path.join(ws.input, 'b.txt'), doc(wire.replace('Thursday', 'Thursday evening')));
+    writeFileSync(path.join(ws.input, 'c.txt'), doc(lone));
+    await job(ws, { stages });
+    const run1 = readJsonl(path.join(ws.output, 'clusters.jsonl'));
+    expect(run1).toHaveLength(1);
+    const wireId = run1[0]!.id;
+    expect(run1[0]!.members).toEqual([{ doc: 'a', paragraph: 2 }, { doc: 'b', paragraph: 2 }]);
+
+    // Run 2: one new document with a copy of each; the earlier documents are not reprocessed.
+    writeFileSync(path.join(ws.input, 'd.txt'), doc(wire, lone));
+    const second = await job(ws, { stages });
+    expect(second.run.incremental?.processedDocuments).toBe(1);
+    const clusters = readJsonl(path.join(ws.output, 'clusters.jsonl'));
+    const wireCluster = clusters.find((c) => c.id === wireId);
+    expect(wireCluster?.members).toEqual([{ doc: 'a', paragraph: 2 }, { doc: 'b', paragraph: 2 }, { doc: 'd', paragraph: 2 }]);
+    const loneCluster = clusters.find((c) => c.id !== wireId);
+    expect(loneCluster?.members).toEqual([{ doc: 'c', paragraph: 2 }, { doc: 'd', paragraph: 3 }]);
+    const docs = Object.fromEntries(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => [d.id, d.paragraphs as { cluster: string | null }[]]));
+    expect(docs.d![2]!.cluster).toBe(wireId);
+    expect(docs.c![2]!.cluster).toBe(loneCluster!.id);
   });
 });
 
