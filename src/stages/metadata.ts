@@ -9,8 +9,9 @@
  *
  * Title, in order:
  *  1. a title field (JSONL `title`, HTML `<title>`/og:title via the segment
- *     stage) wins; a head line equal to it (case, spacing, quote styles
- *     folded) is removed once. If the field is a head line plus a site suffix
+ *     stage) wins; the first of the top `headBlocks` blocks equal to it (case,
+ *     spacing, quote styles folded) is removed, once (an HTML page's <h1> may
+ *     follow a teaser paragraph, so this search does not stop at prose). If the field is a head line plus a site suffix
  *     (`Headline | Site`), the line is the title and the field is kept in
  *     `doc.meta.titleField`. A suffix that names the page's own site (it
  *     matches the URL's host: `… | St.Galler Tagblatt` on tagblatt.ch) is split
