@@ -20,7 +20,6 @@ import { cachedDevsetArticles } from '../src/gen/corpus.ts';
 import { scoreClustering, type ClusterScores } from '../src/gen/metrics.ts';
 import { createRng } from '../src/gen/random.ts';
 import { NOISE_LEVELS, syndicate, type GeneratedDoc } from '../src/gen/syndicate.ts';
-import { sentences } from '../src/gen/noise.ts';
 import { getWordNet } from '../src/lexicon/wordnet.ts';
 import { DEVSET_DIR } from '../tests/helpers/shared.ts';
 
@@ -89,12 +88,34 @@ function quality(): void {
   for (const [what, ok] of checks) console.log(`${ok ? 'MET    ' : 'NOT MET'} ${what}`);
 }
 
-/** A large dump for speed and memory: syndicated copies plus unique paragraphs recombined from sentences of different articles. */
+/**
+ * A large dump for speed and memory: half syndicated copies (all noise levels,
+ * a new seed per round, so clusters of up to ~100 copies), half unique
+ * paragraphs of 30–90 words drawn from the articles' word frequencies (they
+ * share common words with everything, as unrelated news paragraphs do, but no
+ * sentences).
+ */
 function writeScaleDump(file: string, paragraphs: number): void {
   const articles = cachedDevsetArticles(DEVSET_DIR);
   const wn = getWordNet();
   const rng = createRng(SEED);
-  const allSentences = articles.flatMap((a) => a.paragraphs.flatMap(sentences)).filter((s) => s.split(' ').length >= 6);
+  const counts = new Map<string, number>();
+  for (const a of articles) for (const p of a.paragraphs) for (const w of p.split(' ')) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const vocabulary = [...counts.keys()];
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const w of vocabulary) cumulative.push((total += counts.get(w)!));
+  const drawWord = () => {
+    const x = rng.next() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return vocabulary[lo]!;
+  };
   const lines: string[] = [];
   let n = 0;
   let round = 0;
@@ -103,7 +124,6 @@ function writeScaleDump(file: string, paragraphs: number): void {
     lines.length = 0;
   };
   while (n < paragraphs) {
-    // Half syndicated copies (all levels), half unique recombined paragraphs.
     const level = NOISE_LEVELS[round % NOISE_LEVELS.length]!;
     for (const d of syndicate(articles, wn, { level, seed: SEED + round })) {
       for (const p of d.paragraphs) {
@@ -111,8 +131,7 @@ function writeScaleDump(file: string, paragraphs: number): void {
         lines.push(JSON.stringify({ doc: `${round}-${d.id}`, seq: n, text: p.text }));
         n++;
         if (n < paragraphs) {
-          const k = rng.int(2, 4);
-          const text = Array.from({ length: k }, () => rng.pick(allSentences)).join(' ');
+          const text = Array.from({ length: rng.int(30, 90) }, drawWord).join(' ');
           lines.push(JSON.stringify({ doc: `u${round}`, seq: n, text }));
           n++;
         }
