@@ -75,6 +75,25 @@ interface BlockText {
   words: string[];
 }
 
+/** Accepted-language keys and franc candidates depend only on the configuration: computed once per configuration, not per document. */
+const settingsCache = new WeakMap<readonly string[], Map<string, { accepted: string[]; candidates: string[] }>>();
+
+function runSettings(configured: readonly string[], languages: readonly string[]): { accepted: string[]; candidates: string[] } {
+  let byLanguages = settingsCache.get(configured);
+  if (!byLanguages) settingsCache.set(configured, (byLanguages = new Map()));
+  const key = languages.join(',');
+  let settings = byLanguages.get(key);
+  if (!settings) {
+    settings = {
+      accepted: languages.map(languageKey),
+      // Accepted languages are always candidates, so accepting e.g. `sco` makes Scots detectable.
+      candidates: configured.length ? [...new Set([...configured, ...languages.flatMap(francCodesFor)])] : [],
+    };
+    byLanguages.set(key, settings);
+  }
+  return settings;
+}
+
 function describe(lang: Lang): string {
   return lang.iso6391 === lang.iso6393 ? lang.iso6393 : `${lang.iso6393} (${lang.iso6391})`;
 }
@@ -144,10 +163,7 @@ export default defineDocumentStage({
   options,
   run(doc, ctx) {
     const opts = ctx.options;
-    const accepted = ctx.languages.map(languageKey);
-    const candidates = opts.candidates.length
-      ? [...new Set([...opts.candidates, ...ctx.languages.flatMap(francCodesFor)])]
-      : [];
+    const { accepted, candidates } = runSettings(opts.candidates, ctx.languages);
     const detect: DetectOptions = { candidates, minLetters: opts.minDocumentLetters };
     const texts: BlockText[] = doc.blocks.map((b) => ({ text: b.text, letters: letterCount(b.text), words: wordTokens(b.text) }));
     const vocabulary = frequentWords(texts.map((t) => t.words), opts.frequentWords);
