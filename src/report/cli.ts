@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildReport } from './index.ts';
 import { readJsonl, toDoc, type ReportDoc } from './read.ts';
 
 /** Named like the pipeline's UsageError so the CLI maps it to exit code 2. */
@@ -128,6 +127,8 @@ export function registerReportCommands(program: Command): void {
     .option('-o, --output <dir>', 'output folder of the run', 'cleaned')
     .action(async (opts: { output: string }) => {
       checkOutputDir(opts.output);
+      // Loaded on use, so `newsclean --help` stays fast.
+      const { buildReport } = await import('./index.ts');
       const r = await buildReport(opts.output);
       process.stdout.write(`report: ${path.join(r.dir, 'index.html')} (${r.documents} documents, ${r.clusters} clusters, ${r.ms} ms)\n`);
     });

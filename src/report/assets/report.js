@@ -269,6 +269,8 @@
     var t = e.target;
     if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
     var k = e.key;
+    // Enter on a focused link or button keeps its own meaning.
+    if (k === 'Enter' && t && (t.tagName === 'A' || t.tagName === 'BUTTON')) return;
     if (k === 'j') select(current + 1);
     else if (k === 'k') select(current < 0 ? 0 : current - 1);
     else if (k === 'n') {
