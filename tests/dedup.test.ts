@@ -11,6 +11,10 @@ import { scoreClustering } from '../src/gen/metrics.ts';
 import { articlesFromTexts } from '../src/gen/source.ts';
 import { NOISE_LEVELS, syndicate } from '../src/gen/syndicate.ts';
 import { getWordNet } from '../src/lexicon/wordnet.ts';
+import { resolveConfig } from '../src/config.ts';
+import { createDoc } from '../src/core/doc.ts';
+import { acceptAllReview, runStages } from '../src/core/runner.ts';
+import { configuredStages } from '../src/stages/configure.ts';
 import { runOnTexts, runSeeds, seedTexts } from './helpers/pipeline.ts';
 
 const extractor = new FeatureExtractor(getWordNet());
@@ -198,6 +202,24 @@ describe('dedup stage modes', () => {
     const removed = b!.removed.find((x) => x.reason === 'duplicate')!;
     expect(removed.text).toBe(copy);
     expect(removed.detail).toMatch(/first occurrence: a block/);
+  });
+
+  it('honours a reviewer\'s "not a copy" decision', async () => {
+    const config = resolveConfig({ pipeline: ['segment', 'normalize', 'dedup'] });
+    const run = (rejectCopy: boolean) =>
+      runStages(
+        docs.map((d) => ({ kind: 'doc' as const, doc: createDoc({ id: d.id, source: `${d.id}.txt`, format: 'text', raw: d.text }) })),
+        {
+          stages: configuredStages(config),
+          languages: [],
+          concurrency: 1,
+          review: { ...acceptAllReview, isClusterMemberRejected: (_c, doc, text) => rejectCopy && doc === 'b' && text === copy },
+        },
+      );
+    expect((await run(false)).corpus.clusters.size).toBe(1);
+    const r = await run(true);
+    expect(r.corpus.clusters.size).toBe(0);
+    expect(r.docs.flatMap((d) => d.blocks).filter((x) => x.cluster)).toEqual([]);
   });
 
   it('rejects a bad configuration with a clear message', async () => {
