@@ -328,6 +328,14 @@ export async function incrementalRun(
   }
 
   async function doRun(): Promise<JobResult> {
+    // Where the time goes, for the run-end log line (not in run.json: timings would break its determinism).
+    const phases: Record<string, number> = {};
+    let phaseStart = t0;
+    const phase = (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - phaseStart);
+      phaseStart = now;
+    };
     if (crashed) runLog.warn({ event: 'recover', crashedRun: formatRunId(crashed.id), startedAt: crashed.startedAt }, `run ${formatRunId(crashed.id)} did not finish; redoing it and rewriting every output from the state`);
     await cleanLeftovers(output, runId);
 
@@ -382,6 +390,7 @@ export async function incrementalRun(
       },
       readStats,
     );
+    phase('inventory');
     const review = opts.review ?? (await loadReviewDecisions(config.review.decisions));
     const stageState = new BufferedStageState(full ? new Map() : await store.stageValues());
     const result = await runStages(keepIdsStable(items, takenIds), {
@@ -444,6 +453,7 @@ export async function incrementalRun(
     const freshIds = new Set(fresh.map((f) => f.doc.id));
     const rewriteAll = full || crashed !== null || !outputsPresent;
 
+    phase('clean+merge');
     opts.onProgress?.({ phase: 'write' });
     const clusterList = [...merge.clusters.values()].map(toClusterRecord);
     const written = await writeOutputs(output, allDocs, clusterList, rewriteAll ? {} : { docFiles: (d) => freshIds.has(d.id) });
@@ -520,8 +530,10 @@ export async function incrementalRun(
     await writeRunJson(output, run);
     if (opts.report ?? true) {
       opts.onProgress?.({ phase: 'report' });
+      phase('write');
       await buildReport(output);
     }
+    phase('report');
 
     // Last: the state. Until this commits, the next run redoes this one.
     const prunedBefore = info.prunedRuns.length ? Number(info.prunedRuns[info.prunedRuns.length - 1]) + 1 : null;
@@ -546,6 +558,7 @@ export async function incrementalRun(
       stageValues: stageState.changes(),
       pruneRunsBefore: prunedBefore,
     });
+    phase('commit');
     runLog.info(
       {
         event: 'run-end',
@@ -562,6 +575,7 @@ export async function incrementalRun(
         failures: result.errors.slice(0, 20),
         partition: partitionRel,
         seconds: run.seconds,
+        phaseMs: phases,
       },
       `run ${runName} done: ${info.processedDocuments} documents processed, ${counts.documents} in the corpus (${run.seconds.toFixed(2)} s)`,
     );
