@@ -25,3 +25,29 @@ describe('bit-parallel LCS', () => {
     expect(align(full, Int32Array.from([]))).toEqual({ matched: 0, containment: 0, overlap: 0 });
   });
 });
+
+describe('IntMultiMap (LSH band table)', () => {
+  it('behaves like a Map of Sets through growth and rehashing', async () => {
+    const { IntMultiMap } = await import('../src/dedup/minhash.ts');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 })), { maxLength: 400 }), (pairs) => {
+        const map = new IntMultiMap(4);
+        const ref = new Map<number, Set<number>>();
+        for (const [k, v] of pairs) {
+          map.add(k * 0x9e3779b1, v);
+          if (!ref.has(k)) ref.set(k, new Set());
+          ref.get(k)!.add(v);
+        }
+        const stamps = new Int32Array(21);
+        let stamp = 0;
+        for (let k = 0; k <= 50; k++) {
+          const out: number[] = [];
+          map.collectDistinct(k * 0x9e3779b1, out, stamps, ++stamp);
+          expect(out.sort((a, b) => a - b)).toEqual([...(ref.get(k) ?? [])].sort((a, b) => a - b));
+        }
+        expect(map.size).toBe([...ref.values()].reduce((n, s) => n + s.size, 0));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -61,6 +61,8 @@ export interface ClusterOptions extends Partial<EligibilityOptions> {
   extractor?: FeatureExtractor;
 }
 
+const EMPTY = new Int32Array(0);
+
 interface Unit {
   f: ParagraphFeatures;
   inputs: number[];
@@ -93,6 +95,8 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     const m = index.add(u.f, u.inputs.length);
     u.cluster = m.cluster;
     u.containment = m.containment;
+    // The index keeps what it needs; the canonical choice needs content tokens only.
+    u.f.surface = EMPTY;
   }
 
   const byCluster = new Map<number, Unit[]>();

@@ -165,7 +165,8 @@ export class DedupIndex {
     if (!Number.isInteger(Math.log2(hashes)) || bands * rows > hashes || bands < 1 || rows < 1) {
       throw new RangeError(`dedup index: hashes must be a power of two ≥ bands × rows (got hashes ${hashes}, bands ${bands}, rows ${rows})`);
     }
-    this.bands = new IntMultiMap((opts.expectedParagraphs ?? 1024) * bands);
+    // Exact copies are grouped before they reach the index, so distinct paragraphs are fewer than paragraphs.
+    this.bands = new IntMultiMap((opts.expectedParagraphs ?? 1024) * bands * 0.6);
     this.sig = new Uint32Array(hashes);
     this.keys = new Uint32Array(bands);
     this.extractor = opts.extractor ?? new FeatureExtractor();

@@ -108,12 +108,14 @@ export class IntMultiMap {
   private next: Int32Array;
   private count = 0;
 
+  /** `expected`: entries to make room for at once (grown by half when exceeded). */
   constructor(expected = 1024) {
-    const cap = 2 ** Math.ceil(Math.log2(Math.max(16, expected)));
-    this.heads = new Int32Array(cap).fill(-1);
+    const cap = Math.max(16, Math.ceil(expected));
     this.keys = new Uint32Array(cap);
     this.values = new Int32Array(cap);
     this.next = new Int32Array(cap);
+    // About two entries per bucket: chains stay short, heads cost 2 bytes per entry.
+    this.heads = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(16, cap / 2)))).fill(-1);
   }
 
   get size(): number {
@@ -125,17 +127,22 @@ export class IntMultiMap {
     return this.heads.byteLength + this.keys.byteLength + this.values.byteLength + this.next.byteLength;
   }
 
-  private grow(): void {
-    const cap = this.keys.length * 2;
+  private growEntries(): void {
+    const cap = Math.ceil(this.keys.length * 1.5);
     const keys = new Uint32Array(cap);
     keys.set(this.keys);
     const values = new Int32Array(cap);
     values.set(this.values);
+    const next = new Int32Array(cap);
+    next.set(this.next);
     this.keys = keys;
     this.values = values;
-    this.next = new Int32Array(cap);
-    this.heads = new Int32Array(cap).fill(-1);
-    const mask = cap - 1;
+    this.next = next;
+  }
+
+  private rehash(): void {
+    this.heads = new Int32Array(this.heads.length * 2).fill(-1);
+    const mask = this.heads.length - 1;
     for (let i = 0; i < this.count; i++) {
       const slot = fmix32(this.keys[i]!) & mask;
       this.next[i] = this.heads[slot]!;
@@ -150,7 +157,8 @@ export class IntMultiMap {
     for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) {
       if (this.keys[e] === key && this.values[e] === value) return;
     }
-    if (this.count === this.keys.length) this.grow();
+    if (this.count === this.keys.length) this.growEntries();
+    if (this.count >= 2 * this.heads.length) this.rehash();
     const slot = fmix32(key) & (this.heads.length - 1);
     const e = this.count++;
     this.keys[e] = key;
