@@ -252,7 +252,11 @@ export function exitCodeFor(err: unknown): number {
     process.stderr.write(`newsclean: refused to write: ${(err as Error).message}\n`);
     return EXIT.fatal;
   }
-  process.stderr.write(`newsclean: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A system error (disk full, permission denied …) is explained by its message;
+  // anything else is a bug, and its stack trace is what a bug report needs.
+  const systemError = err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+  const detail = err instanceof Error ? (systemError && !process.env.NEWSCLEAN_DEBUG ? err.message : (err.stack ?? err.message)) : String(err);
+  process.stderr.write(`newsclean: fatal: ${detail}\n`);
   return EXIT.fatal;
 }
 

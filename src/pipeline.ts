@@ -102,7 +102,10 @@ export async function checkFolders(input: string, output: string): Promise<void>
   const st = await stat(input).catch(() => null);
   if (!st) throw new UsageError(`input folder not found: ${input}`);
   if (!st.isDirectory()) throw new UsageError(`input is not a folder: ${input}`);
-  const out = await stat(output).catch(() => null);
+  const out = await stat(output).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOTDIR') throw new UsageError(`output folder cannot be created: a part of ${output} is a file`);
+    return null;
+  });
   if (out && !out.isDirectory()) throw new UsageError(`output exists and is not a folder: ${output}`);
   // The writers delete stale files below the output folder: it must never contain the input.
   const rel = path.relative(output, input);

@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommanderError } from 'commander';
+import { ConfigError } from '../src/config.ts';
+import { EXIT, ExitError, exitCodeFor } from '../src/cli.ts';
+import { UsageError } from '../src/pipeline.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin/newsclean.mjs');
@@ -101,6 +105,9 @@ describe.concurrent('newsclean CLI', () => {
     const missing = await newsclean(['run', '--input', 'no-such-folder', '--output', path.join(work, 'o')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/input folder not found: .*no-such-folder/);
+    const throughFile = await newsclean(['run', '--input', 'bad-input', '--output', 'bad-input/ok.txt/out']);
+    expect(throughFile.code).toBe(2);
+    expect(throughFile.stderr).toMatch(/output folder cannot be created: a part of .* is a file/);
     const inside = await newsclean(['run', '--input', 'bad-input', '--output', '.']);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toMatch(/inside it; choose another --output/);
@@ -119,5 +126,28 @@ describe.concurrent('newsclean CLI', () => {
     expect(absent.stderr).toContain('config file not found: absent.config.ts');
     // Nothing was written for a run that never started.
     expect(existsSync(path.join(work, 'o2'))).toBe(false);
+  });
+});
+
+describe('exit code mapping', () => {
+  it('maps each kind of failure to its documented code', () => {
+    const stderr = process.stderr.write;
+    const printed: string[] = [];
+    process.stderr.write = ((chunk: string) => printed.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(exitCodeFor(new ConfigError('invalid config:\n  concurrency: expected number'))).toBe(EXIT.usage);
+      expect(exitCodeFor(new UsageError('input folder not found: x'))).toBe(EXIT.usage);
+      expect(exitCodeFor(new CommanderError(1, 'commander.unknownOption', 'unknown option'))).toBe(EXIT.usage);
+      expect(exitCodeFor(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toBe(EXIT.ok);
+      expect(exitCodeFor(new ExitError(EXIT.inputsFailed))).toBe(3);
+      const disk = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      expect(exitCodeFor(disk)).toBe(EXIT.fatal);
+      expect(exitCodeFor(new TypeError('x is not a function'))).toBe(EXIT.fatal);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    // A system error is explained by its message; a bug gets its stack trace.
+    expect(printed.find((l) => l.includes('ENOSPC'))).toBe('newsclean: fatal: ENOSPC: no space left on device, write\n');
+    expect(printed.find((l) => l.includes('TypeError'))).toMatch(/TypeError: x is not a function\n\s+at /);
   });
 });
