@@ -81,7 +81,15 @@ export class FeatureExtractor {
   private readonly tokenCache = new Map<string, number>();
   private readonly functionCache = new Map<string, number>();
 
-  constructor(private readonly wn: WordNet = getWordNet()) {}
+  /**
+   * `synonymClasses: false` stems words without mapping them to WordNet
+   * classes (the benchmark's ablation: how much of the recall on spun copies
+   * the lexicon buys). Token ids then differ from the default recipe.
+   */
+  constructor(
+    private readonly wn: WordNet = getWordNet(),
+    private readonly opts: { synonymClasses?: boolean } = {},
+  ) {}
 
   /** Token id of one normalised word, or null for a function word. */
   tokenId(word: string): number | null {
@@ -90,7 +98,7 @@ export class FeatureExtractor {
     let id: number | null = null;
     if (!STOPWORDS.has(word)) {
       // Numbers: no synonyms, no stems; leading zeros dropped ("07" = "7").
-      const cls = /^\d+$/.test(word) ? word.replace(/^0+(?=\d)/, '') : stemmer(/^[a-z]+$/.test(word) ? this.wn.synonymClass(word) : word);
+      const cls = /^\d+$/.test(word) ? word.replace(/^0+(?=\d)/, '') : stemmer(/^[a-z]+$/.test(word) && this.opts.synonymClasses !== false ? this.wn.synonymClass(word) : word);
       // Content ids keep the sign bit clear (function words set it, see `surface`).
       id = hashString32(cls) & 0x7fffffff || 1;
     }
