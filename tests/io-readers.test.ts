@@ -59,6 +59,7 @@ beforeAll(() => {
       JSON.stringify({ id: '../../x', text: 'Hostile id.' }),
       JSON.stringify(['not', 'an', 'object']),
       JSON.stringify({ id: 5, text: 'Numeric id.', title: 7 }),
+      JSON.stringify({ id: 'r9', html: ' ', text: 'Text is used when the html field is blank.' }),
     ].join('\n'),
   );
   put('gz/t.txt.gz', gzipSync(Buffer.from('Compressed text document.\n')));
@@ -94,6 +95,7 @@ describe('readers', () => {
       'dump.jsonl#r1',
       'dump.jsonl#L4',
       'dump.jsonl#../../x',
+      'dump.jsonl#r9',
       'gz/p.html.gz',
       'gz/records.ndjson.gz#z1',
       'gz/records.ndjson.gz#z2',
@@ -111,6 +113,7 @@ describe('readers', () => {
       'dump__r1',
       'dump__L4',
       expect.stringMatching(/^dump___.._x_[0-9a-f]{8}$/),
+      'dump__r9',
       'gz__p',
       'gz__records__z1',
       'gz__records__z2',
@@ -132,6 +135,7 @@ describe('readers', () => {
     expect(by('dump.jsonl#r1')).toMatchObject({ format: 'text', raw: 'First record text.', url: 'https://example.com/1', title: 'One', date: '2021-10-19' });
     expect(by('dump.jsonl#L4')).toMatchObject({ format: 'html', raw: '<p>Third record, no id.</p>', url: 'https://example.com/3', title: null });
     expect(by('dump.jsonl#r1').meta.line).toBe(1);
+    expect(by('dump.jsonl#r9')).toMatchObject({ format: 'text', raw: 'Text is used when the html field is blank.' });
     expect(by('gz/t.txt.gz').raw).toBe('Compressed text document.\n');
     expect(by('gz/p.html.gz')).toMatchObject({ format: 'html', raw: '<p>Compressed HTML document.</p>' });
     expect(by('gz/records.ndjson.gz#z2').raw).toBe('Zipped record two.');

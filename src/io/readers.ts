@@ -86,14 +86,22 @@ export function classify(name: string): { format: InputFormat; gzip: boolean } |
  * dot are skipped (counted as `(hidden)`); symbolic links to files are
  * followed, links to directories are not (they could loop).
  */
-export async function listInputs(root: string, stats: ReadStats, exclude: string[] = []): Promise<InputFile[]> {
+export async function listInputs(root: string, stats: ReadStats, exclude: string[] = [], errors: InputError[] = []): Promise<InputFile[]> {
   const out: InputFile[] = [];
   const excluded = new Set(exclude.map((p) => path.resolve(p)));
   const skip = (key: string) => {
     stats.skipped[key] = (stats.skipped[key] ?? 0) + 1;
   };
   const walk = async (dir: string, relDir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => byteOrder(a.name, b.name));
+    let entries;
+    try {
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => byteOrder(a.name, b.name));
+    } catch (err) {
+      // The input folder itself must be readable; a subfolder that is not is a per-input error.
+      if (!relDir) throw err;
+      errors.push({ source: `${relDir}/`, stage: 'read', message: `cannot read folder: ${describe(err)}` });
+      return;
+    }
     for (const e of entries) {
       const abs = path.join(dir, e.name);
       const rel = relDir ? `${relDir}/${e.name}` : e.name;
@@ -201,6 +209,7 @@ function describe(err: unknown): string {
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'cannot read file: permission denied';
   if (e?.code === 'ENOENT') return 'cannot read file: it vanished or is a broken symbolic link';
   if (e?.code === 'EISDIR') return 'cannot read file: it is a folder';
+  if (e?.code === 'ENOTDIR') return 'not a folder';
   if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt gzip data: ${e.message}`;
   return err instanceof Error ? err.message : String(err);
 }
@@ -223,10 +232,10 @@ export function parseJsonlRecord(value: unknown): JsonlFields | string {
   const id = rec.id;
   if (id !== undefined && id !== null && typeof id !== 'string' && typeof id !== 'number') return 'field "id" must be a string or a number';
   // Prefer the HTML when a record has both: boilerplate removal works best on markup.
-  const html = optString('html');
-  const text = optString('text');
+  const html = optString('html')?.trim() ? optString('html')! : null;
+  const text = optString('text')?.trim() ? optString('text')! : null;
   const body = html ?? text;
-  if (body === null || body === undefined || body.trim() === '') return 'no "html" or "text" field (or it is empty)';
+  if (body === null) return 'no "html" or "text" field (or it is empty)';
   return {
     ...(id !== undefined && id !== null && String(id) !== '' ? { id: String(id) } : {}),
     url: optString('url') ?? null,
@@ -246,13 +255,15 @@ export function emptyStats(): ReadStats {
  * is complete when the generator is done).
  */
 export async function* readInputs(root: string, opts: ReadOptions, stats: ReadStats = emptyStats()): AsyncGenerator<ReadItem> {
-  const files = await listInputs(root, stats, opts.exclude);
+  const folderErrors: InputError[] = [];
+  const files = await listInputs(root, stats, opts.exclude, folderErrors);
   const ids = new IdAllocator();
   const error = (source: string, message: string, line?: number): ReadItem => {
     stats.errors++;
     const e: InputError = { source, stage: 'read', message, ...(line !== undefined ? { line } : {}) };
     return { kind: 'error', error: e };
   };
+  for (const e of folderErrors) yield error(e.source, e.message);
   for (const [index, file] of files.entries()) {
     stats.files++;
     stats.bytes += file.bytes;
