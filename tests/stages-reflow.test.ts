@@ -69,6 +69,11 @@ describe('reflow does not merge real paragraphs, headings, titles or boilerplate
     ['a label followed by a lowercase URL', ['Follow us on Twitter', 'https://twitter.com/example']],
     ['a list item', [['list-item', 'first point, and'], 'the rest of the text.']],
     ['a caseless script without a comma', ['美国特使辞职', '他说']],
+    ['a short lowercase label after a teaser without final punctuation', ['Die Bahn will jetzt schon ab 2021 die ersten Fernverkehrszüge einsetzen', 'zur Startseite']],
+    ['lowercase brand names in a menu', ['Server Status', 'fairkom GitLab', 'fairkom cloud']],
+    ['a dash-only separator before a lowercase line', ['—', 'wobei dies dann keinen Widerhall in der Sprache findet, schrieb er.']],
+    ['a line ending in a URL before a lowercase line', ['Read the full report at https://example.com/reports/', 'and tell us what you think of it in the comments below.']],
+    ['an uppercase fragment whose follower is only a short lowercase label', ['Smartfrog Services GmbH in Berlin', 'Frontend Developer Online-Plattformen', 'freenet.de GmbH in Hamburg']],
     ['a one-word label before a lowercase continuation', ['The envoy met the Taliban in Doha.', 'Advertisement', 'officials said the talks would resume.']],
   ] as Array<[string, Array<string | [BlockKind, string]>]>)('%s', (_name, items) => {
     const input = blocks(...items);

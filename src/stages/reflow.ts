@@ -13,6 +13,8 @@ const options = z.strictObject({
   joinLines: z.boolean().default(DEFAULT_REFLOW_OPTIONS.joinLines),
   /** Shortest sentence fragment (words) an uppercase-initial continuation such as a split-off name may be joined to. */
   minFragmentWords: z.number().int().min(1).default(DEFAULT_REFLOW_OPTIONS.minFragmentWords),
+  /** A lowercase continuation without final punctuation or comma needs this many words to be joined (shorter ones are labels such as `to top`). */
+  minContinuationWords: z.number().int().min(1).default(DEFAULT_REFLOW_OPTIONS.minContinuationWords),
   /** A line that ends a sentence and is shorter than this share of the block's longest line keeps its line break. */
   shortLineRatio: z.number().min(0).max(1).default(DEFAULT_REFLOW_OPTIONS.shortLineRatio),
 });

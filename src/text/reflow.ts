@@ -7,12 +7,15 @@
  * sentence punctuation (. ! ? … : ;) and one of these holds:
  *  1. A ends with a comma or another clause-opening character (`,` `(` `–` `&` `/`):
  *     `Zalmay Khalilzad,` + `the Biden administration’s …`;
- *  2. B starts with a lowercase letter and A has at least two words:
- *     `Donald Trump’s` + `secretary of state,` (a lone unpunctuated word such as
- *     `Advertisement` is a label, not a sentence start);
+ *  2. B starts with a lowercase letter and reads as the rest of a sentence
+ *     (ends with sentence punctuation or a comma, or has at least
+ *     `minContinuationWords` words), and A has at least two words:
+ *     `Donald Trump’s` + `secretary of state,`. A lone unpunctuated word
+ *     (`Advertisement`) is a label, and so is a short lowercase line
+ *     (`nach oben`, `zur Startseite`);
  *  3. B starts uppercase but is itself visibly mid-sentence (it ends with a
- *     comma, or the block after it starts lowercase) and A is a sentence
- *     fragment of at least `minFragmentWords` words:
+ *     comma, or the block after it is a lowercase continuation as in rule 2)
+ *     and A is a sentence fragment of at least `minFragmentWords` words:
  *     `… then-President` + `Donald Trump’s` (+ `secretary of state,`),
  *     `… political chief Mullah` + `Abdul Ghani Baradar` (+ `with the purpose …`).
  *
@@ -42,11 +45,13 @@ export interface ReflowOptions {
   joinLines: boolean;
   /** Rule 3: shortest fragment (in words) that an uppercase-initial continuation may be joined to. */
   minFragmentWords: number;
+  /** Rules 2 and 3: a lowercase continuation without final punctuation or comma needs this many words. */
+  minContinuationWords: number;
   /** A line ending a sentence shorter than this share of the block's longest line is a deliberate break. */
   shortLineRatio: number;
 }
 
-export const DEFAULT_REFLOW_OPTIONS: ReflowOptions = { joinLines: true, minFragmentWords: 4, shortLineRatio: 0.6 };
+export const DEFAULT_REFLOW_OPTIONS: ReflowOptions = { joinLines: true, minFragmentWords: 4, minContinuationWords: 6, shortLineRatio: 0.6 };
 
 export interface ReflowResult {
   blocks: Block[];
@@ -64,8 +69,11 @@ function joinSeparator(left: string, right: string): string {
   return HYPHEN_WRAP.test(left) && initialCase(right) === 'lower' ? '' : ' ';
 }
 
-function lastLine(text: string): string {
-  return text.slice(text.lastIndexOf('\n') + 1);
+/** The text ends with a URL or e-mail address (its `/` or `-` does not leave a clause open). */
+function endsWithUrlOrEmail(text: string): boolean {
+  const tail = text.slice(-300);
+  const last = tail.slice(tail.search(/\S+\s*$/u)).trim();
+  return isUrlOrEmailLine(last);
 }
 
 function firstLine(text: string): string {
@@ -104,10 +112,21 @@ function joinable(block: Block): boolean {
   return block.kind === 'paragraph' && !block.text.includes('\n');
 }
 
+/**
+ * A lowercase-initial block that reads as the rest of a sentence: it ends
+ * with sentence punctuation or a comma, or is long enough to be prose. Short
+ * lowercase labels (`nach oben`, `to top`, `zur Startseite`, brand names such
+ * as `fairkom GitLab`) are not continuations: joining them would glue
+ * navigation onto text.
+ */
+function readsAsContinuation(block: Block, opts: ReflowOptions): boolean {
+  return endsWithTerminal(block.text) || endsOpen(block.text) || wordCount(block.text) >= opts.minContinuationWords;
+}
+
 /** Does B visibly continue into the block after it (so B is mid-sentence)? */
-function continuesIntoNext(b: Block, c: Block | undefined): boolean {
+function continuesIntoNext(b: Block, c: Block | undefined, opts: ReflowOptions): boolean {
   if (endsOpen(b.text)) return true;
-  return c !== undefined && joinable(c) && !startsWithUrlOrEmail(c.text) && initialCase(c.text) === 'lower';
+  return c !== undefined && joinable(c) && !startsWithUrlOrEmail(c.text) && initialCase(c.text) === 'lower' && readsAsContinuation(c, opts);
 }
 
 /** The end of the block being built: what the join rules look at on the left side. */
@@ -125,17 +144,18 @@ function leftOf(block: Block): Left {
 }
 
 function decide(a: Left, b: Block, c: Block | undefined, opts: ReflowOptions): boolean {
-  if (a.kind !== 'paragraph' || a.multiline || !joinable(b)) return false;
+  // A block of punctuation only (`—`, `-`) is a separator, not the start of a sentence.
+  if (a.kind !== 'paragraph' || a.multiline || a.words === 0 || !joinable(b)) return false;
   if (endsWithTerminal(a.lastText)) return false;
-  if (isUrlOrEmailLine(lastLine(a.lastText)) || isUrlOrEmailLine(firstLine(b.text)) || startsWithUrlOrEmail(b.text)) return false;
+  if (endsWithUrlOrEmail(a.lastText) || isUrlOrEmailLine(firstLine(b.text)) || startsWithUrlOrEmail(b.text)) return false;
   if (!/\p{L}|\p{N}/u.test(b.text)) return false;
   if (endsOpen(a.lastText)) return true;
   const bCase = initialCase(b.text);
   // A lone word without punctuation (`Advertisement`, `Anzeige`, `Menu`) is a label more often than the
   // start of a sentence; joining it would glue boilerplate into prose where no later stage can take it out.
-  if (bCase === 'lower') return a.words >= 2;
+  if (bCase === 'lower') return a.words >= 2 && readsAsContinuation(b, opts);
   if (bCase === 'upper' && !endsWithTerminal(b.text) && a.words >= opts.minFragmentWords) {
-    return continuesIntoNext(b, c);
+    return continuesIntoNext(b, c, opts);
   }
   return false;
 }
