@@ -4,7 +4,8 @@
  * whose text franc reads as English (outside nav/header/footer/aside/form),
  * and the annotations' `with` snippets of the same pages.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { franc } from 'franc';
@@ -23,6 +24,20 @@ interface Annotation {
 }
 
 const ws = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Same as loadEnglishPages, cached in the OS temp folder (parsing 990 pages with
+ * cheerio and franc takes a minute or more on a busy machine); the cache is keyed
+ * by the annotation file's size and mtime.
+ */
+export function loadEnglishPagesCached(devsetDir: string): CleanPage[] {
+  const st = statSync(path.join(devsetDir, 'annotations.jsonl'));
+  const cache = path.join(tmpdir(), `newsclean-bench-flags-${st.size}-${Math.round(st.mtimeMs)}.json`);
+  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as CleanPage[];
+  const pages = loadEnglishPages(devsetDir);
+  writeFileSync(cache, JSON.stringify(pages));
+  return pages;
+}
 
 export function loadEnglishPages(devsetDir: string, limit = Infinity): CleanPage[] {
   const lines = readFileSync(path.join(devsetDir, 'annotations.jsonl'), 'utf8').split('\n').filter(Boolean);

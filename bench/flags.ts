@@ -33,7 +33,7 @@ import { generateSpunSamples, SUBSTITUTE_SOURCES } from '../src/artifacts/gen/sp
 import { generateMtSamples, MT_KINDS_GENERATED } from '../src/artifacts/gen/mt.ts';
 import { generateNameGroups } from '../src/artifacts/gen/names.ts';
 import { getWordNet } from '../src/lexicon/wordnet.ts';
-import { loadEnglishPages } from './flags-data.ts';
+import { loadEnglishPagesCached } from './flags-data.ts';
 import { DEVSET_DIR, SEEDS_DIR } from '../tests/helpers/shared.ts';
 
 const arg = (name: string, dflt: number) => {
@@ -41,6 +41,9 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PAGES_FOR_TIMING = arg('pages', 150);
+/** `--only timing` (or false-alarms, spun, mt, names) runs one part. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const want = (part: string) => only === null || only === part;
 const SPUN_SAMPLES = arg('samples', 900);
 
 const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
@@ -62,7 +65,7 @@ log(`lexicon + WordNet load: ${(performance.now() - t0).toFixed(0)} ms (once per
 
 // ---------------------------------------------------------------- 1. false alarms
 t0 = performance.now();
-const pages = loadEnglishPages(DEVSET_DIR);
+const pages = loadEnglishPagesCached(DEVSET_DIR);
 log(`dev set: ${pages.length} English pages (franc on <p> text) loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 function falseAlarms(texts: string[][], label: string) {
@@ -85,6 +88,8 @@ function falseAlarms(texts: string[][], label: string) {
   return { words, flags };
 }
 
+const cleanParas = pages.flatMap((p) => p.paragraphs).filter((p) => countWords(p) >= 25 && countWords(p) <= 200);
+if (want('false-alarms')) {
 log('\n## 1. False alarms on clean English news text (target ≤ 0.5 per 1,000 words)');
 const pFA = falseAlarms(pages.map((p) => p.paragraphs), 'dev-set <p> paragraphs');
 const sFA = falseAlarms(pages.map((p) => p.snippets), 'dev-set `with` snippets');
@@ -119,9 +124,11 @@ log(`seeds 000/001/002/004 after their listed artifacts: ${seedWords} words, ${u
 const devRate = ((pFA.flags + sFA.flags + nameFlagsDev.length) / (pFA.words + sFA.words)) * 1000;
 log(`→ dev set overall ${pct(devRate)} per 1,000 words: ${met(devRate <= 0.5)}; seeds ${pct((unlisted.length / seedWords) * 1000)}: ${met((unlisted.length / seedWords) * 1000 <= 0.5)}`);
 
+}
+
 // ---------------------------------------------------------------- 2. generated spun text
+if (want('spun')) {
 log(`\n## 2. Recall on generated spun text (target ≥ 0.85 for spun fixed expressions)`);
-const cleanParas = pages.flatMap((p) => p.paragraphs).filter((p) => countWords(p) >= 25 && countWords(p) <= 200);
 const spun = generateSpunSamples(cleanParas, SPUN_SAMPLES, lex, { seed: 20261127 });
 type Cell = { n: number; found: number; right: number };
 const cells = new Map<string, Cell>();
@@ -176,6 +183,9 @@ log(`→ all sources incl. held-out vocabulary: recall ${(fixed.found / fixed.n)
 const synd = cells.get('syndicated/fixed')!;
 log(`→ same, in a syndicated dump where other documents write the original expression (rows "syndicated/…"): recall ${(synd.found / synd.n).toFixed(3)}: ${met(synd.found / synd.n >= 0.85)}`);
 
+}
+
+if (want('mt')) {
 log(`\n## 2b. MT debris on generated text (no target; coverage of the debris detectors)`);
 const mt = generateMtSamples(cleanParas, 120, 7);
 const mtKinds = new Map<string, { n: number; found: number; fp: number }>();
@@ -191,7 +201,10 @@ for (const k of MT_KINDS_GENERATED) {
   if (c) log(`${k.padEnd(16)} n=${c.n} recall ${(c.found / c.n).toFixed(3)} precision ${(c.found / (c.found + c.fp || 1)).toFixed(3)}`);
 }
 
+}
+
 // ---------------------------------------------------------------- 3. name variants
+if (want('names')) {
 log(`\n## 3. Name variants within generated story groups (target recall ≥ 0.90)`);
 const groups = generateNameGroups(cleanParas, 120, { seed: 99 });
 const nameFlags = detectNameVariants(groups.docs.map((d) => ({ ...d, clusters: d.blocks.map(() => null) })), new GivenNameEquivalence());
@@ -208,11 +221,14 @@ const missed = groups.variants.filter((g) => !foundVariants.includes(g)).slice(0
 if (missed.length) log(`missed e.g.: ${missed.map((m) => `${m.wrong} (for ${m.right})`).join(', ')}`);
 log(`→ name variants recall: ${met(nameRecall >= 0.9)}`);
 
+}
+
 // ---------------------------------------------------------------- 4. run time
 log(`\n## 4. Run time of the artifact stages (target: ≤ 30% added to the text pipeline)`);
 async function runDocs(docs: Doc[], stages: ReturnType<typeof configuredStages>) {
   return runStages(docs.map((doc) => ({ kind: 'doc' as const, doc })), { stages, languages: ['en'], concurrency: 1 });
 }
+if (want('timing')) {
 const timingPages = pages.slice(0, PAGES_FOR_TIMING);
 const mkDocs = () => timingPages.map((p, i) => createDoc({ id: `p${i}`, source: p.file, format: 'html', raw: p.html }));
 const all = configuredStages(resolveConfig({ languages: ['en'] }));
@@ -236,3 +252,4 @@ const ratio = median(timings.map((t) => t.artifacts / t.rest));
 const wall = median(timings.map((t) => t.with / t.without - 1));
 log(`${timingPages.length} dev-set HTML pages, concurrency 1, median of 3: artifact stages ${median(timings.map((t) => t.artifacts)).toFixed(0)} ms vs other stages ${median(timings.map((t) => t.rest)).toFixed(0)} ms = +${(ratio * 100).toFixed(1)}%; wall clock with/without −1 = +${(wall * 100).toFixed(1)}%`);
 log(`→ run-time overhead ≤ 30%: ${met(ratio <= 0.3)} (the one-time lexicon/WordNet load above is not included)`);
+}

@@ -14,7 +14,7 @@
  */
 import { clampConfidence } from './detection.ts';
 import { extractNameMentions, foldName, letterOverlap, type GivenNameEquivalence, type NameMention } from './names.ts';
-import { tokenize } from './tokens.ts';
+import { tokenize, type Token } from './tokens.ts';
 
 export interface NameDocInput {
   id: string;
@@ -72,19 +72,42 @@ class UnionFind {
 }
 
 /** Capitalised words that are not sentence-initial: candidate entity words of a document. */
-function entityWords(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const t of tokenize(text)) {
+function entityWords(text: string, tokens: Token[], into: Set<string>): void {
+  for (const t of tokens) {
     if (!/^\p{Lu}\p{Ll}{2,}/u.test(t.text)) continue;
     const before = text.slice(Math.max(0, t.start - 2), t.start);
     if (t.start === 0 || /[.!?:"“]\s?$/.test(before)) continue;
-    out.add(t.text.replace(/['’]s?$/u, ''));
+    into.add(t.text.replace(/['’]s?$/u, ''));
   }
-  return out;
+}
+
+/** What the name-variant pass keeps of one document (small: no text). */
+export interface PreparedNameDoc {
+  id: string;
+  clusters: (string | null)[];
+  /** Candidate mentions per block, before the common-word filter (which needs the whole run). */
+  mentions: { block: number; mention: NameMention }[];
+  entities: Set<string>;
+}
+
+/**
+ * Extract what the pass needs from one document, and add its lowercase words to
+ * `lowercase` (words seen lowercase anywhere in the run are common words, not
+ * names). `tokens` may be given when the caller already tokenized the blocks.
+ */
+export function prepareNameDoc(doc: NameDocInput, lowercase: Set<string>, tokens?: Token[][]): PreparedNameDoc {
+  const prepared: PreparedNameDoc = { id: doc.id, clusters: doc.clusters, mentions: [], entities: new Set() };
+  doc.blocks.forEach((text, block) => {
+    const toks = tokens?.[block] ?? tokenize(text);
+    for (const t of toks) if (/^\p{Ll}/u.test(t.text)) lowercase.add(t.lower);
+    entityWords(text, toks, prepared.entities);
+    for (const mention of extractNameMentions(text, () => false, toks)) prepared.mentions.push({ block, mention });
+  });
+  return prepared;
 }
 
 /** Group documents telling one story; returns the group index of each document. */
-export function storyGroups(docs: NameDocInput[], minSharedWords: number): number[] {
+export function storyGroups(docs: Pick<PreparedNameDoc, 'clusters' | 'entities'>[], minSharedWords: number): number[] {
   const uf = new UnionFind(docs.length);
   const byCluster = new Map<string, number>();
   docs.forEach((d, i) => {
@@ -96,9 +119,8 @@ export function storyGroups(docs: NameDocInput[], minSharedWords: number): numbe
     }
   });
   // Inverted index of entity words; very frequent words (country names in a big dump) do not link stories.
-  const words = docs.map((d) => entityWords(d.blocks.join('\n\n')));
   const postings = new Map<string, number[]>();
-  words.forEach((ws, i) => ws.forEach((w) => (postings.get(w) ?? postings.set(w, []).get(w)!).push(i)));
+  docs.forEach((d, i) => d.entities.forEach((w) => (postings.get(w) ?? postings.set(w, []).get(w)!).push(i)));
   const cap = Math.max(20, Math.ceil(docs.length * 0.02));
   const shared = new Map<number, number>();
   for (const list of postings.values()) {
@@ -121,21 +143,28 @@ interface Located extends NameMention {
 }
 
 export function detectNameVariants(docs: NameDocInput[], eq: GivenNameEquivalence, opts: NameVariantOptions = DEFAULT_NAME_VARIANT_OPTIONS): NameVariantFlag[] {
-  // Words seen lowercase anywhere in the run are common words, not names.
   const lowercase = new Set<string>();
-  for (const d of docs) for (const b of d.blocks) for (const t of tokenize(b)) if (/^\p{Ll}/u.test(t.text)) lowercase.add(t.lower);
+  const prepared = docs.map((d) => prepareNameDoc(d, lowercase));
+  return detectPreparedNameVariants(prepared, lowercase, eq, opts);
+}
+
+export function detectPreparedNameVariants(
+  docs: PreparedNameDoc[],
+  lowercase: ReadonlySet<string>,
+  eq: GivenNameEquivalence,
+  opts: NameVariantOptions = DEFAULT_NAME_VARIANT_OPTIONS,
+): NameVariantFlag[] {
   const isCommon = (w: string) => lowercase.has(w);
   const groups = storyGroups(docs, opts.minSharedWords);
   // group → surname → mentions
   const bySurname = new Map<string, Located[]>();
-  docs.forEach((d, di) =>
-    d.blocks.forEach((text, bi) => {
-      for (const m of extractNameMentions(text, isCommon)) {
-        const key = `${groups[di]}\u0000${foldName(m.surname)}`;
-        (bySurname.get(key) ?? bySurname.set(key, []).get(key)!).push({ ...m, doc: di, block: bi });
-      }
-    }),
-  );
+  docs.forEach((d, di) => {
+    for (const { block, mention: m } of d.mentions) {
+      if (isCommon(foldName(m.given)) || isCommon(foldName(m.surname))) continue;
+      const key = `${groups[di]}\u0000${foldName(m.surname)}`;
+      (bySurname.get(key) ?? bySurname.set(key, []).get(key)!).push({ ...m, doc: di, block });
+    }
+  });
   const out: NameVariantFlag[] = [];
   for (const mentions of bySurname.values()) {
     // Spellings of the given name → documents using them.

@@ -48,8 +48,7 @@ function capitalizedName(t: Token): boolean {
  * the corpus ("Former", "State", "Will"): those are never taken as given names
  * or surnames, which costs some recall and saves many false alarms.
  */
-export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean): NameMention[] {
-  const tokens = tokenize(text);
+export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean, tokens: Token[] = tokenize(text)): NameMention[] {
   const out: NameMention[] = [];
   let i = 0;
   while (i < tokens.length) {

@@ -13,7 +13,7 @@ import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
 import { detectClusterVariants } from '../artifacts/cluster-variants.ts';
 import { scoreDocument, SPUN_KINDS } from '../artifacts/document-score.ts';
 import { getLexicon } from '../artifacts/lexicon.ts';
-import { detectNameVariants, type NameVariantFlag } from '../artifacts/name-variants.ts';
+import { detectPreparedNameVariants, prepareNameDoc, type NameVariantFlag, type PreparedNameDoc } from '../artifacts/name-variants.ts';
 import { GivenNameEquivalence } from '../artifacts/names.ts';
 import type { PendingMatch } from '../artifacts/spun-expression.ts';
 import { tokenize } from '../artifacts/tokens.ts';
@@ -25,15 +25,23 @@ function pendingOf(doc: Doc): { block: number; match: PendingMatch }[] {
 
 const phraseKey = (text: string) => tokenize(text).map((t) => t.lower).join(' ');
 
-/** In how many documents each phrase (lowercased words) occurs. */
-function documentFrequencies(docs: Doc[], keys: Set<string>): Map<string, number> {
-  const df = new Map<string, number>();
-  if (keys.size === 0) return df;
-  for (const doc of docs) {
-    const words = ` ${doc.blocks.map((b) => phraseKey(b.text)).join(' ')} `;
-    for (const k of keys) if (words.includes(` ${k} `)) df.set(k, (df.get(k) ?? 0) + 1);
+/** Gazetteer entries by their first two words, to find the ones a document writes in one pass over its tokens. */
+function entriesByBigram(): Map<string, string[][]> {
+  const map = new Map<string, string[][]>();
+  for (const e of getLexicon().entries) {
+    const k = `${e.words[0]} ${e.words[1]}`;
+    (map.get(k) ?? map.set(k, []).get(k)!).push(e.words);
   }
-  return df;
+  return map;
+}
+
+/** Keys of the gazetteer entries written in these (lowercased) tokens. */
+function entriesWritten(words: string[], byBigram: Map<string, string[][]>, into: Set<string>): void {
+  for (let i = 0; i + 1 < words.length; i++) {
+    const list = byBigram.get(`${words[i]} ${words[i + 1]}`);
+    if (!list) continue;
+    for (const e of list) if (e.every((w, k) => words[i + k] === w)) into.add(e.join(' '));
+  }
 }
 
 export const STAGE = 'artifacts-corpus';
@@ -90,29 +98,38 @@ export default defineCorpusStage({
   options,
   start(ctx) {
     const o = ctx.options;
-    const docs: Doc[] = [];
+    const nameDocs: PreparedNameDoc[] = [];
+    const lowercase = new Set<string>();
     const nameFlags = new Map<string, NameVariantFlag[]>();
-    let df = new Map<string, number>();
+    // Dump evidence: in how many documents each gazetteer entry, and each pending variant, is written.
+    const df = new Map<string, number>();
+    const ownEntries = new Map<string, Set<string>>();
+    const byBigram = o.dumpEvidence.enabled ? entriesByBigram() : new Map<string, string[][]>();
     return {
       collect(doc) {
-        docs.push(doc);
+        if (!isEnglish(doc)) return;
+        // One tokenization per block serves the name pass and the dump evidence.
+        const tokens = doc.blocks.map((b) => tokenize(b.text));
+        if (o.nameVariants.enabled) {
+          nameDocs.push(prepareNameDoc({ id: doc.id, blocks: doc.blocks.map((b) => b.text), clusters: doc.blocks.map((b) => b.cluster ?? null) }, lowercase, tokens));
+        }
+        if (o.dumpEvidence.enabled) {
+          const written = new Set<string>();
+          for (const t of tokens) entriesWritten(t.map((x) => x.lower), byBigram, written);
+          const pending = pendingOf(doc);
+          // A document writing both forms is not evidence for itself ("other documents" only).
+          const own = pending.filter(({ match }) => written.has(match.entryKey)).map(({ match }) => match.entryKey);
+          if (own.length) ownEntries.set(doc.id, new Set(own));
+          for (const { match } of pending) written.add(phraseKey(match.text));
+          for (const k of written) df.set(k, (df.get(k) ?? 0) + 1);
+        }
       },
       resolve() {
-        if (o.dumpEvidence.enabled) {
-          const keys = new Set<string>();
-          for (const d of docs) for (const { match } of pendingOf(d)) keys.add(match.entryKey).add(phraseKey(match.text));
-          df = documentFrequencies(docs, keys);
-        }
         if (!o.nameVariants.enabled) return;
-        const english = docs.filter(isEnglish);
         const eq = new GivenNameEquivalence(o.nameVariants.equivalentGivenNames);
-        const flags = detectNameVariants(
-          english.map((d) => ({ id: d.id, blocks: d.blocks.map((b) => b.text), clusters: d.blocks.map((b) => b.cluster ?? null) })),
-          eq,
-          o.nameVariants,
-        );
+        const flags = detectPreparedNameVariants(nameDocs, lowercase, eq, o.nameVariants);
         for (const f of flags) (nameFlags.get(f.doc) ?? nameFlags.set(f.doc, []).get(f.doc)!).push(f);
-        ctx.corpus.summaries[STAGE] = { nameVariantFlags: flags.length, documents: english.length };
+        ctx.corpus.summaries[STAGE] = { nameVariantFlags: flags.length, documents: nameDocs.length };
       },
       apply(doc) {
         const emit = (blockIndex: number, d: { start: number; end: number; kind: string; confidence: number; suggestion: string | null; evidence: string }) => {
@@ -130,7 +147,7 @@ export default defineCorpusStage({
           for (const { block, match } of pendingOf(doc)) {
             const { entryKey, text, ...d } = match;
             if (doc.blocks[block]!.text.slice(d.start, d.end) !== text) continue; // moved by an auto-fix
-            const entryDocs = df.get(entryKey) ?? 0;
+            const entryDocs = (df.get(entryKey) ?? 0) - (ownEntries.get(doc.id)?.has(entryKey) ? 1 : 0);
             const variantDocs = df.get(phraseKey(text)) ?? 0;
             if (entryDocs < o.dumpEvidence.minDocsWritingEntry || entryDocs < 2 * variantDocs) continue;
             emit(block, { ...d, evidence: `${d.evidence}; ${entryDocs} other documents of this run write "${d.suggestion}", ${variantDocs} write "${text}"` });
