@@ -5,7 +5,7 @@
  * give byte-identical files. README.md documents these shapes as stable.
  */
 import { cleanedText } from '../core/record.ts';
-import type { ClusterRecord, Doc, DocFlag, Lang, SpanFlag } from '../core/types.ts';
+import type { ClusterRecord, Doc, DocFlag, Lang, SpanFlag, TextFix } from '../core/types.ts';
 
 export interface ParagraphRecord {
   text: string;
@@ -58,15 +58,7 @@ export interface DocumentRecord {
 }
 
 /** A TextFix with its block seq mapped to the paragraph index (offsets into the fixed paragraph text). */
-export interface FixRecord {
-  paragraph: number | null;
-  start: number;
-  end: number;
-  before: string;
-  after: string;
-  kind: string;
-  stage: string;
-}
+export type FixRecord = { paragraph: number | null } & Omit<TextFix, 'seq'>;
 
 export interface ClusterMemberRecord {
   doc: string;
