@@ -133,6 +133,29 @@ describe('incremental runs', () => {
     expect(changedConfig.run.incremental?.fullReason).toMatch(/config/);
   });
 
+  it('keeps the state where --state says, and runs without state when the config disables it', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws.input, 'a0.txt'), article(0));
+    const statePath = path.join(ws.root, 'elsewhere', 'state.db');
+    await job(ws, { statePath });
+    expect(existsSync(statePath)).toBe(true);
+    expect(existsSync(path.join(ws.output, STATE_DIR, 'state.db'))).toBe(false);
+    expect((await job(ws, { statePath })).changed).toBe(false);
+
+    const stateless = workspace();
+    writeFileSync(path.join(stateless.input, 'a0.txt'), article(0));
+    const config = path.join(stateless.root, 'nostate.config.ts');
+    writeFileSync(config, 'export default { state: { enabled: false } };\n');
+    for (let i = 0; i < 2; i++) {
+      const r = await job(stateless, { configFile: config, configExplicit: true });
+      expect(r.changed).toBe(true);
+      expect(r.run.counts.documents).toBe(1);
+      expect(r.run.incremental).toBeUndefined();
+    }
+    expect(existsSync(path.join(stateless.output, STATE_DIR, 'state.db'))).toBe(false);
+    expect(existsSync(path.join(stateless.output, 'runs'))).toBe(false);
+  });
+
   it('a paragraph that duplicates one from an earlier run joins the earlier cluster with the same id', async () => {
     // A minimal cross-run dedup stage that follows the protocol of src/state/clusters.ts:
     // exact duplicates; ids handed out in order of creation (so not derivable from the
