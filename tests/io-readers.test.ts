@@ -221,6 +221,43 @@ describe('readers', () => {
   });
 });
 
+describe('JSONL round trip', () => {
+  it('property: any records written as JSONL (plain or gzipped) come back field for field, in order, with unique safe ids', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'newsclean-jsonl-prop-'));
+    const record = fc.record(
+      {
+        id: fc.option(fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('..', '../../x', '/etc/passwd', 'a\u0000b', 'R1', 'r1')), { nil: undefined }),
+        title: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
+        url: fc.option(fc.webUrl(), { nil: null }),
+        text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter((t) => t.trim() !== ''),
+      },
+      { requiredKeys: ['text'] },
+    );
+    let run = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 15 }), fc.boolean(), async (records, gz) => {
+          const dir = path.join(root, String(run++));
+          mkdirSync(dir);
+          const body = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n'));
+          writeFileSync(path.join(dir, gz ? 'x.jsonl.gz' : 'x.jsonl'), gz ? gzipSync(body) : body);
+          const { docs, errors } = await readAll(dir);
+          expect(errors).toEqual([]);
+          expect(docs.map((d) => d.raw)).toEqual(records.map((r) => r.text));
+          expect(docs.map((d) => d.title)).toEqual(records.map((r) => r.title ?? null));
+          expect(docs.map((d) => d.url)).toEqual(records.map((r) => r.url ?? null));
+          const ids = docs.map((d) => d.id);
+          expect(new Set(ids.map((i) => i.toLowerCase())).size).toBe(ids.length);
+          for (const id of ids) expect(id).toMatch(/^x_[A-Za-z0-9._-]+$/);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('classify', () => {
   it('maps extensions to formats, case-insensitively, with .gz', () => {
     expect(classify('A.HTML')).toEqual({ format: 'html', gzip: false });
