@@ -241,7 +241,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
         : { action: 'keep', grade: g };
       return;
     }
-    if (!inside && !isLeadingTitle && g === 'bad' && aggr >= OUTSIDE_BAD_AT && first >= 0) {
+    if (!inside && !isLeadingTitle && g === 'bad' && aggr >= (mode === 'html' ? HTML_BAD_AT : OUTSIDE_BAD_AT) && first >= 0) {
       out[i] = { action: 'remove', grade: g, reason: 'outside-main', confidence: 0.6, detail: 'low-content block outside the article text' };
       return;
     }
@@ -271,6 +271,8 @@ const OUTSIDE_PROSE_AT = 0.7;
 const SECTION_LABEL_AT = 0.3;
 /** Aggressiveness from which low-content blocks outside the article go. */
 const OUTSIDE_BAD_AT = 0.3;
+/** In HTML documents the DOM already cut the page chrome; what it kept at the edges is mostly article matter (lists, tables, notes). */
+const HTML_BAD_AT = 0.7;
 /** In HTML documents short blocks at the edges are usually the article's own title and dateline. */
 const HTML_SHORT_AT = 0.8;
 /** Aggressiveness from which low-content blocks inside the article go. */

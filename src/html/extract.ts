@@ -56,14 +56,17 @@ export interface HtmlExtractOptions {
   widgetGuardShare: number;
   /** Blocks whose link text exceeds this share are removed as link lists (unless they read as prose). */
   maxLinkDensity: number;
+  /** A sibling of the main container holding at least this share of its prose joins it (articles split into sections). */
+  siblingShare: number;
 }
 
 export const DEFAULT_HTML_EXTRACT_OPTIONS: HtmlExtractOptions = {
   maxDepth: 400,
   maxInputChars: 64 * 1024 * 1024,
-  descendShare: 0.7,
+  descendShare: 0.85,
   widgetGuardShare: 0.6,
   maxLinkDensity: 0.5,
+  siblingShare: 0.05,
 };
 
 export class HtmlExtractError extends Error {
@@ -219,6 +222,13 @@ function isElement(n: ParentNode): n is Element {
   return n.type === 'tag' || n.type === 'script' || n.type === 'style';
 }
 
+function insideArticle(el: Element): boolean {
+  for (let p = el.parent; p; p = p.parent) {
+    if (isElement(p as ParentNode) && ((p as Element).name === 'article' || (p as Element).name === 'main' || (p as Element).attribs['role'] === 'main')) return true;
+  }
+  return false;
+}
+
 /** A block reads as prose: enough words and a sentence end (a news paragraph full of links is still prose). */
 function readsAsProse(text: string): boolean {
   const words = text.split(/\s+/).length;
@@ -261,7 +271,9 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
     if (r !== undefined) return r;
     r = null;
     if (isElement(el)) {
-      const hint = hintReason(el);
+      let hint = hintReason(el);
+      // An article's own <header> holds its title, standfirst and lead, not site chrome.
+      if (hint === 'header' && el.name === 'header' && insideArticle(el)) hint = null;
       if (hint && (rawMass.get(el) ?? 0) <= opts.widgetGuardShare * totalMass) r = hint;
       else if (hint === 'form' && !(rawMass.get(el) ?? 0)) r = hint;
     }
@@ -290,7 +302,17 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   });
 
   const container = chooseContainer(body, goodMass, goodCount, opts.descendShare);
-  const inContainer = (b: RawBlock) => container === body || ancestors(b.owner, body.parent as ParentNode | null).includes(container);
+  // Articles split into sibling sections (intro, chapters) : siblings with a fair share of prose belong too.
+  const chosen = new Set<ParentNode>([container]);
+  if (container !== body && container.parent) {
+    const mass = goodMass.get(container) ?? 0;
+    for (const sib of container.parent.children) {
+      if (!('children' in sib) || sib === container) continue;
+      const m = goodMass.get(sib as ParentNode) ?? 0;
+      if (m > 0 && m >= opts.siblingShare * mass) chosen.add(sib as ParentNode);
+    }
+  }
+  const inContainer = (b: RawBlock) => container === body || ancestors(b.owner, body.parent as ParentNode | null).some((a) => chosen.has(a));
 
   const blocks: ExtractedBlock[] = [];
   const removed: ExtractedRemoval[] = [];
