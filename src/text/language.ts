@@ -2,12 +2,10 @@
  * Language identification with franc (trigram models, ISO 639-3 answers).
  *
  * franc is accurate on a few hundred characters but slow: every call scores
- * the text against every candidate language of its script. Measured on the
- * 942 dev-set pages with at least 300 characters of prose (CPU time, Node 20,
- * 2026-11-27), default candidates, against franc on 2,048 characters with all
- * its languages:
- * 1,000-character samples agree on 99.8 % at 1.15 ms per document, 500 on
- * 99.3 % at 0.71 ms, 300 on 99.3 % at 0.51 ms. Three things keep the stage fast:
+ * the text against every candidate language of its script (about 0.7–0.9 ms
+ * of CPU for 500 characters against the default candidates; measurements in
+ * docs/text-stages.md, script scripts/eval-text-stages.ts). Three things keep
+ * the stage fast:
  *  - the document is identified on a capped sample of its prose
  *    (`sampleChars`, default 500 characters, cut at a word boundary);
  *  - the candidate set defaults to the 84 languages with substantial news
