@@ -283,6 +283,12 @@ describe('decoding', () => {
     expect(decodeBytes(damaged, { html: true })).toMatchObject({ text: 'für \uFFFD benötigt', charset: 'utf-8', charsetSource: 'default', replaced: 1 });
   });
 
+  it('reads the charset of an XHTML page from its XML declaration', () => {
+    const page = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?>\n<html><p>'), iconv.encode('Prix : 10 €', 'iso-8859-15'), Buffer.from('</p></html>')]);
+    expect(decodeBytes(page, { html: true })).toMatchObject({ charset: 'iso-8859-15', charsetSource: 'meta', replaced: 0 });
+    expect(decodeBytes(page, { html: true }).text).toContain('Prix : 10 €');
+  });
+
   it('falls back to UTF-8 for an unknown declared charset and says so', () => {
     const d = decodeBytes(Buffer.from('<meta charset="x-klingon"><p>ok</p>'), { html: true });
     expect(d).toMatchObject({ charset: 'utf-8', unknownCharset: 'x-klingon' });

@@ -31,13 +31,16 @@ function bomCharset(buf: Uint8Array): { charset: string; length: number } | null
   return null;
 }
 
-/** The charset an HTML head declares, from `<meta charset=…>` or `<meta http-equiv content="…; charset=…">`. */
+/** The charset an HTML head declares: XML declaration, `<meta charset=…>` or `<meta http-equiv content="…; charset=…">`. */
 export function declaredHtmlCharset(buf: Uint8Array): string | null {
   const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(buf.length, META_SNIFF_BYTES)).toString('latin1');
   for (const meta of head.match(/<meta\b[^>]*>/gi) ?? []) {
     const m = /charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i.exec(meta);
     if (m?.[1]) return m[1].toLowerCase();
   }
+  // XHTML pages may declare it only in the XML declaration.
+  const xml = /^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_:.+-]+)["']/i.exec(head);
+  if (xml?.[1]) return xml[1].toLowerCase();
   return null;
 }
 
