@@ -73,15 +73,27 @@ const output = path.join(work, 'output');
 const bytes = writeDocs(input, all.slice(0, DOCS));
 console.log(`generated ${DOCS} documents (${(bytes / 1e6).toFixed(1)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${input}`);
 
-// Warnings from the stages would flood the terminal; the figures are what matter here.
-const log = pino({ level: 'error' });
+// Only the run-end lines are kept (their per-phase times are printed); stage warnings would flood the terminal.
+let lastPhases: Record<string, number> = {};
+const log = pino(
+  { level: 'info' },
+  {
+    write(line: string) {
+      const rec = JSON.parse(line) as { event?: string; phaseMs?: Record<string, number>; level: number };
+      if (rec.event === 'run-end') lastPhases = rec.phaseMs ?? {};
+      else if (rec.level >= 50) process.stderr.write(line);
+    },
+  },
+);
 const concurrency = args.concurrency ? Number(args.concurrency) : undefined;
 async function timedRun(label: string): Promise<{ seconds: number; processed: number; documents: number }> {
   const start = performance.now();
   const { run, changed } = await runJob({ input, output, log, ...(concurrency ? { concurrency } : {}) });
   const seconds = (performance.now() - start) / 1000;
   const processed = changed ? (run.incremental?.processedDocuments ?? run.counts.documents) : 0;
-  console.log(`${label.padEnd(34)} ${seconds.toFixed(2).padStart(8)} s   processed ${String(processed).padStart(6)}   corpus ${run.counts.documents} documents, ${run.counts.clusters} clusters`);
+  lastPhases = changed ? lastPhases : {};
+  const phases = Object.entries(lastPhases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ');
+  console.log(`${label.padEnd(34)} ${seconds.toFixed(2).padStart(8)} s   processed ${String(processed).padStart(6)}   corpus ${run.counts.documents} documents, ${run.counts.clusters} clusters${phases ? `   [s: ${phases}]` : ''}`);
   return { seconds, processed, documents: run.counts.documents };
 }
 
