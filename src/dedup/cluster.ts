@@ -95,8 +95,10 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     const m = index.add(u.f, u.inputs.length);
     u.cluster = m.cluster;
     u.containment = m.containment;
-    // The index keeps what it needs; the canonical choice needs content tokens only.
+    // The index keeps what it needs. Most units stay alone; the canonical choice
+    // re-extracts the few it needs, which keeps memory flat at a million paragraphs.
     u.f.surface = EMPTY;
+    u.f.tokens = EMPTY;
   }
 
   const byCluster = new Map<number, Unit[]>();
@@ -123,7 +125,8 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
       list.map((u) => {
         // The representative text of an exact-copy group: its first member by (doc, seq).
         const first = [...u.inputs].sort(memberOrder)[0]!;
-        return { text: inputs[first]!.text, tokens: u.f.tokens, key: u.f.key, copies: u.inputs.length, flags: u.flags };
+        const text = inputs[first]!.text;
+        return { text, tokens: extractor.extract(text).tokens, key: u.f.key, copies: u.inputs.length, flags: u.flags };
       }),
     );
     const chosen = list[choice.index]!;
