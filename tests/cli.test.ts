@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../src/config.ts';
 import { EXIT, ExitError, exitCodeFor } from '../src/cli.ts';
-import { UsageError } from '../src/pipeline.ts';
+import { checkFolders, UsageError } from '../src/pipeline.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin/newsclean.mjs');
@@ -105,12 +105,12 @@ describe.concurrent('newsclean CLI', () => {
     const missing = await newsclean(['run', '--input', 'no-such-folder', '--output', path.join(work, 'o')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/input folder not found: .*no-such-folder/);
-    const throughFile = await newsclean(['run', '--input', 'bad-input', '--output', 'bad-input/ok.txt/out']);
-    expect(throughFile.code).toBe(2);
-    expect(throughFile.stderr).toMatch(/output folder cannot be created: a part of .* is a file/);
-    const inside = await newsclean(['run', '--input', 'bad-input', '--output', '.']);
-    expect(inside.code).toBe(2);
-    expect(inside.stderr).toMatch(/inside it; choose another --output/);
+    // The other folder checks in-process (each spawn costs a second or two).
+    await expect(checkFolders(path.join(work, 'bad-input'), path.join(work, 'bad-input/ok.txt/out'))).rejects.toThrow(/output folder cannot be created: a part of .* is a file/);
+    await expect(checkFolders(path.join(work, 'bad-input'), work)).rejects.toThrow(/inside it; choose another --output/);
+    await expect(checkFolders(path.join(work, 'bad-input'), path.join(work, 'bad-input'))).rejects.toBeInstanceOf(UsageError);
+    await expect(checkFolders(path.join(work, 'bad-input/ok.txt'), path.join(work, 'o5'))).rejects.toThrow(/input is not a folder/);
+    await expect(checkFolders(path.join(work, 'bad-input'), path.join(work, 'bad-input', 'out'))).resolves.toBeUndefined();
   });
 
   it('exits 2 on configuration errors and names the key', async () => {
