@@ -14,6 +14,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
+import { tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
 
 const lex = getLexicon();
 const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
@@ -148,6 +149,17 @@ describe('mixed-language paragraphs', () => {
 });
 
 describe('properties', () => {
+  it('the character-scanning tokenizer equals its regular-expression definition', () => {
+    const pieces = fc.constantFrom('a', 'B', '7', '’', "'", ' ', '&', 'é', '-', '.', '日', '𝐀', 'x1', 'don', 't', 'Ω', '\u0301');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')), (t) => {
+        expect(tokenize(t)).toEqual(tokenizeWithRegex(t));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
+  });
+
   const newsish = fc.array(
     fc.oneof(
       fc.constantFrom('the', 'State', 'Office', 'Department', 'Wall', 'Avenue', 'Journal', 'power', 'electricity', '-', 'sharing', '“', '”', '»', '.', ',', 'U.S.', 'Mr.', 'phase', 'Of', 'Biden', 'Bidens', 'PA', 'AP', 'week.US', 'it.', 'country.'),

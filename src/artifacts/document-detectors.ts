@@ -8,7 +8,8 @@ import { dropOverlaps, type Detection } from './detection.ts';
 import { loadAcronymFlips, type AcronymFlip, type ArtifactLexicon } from './lexicon.ts';
 import { detectMixedLanguage, type MixedLanguageOptions } from './mixed-language.ts';
 import {
-  countTokens,
+  wordCounter,
+  type WordCounter,
   detectAbbreviationFlips,
   detectGarbledQuotes,
   detectGluedQuotes,
@@ -42,19 +43,13 @@ export interface BlockContext {
   docLang: Lang | null;
   /** False for documents not in English: the English detectors then stay silent. */
   english: boolean;
-  /** Token counts of `documentText`, computed at most once per document and only when a detector needs them. */
-  tokenCounts: () => ReturnType<typeof countTokens>;
+  /** Whole-word counts in `documentText`, cached per document. */
+  wordCount: WordCounter;
 }
 
 /** Per-document context, computed once for all its blocks. */
 export function blockContext(documentText: string, docLang: Lang | null, english: boolean): BlockContext {
-  let counts: ReturnType<typeof countTokens> | undefined;
-  return {
-    documentText,
-    docLang,
-    english,
-    tokenCounts: () => (counts ??= countTokens(documentText)),
-  };
+  return { documentText, docLang, english, wordCount: wordCounter(documentText) };
 }
 
 /**
@@ -73,7 +68,7 @@ export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexi
         ...detectMissingSpace(text),
         ...detectGarbledQuotes(text),
         ...detectSentenceBreaks(text),
-        ...detectLostApostrophes(text, ctx.tokenCounts),
+        ...detectLostApostrophes(text, ctx.wordCount),
         ...detectAbbreviationFlips(text, ctx.documentText, flips),
       );
     }

@@ -17,7 +17,7 @@
 import { clampConfidence, type Detection } from './detection.ts';
 import type { AcronymFlip } from './lexicon.ts';
 import { getWordNet } from '../lexicon/wordnet.ts';
-import { tokenize } from './tokens.ts';
+import { countWordOccurrences } from './tokens.ts';
 
 /** Lowercase words that end with a full stop without ending a sentence. */
 export const ABBREVIATIONS: ReadonlySet<string> = new Set(
@@ -227,28 +227,31 @@ export function detectSentenceBreaks(text: string): Detection[] {
   return out;
 }
 
-/** How often each token (as written) occurs in a document; computed once per document. */
-export type TokenCounts = ReadonlyMap<string, number>;
+/** How often a word (as written, whole word) occurs in the document. */
+export type WordCounter = (word: string) => number;
 
-export function countTokens(documentText: string): TokenCounts {
-  const counts = new Map<string, number>();
-  for (const t of tokenize(documentText)) counts.set(t.text, (counts.get(t.text) ?? 0) + 1);
-  return counts;
+/** A counter over one document text, caching each word it was asked about. */
+export function wordCounter(documentText: string): WordCounter {
+  const cache = new Map<string, number>();
+  return (word) => {
+    let n = cache.get(word);
+    if (n === undefined) cache.set(word, (n = countWordOccurrences(documentText, word)));
+    return n;
+  };
 }
 
-export function detectLostApostrophes(text: string, documentText: string | (() => TokenCounts)): Detection[] {
+export function detectLostApostrophes(text: string, documentText: string | WordCounter): Detection[] {
   const out: Detection[] = [];
-  if (!/\p{Ll}s['’]?\s/u.test(text)) return out;
+  if (!/\p{Lu}\p{Ll}{2,}s['’]?\s+\p{Ll}/u.test(text)) return out;
   const wn = getWordNet();
-  let counts: TokenCounts | null = null;
+  const count = typeof documentText === 'string' ? wordCounter(documentText) : documentText;
   for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu)) {
     const [whole, base, apostrophe, next] = m as unknown as [string, string, string, string];
     if (base.endsWith('s')) continue;
     const before = text.slice(Math.max(0, m.index - 4), m.index);
     if (/\bthe\s$/i.test(before)) continue; // "the Obamas", "the Smiths’ house"
-    counts ??= typeof documentText === 'string' ? countTokens(documentText) : documentText();
-    const baseCount = counts.get(base) ?? 0;
-    const ownCount = counts.get(`${base}s`) ?? 0;
+    const baseCount = count(base);
+    const ownCount = count(`${base}s`);
     if (baseCount < 2 || ownCount > baseCount / 2) continue;
     if (wn.has(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
     if (!apostrophe && GLUE_WORDS.has(next)) continue; // "Williams said" reads as a surname

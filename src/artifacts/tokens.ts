@@ -18,11 +18,69 @@ export interface Token {
 
 const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*|&/gu;
 
+/** The tokenizer's definition as a regular expression (kept for the property test that checks `tokenize` against it). */
+export function tokenizeWithRegex(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) out.push(makeToken(m[0], m.index));
+  return out;
+}
+
+function makeToken(raw: string, start: number): Token {
+  const lower = raw.toLowerCase();
+  return { text: raw, lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower, start, end: start + raw.length };
+}
+
+const LETTER = /\p{L}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** Length in code units of the letter (or letter/digit) starting at `i`, 0 if none. ASCII is decided without a regex. */
+function wordCharLength(text: string, i: number, digits: boolean): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (digits && c >= 48 && c <= 57) ? 1 : 0;
+  const cp = text.codePointAt(i)!;
+  const ch = String.fromCodePoint(cp);
+  return (digits ? LETTER_OR_DIGIT : LETTER).test(ch) ? ch.length : 0;
+}
+
+/**
+ * Tokens of a text: the same result as `tokenizeWithRegex` (property-tested),
+ * written as a character scanner because every detector tokenizes every
+ * paragraph and the regex version dominated the artifact stages' run time.
+ */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(TOKEN_RE)) {
-    const start = m.index;
-    out.push({ text: m[0], lower: m[0].toLowerCase().replace(/’/g, "'"), start, end: start + m[0].length });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let len = wordCharLength(text, i, true);
+    if (len === 0) {
+      if (text.charCodeAt(i) === 38) out.push(makeToken('&', i));
+      i++;
+      continue;
+    }
+    const start = i;
+    i += len;
+    for (;;) {
+      if (i >= n) break;
+      len = wordCharLength(text, i, true);
+      if (len > 0) {
+        i += len;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      // An inner apostrophe joins letters ("don't", "Biden’s"); after it, letters only.
+      if ((c === 39 || c === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) {
+        i++;
+        let l: number;
+        while (i < n && (l = wordCharLength(text, i, false)) > 0) i += l;
+        // The regex allows only letters after an apostrophe, then possibly another apostrophe group.
+        const next = i < n ? text.charCodeAt(i) : 0;
+        if ((next === 39 || next === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) continue;
+        break;
+      }
+      break;
+    }
+    out.push(makeToken(text.slice(start, i), start));
   }
   return out;
 }
@@ -48,5 +106,15 @@ export const NAME_CONNECTORS: ReadonlySet<string> = new Set(['of', 'the', 'and',
 export function countWords(text: string): number {
   let n = 0;
   for (const t of text.matchAll(TOKEN_RE)) if (/\p{L}/u.test(t[0])) n++;
+  return n;
+}
+
+/** Occurrences of `word` in `text` as a whole word (not inside a longer word). */
+export function countWordOccurrences(text: string, word: string): number {
+  let n = 0;
+  const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    if (!isWordChar(text[i - 1]) && !isWordChar(text[i + word.length])) n++;
+  }
   return n;
 }

@@ -25,23 +25,41 @@ function pendingOf(doc: Doc): { block: number; match: PendingMatch }[] {
 
 const phraseKey = (text: string) => tokenize(text).map((t) => t.lower).join(' ');
 
-/** Gazetteer entries by their first two words, to find the ones a document writes in one pass over its tokens. */
-function entriesByBigram(): Map<string, string[][]> {
-  const map = new Map<string, string[][]>();
-  for (const e of getLexicon().entries) {
-    const k = `${e.words[0]} ${e.words[1]}`;
-    (map.get(k) ?? map.set(k, []).get(k)!).push(e.words);
+/**
+ * Dump evidence for pending candidates: in how many documents each pending
+ * entry and each pending variant is written, and which entries a document
+ * with pending candidates writes itself. Only the pending phrases are looked
+ * for (usually few), one pass over each document's words.
+ */
+function dumpFrequencies(docs: Doc[]): { df: Map<string, number>; own: Map<string, Set<string>> } {
+  const df = new Map<string, number>();
+  const own = new Map<string, Set<string>>();
+  const phrases = new Map<string, string[][]>(); // first two words → phrases
+  for (const d of docs) {
+    for (const { match } of pendingOf(d)) {
+      for (const key of [match.entryKey, phraseKey(match.text)]) {
+        const words = key.split(' ');
+        const k = `${words[0]} ${words[1]}`;
+        const list = phrases.get(k) ?? phrases.set(k, []).get(k)!;
+        if (!list.some((p) => p.join(' ') === key)) list.push(words);
+      }
+    }
   }
-  return map;
-}
-
-/** Keys of the gazetteer entries written in these (lowercased) tokens. */
-function entriesWritten(words: string[], byBigram: Map<string, string[][]>, into: Set<string>): void {
-  for (let i = 0; i + 1 < words.length; i++) {
-    const list = byBigram.get(`${words[i]} ${words[i + 1]}`);
-    if (!list) continue;
-    for (const e of list) if (e.every((w, k) => words[i + k] === w)) into.add(e.join(' '));
+  if (phrases.size === 0) return { df, own };
+  for (const d of docs) {
+    const written = new Set<string>();
+    for (const b of d.blocks) {
+      const words = tokenize(b.text).map((t) => t.lower);
+      for (let i = 0; i + 1 < words.length; i++) {
+        const list = phrases.get(`${words[i]} ${words[i + 1]}`);
+        if (list) for (const p of list) if (p.every((w, k) => words[i + k] === w)) written.add(p.join(' '));
+      }
+    }
+    for (const k of written) df.set(k, (df.get(k) ?? 0) + 1);
+    const mine = pendingOf(d).filter(({ match }) => written.has(match.entryKey));
+    if (mine.length) own.set(d.id, new Set(mine.map(({ match }) => match.entryKey)));
   }
+  return { df, own };
 }
 
 export const STAGE = 'artifacts-corpus';
@@ -101,30 +119,19 @@ export default defineCorpusStage({
     const nameDocs: PreparedNameDoc[] = [];
     const lowercase = new Set<string>();
     const nameFlags = new Map<string, NameVariantFlag[]>();
-    // Dump evidence: in how many documents each gazetteer entry, and each pending variant, is written.
-    const df = new Map<string, number>();
-    const ownEntries = new Map<string, Set<string>>();
-    const byBigram = o.dumpEvidence.enabled ? entriesByBigram() : new Map<string, string[][]>();
+    const docs: Doc[] = [];
+    let df = new Map<string, number>();
+    let ownEntries = new Map<string, Set<string>>();
     return {
       collect(doc) {
         if (!isEnglish(doc)) return;
-        // One tokenization per block serves the name pass and the dump evidence.
-        const tokens = doc.blocks.map((b) => tokenize(b.text));
+        docs.push(doc);
         if (o.nameVariants.enabled) {
-          nameDocs.push(prepareNameDoc({ id: doc.id, blocks: doc.blocks.map((b) => b.text), clusters: doc.blocks.map((b) => b.cluster ?? null) }, lowercase, tokens));
-        }
-        if (o.dumpEvidence.enabled) {
-          const written = new Set<string>();
-          for (const t of tokens) entriesWritten(t.map((x) => x.lower), byBigram, written);
-          const pending = pendingOf(doc);
-          // A document writing both forms is not evidence for itself ("other documents" only).
-          const own = pending.filter(({ match }) => written.has(match.entryKey)).map(({ match }) => match.entryKey);
-          if (own.length) ownEntries.set(doc.id, new Set(own));
-          for (const { match } of pending) written.add(phraseKey(match.text));
-          for (const k of written) df.set(k, (df.get(k) ?? 0) + 1);
+          nameDocs.push(prepareNameDoc({ id: doc.id, blocks: doc.blocks.map((b) => b.text), clusters: doc.blocks.map((b) => b.cluster ?? null) }, lowercase));
         }
       },
       resolve() {
+        if (o.dumpEvidence.enabled) ({ df, own: ownEntries } = dumpFrequencies(docs));
         if (!o.nameVariants.enabled) return;
         const eq = new GivenNameEquivalence(o.nameVariants.equivalentGivenNames);
         const flags = detectPreparedNameVariants(nameDocs, lowercase, eq, o.nameVariants);
