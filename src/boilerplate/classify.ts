@@ -301,7 +301,8 @@ export function articleSpan(blocks: ClassifierInput[], grades: Array<Exclude<Gra
   let start = 0;
   grades.forEach((g, i) => {
     const len = blocks[i]!.text.length;
-    const v = g === 'good' ? len : g === 'near-good' ? len / 2 : g === 'short' ? -Math.min(len, 40) - 10 : -len / 2 - 10;
+    // Chrome counts double against prose, so a run of menu items or teaser lines ends the article.
+    const v = g === 'good' ? len : g === 'near-good' ? len / 2 : g === 'short' ? -2 * (Math.min(len, 40) + 10) : -2 * (len / 2 + 10);
     if (sum <= 0) {
       sum = 0;
       start = i;
