@@ -114,6 +114,12 @@ describe('metadata stage', () => {
     ]);
   });
 
+  it('takes the longest heading-like head line, so navigation above the headline is not the title', async () => {
+    const d = await lift(`Skip to main content\n\nHome\n\nEnvoy for Afghanistan steps down after failed talks\n\n${PROSE}`);
+    expect(d.title).toBe('Envoy for Afghanistan steps down after failed talks');
+    expect(d.blocks.map((b) => b.text)).toEqual(['Skip to main content', 'Home', PROSE]);
+  });
+
   it('only searches the head: a heading or date after the first prose paragraph is article text', async () => {
     const d = await lift(`${PROSE}\n\nA fine negotiator\n\n19 October 2021\n\n${PROSE}`);
     expect(d.title).toBeNull();

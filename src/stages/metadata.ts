@@ -16,9 +16,10 @@
  *     `doc.meta.titleField`. A suffix that names the page's own site (it
  *     matches the URL's host: `… | St.Galler Tagblatt` on tagblatt.ch) is split
  *     off even without a body line, into `doc.meta.site`.
- *  2. else the first heading-like head line (one line, starts uppercase, no
+ *  2. else the longest heading-like head line (one line, starts uppercase, no
  *     final punctuation, at least `minTitleWords` words, not a byline, not a
- *     date line, not a breadcrumb). All-caps headlines stay as written. A site
+ *     date line, not a breadcrumb; the first of equally long ones): a naive
+ *     dump may put heading-shaped navigation above the headline. All-caps headlines stay as written. A site
  *     section label glued to its end (`… Afghan collapse Taliban news`) is
  *     split off into `doc.meta.section`; the removed line keeps the original.
  *  3. else no title (null): a document that starts with its dateline and then
@@ -129,7 +130,13 @@ function liftTitle(doc: Doc, head: number[], removals: Map<number, Removal>, opt
     }
     count('title-from-field');
   } else {
-    const at = free.find((i) => isTitleCandidate(doc.blocks[i]!, opts));
+    // The longest candidate wins (ties: the first): a naive text dump may start with
+    // heading-shaped navigation (`Skip to main content`) above the headline.
+    let at: number | undefined;
+    for (const i of free) {
+      if (!isTitleCandidate(doc.blocks[i]!, opts)) continue;
+      if (at === undefined || wordCount(doc.blocks[i]!.text) > wordCount(doc.blocks[at]!.text)) at = i;
+    }
     if (at === undefined) {
       count('no-title');
       return;
