@@ -12,7 +12,7 @@
 import { francAll } from 'franc';
 import type { Block, Lang } from '../core/types.ts';
 import { clampConfidence, type Detection } from './detection.ts';
-import { countWords } from './tokens.ts';
+import { hasAtLeastWords } from './tokens.ts';
 
 /** Languages checked when no language stage guessed the paragraph's (the most frequent in web news). */
 const MAJOR_LANGUAGES = [
@@ -55,7 +55,7 @@ export interface MixedLanguageOptions {
 
 export function detectMixedLanguage(block: Block, docLang: Lang | null, opts: MixedLanguageOptions): Detection | null {
   if (!docLang || docLang.iso6393 === 'und') return null;
-  if (countWords(block.text) < opts.minWords) return null;
+  if (!hasAtLeastWords(block.text, opts.minWords)) return null;
   // franc costs about a millisecond per paragraph: skip it when the answer is already known.
   if (block.lang && block.lang.iso6393 === docLang.iso6393) return null;
   if (docLang.iso6393 === 'eng' && englishFunctionWordShare(block.text) >= 0.2) return null;

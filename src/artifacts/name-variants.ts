@@ -14,7 +14,7 @@
  */
 import { clampConfidence } from './detection.ts';
 import { extractNameMentions, foldName, letterOverlap, type GivenNameEquivalence, type NameMention } from './names.ts';
-import { tokenize, type Token } from './tokens.ts';
+import { startsLower, startsUpper, tokenize, type Token } from './tokens.ts';
 
 export interface NameDocInput {
   id: string;
@@ -74,7 +74,7 @@ class UnionFind {
 /** Capitalised words that are not sentence-initial: candidate entity words of a document. */
 function entityWords(text: string, tokens: Token[], into: Set<string>): void {
   for (const t of tokens) {
-    if (!/^\p{Lu}\p{Ll}{2,}/u.test(t.text)) continue;
+    if (!startsUpper(t.text) || !/^\p{Lu}\p{Ll}{2,}/u.test(t.text)) continue;
     const before = text.slice(Math.max(0, t.start - 2), t.start);
     if (t.start === 0 || /[.!?:"“]\s?$/.test(before)) continue;
     into.add(t.text.replace(/['’]s?$/u, ''));
@@ -99,7 +99,7 @@ export function prepareNameDoc(doc: NameDocInput, lowercase: Set<string>, tokens
   const prepared: PreparedNameDoc = { id: doc.id, clusters: doc.clusters, mentions: [], entities: new Set() };
   doc.blocks.forEach((text, block) => {
     const toks = tokens?.[block] ?? tokenize(text);
-    for (const t of toks) if (/^\p{Ll}/u.test(t.text)) lowercase.add(t.lower);
+    for (const t of toks) if (startsLower(t.text)) lowercase.add(t.lower);
     entityWords(text, toks, prepared.entities);
     for (const mention of extractNameMentions(text, () => false, toks)) prepared.mentions.push({ block, mention });
   });

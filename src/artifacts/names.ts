@@ -4,7 +4,7 @@
  * person (short forms, transliteration variants, initials).
  */
 import { loadGivenNameGroups } from './lexicon.ts';
-import { tokenize, type Token } from './tokens.ts';
+import { startsUpper, tokenize, type Token } from './tokens.ts';
 
 export interface NameMention {
   given: string;
@@ -57,6 +57,7 @@ export function extractNameMentions(text: string, isCommonWord: (lower: string) 
     let j = i;
     while (j < tokens.length) {
       const t = tokens[j]!;
+      if (!startsUpper(t.text)) break; // cheap exit for the common case
       const initial = INITIAL.test(t.text);
       if (!capitalizedName(t) && !initial) break;
       if (run.length) {

@@ -118,3 +118,30 @@ export function countWordOccurrences(text: string, word: string): number {
   }
   return n;
 }
+
+/** True when the word starts with an uppercase letter (ASCII decided without a regex). */
+export function startsUpper(word: string): boolean {
+  const c = word.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
+  return /^\p{Lu}/u.test(word);
+}
+
+/** True when the word starts with a lowercase letter (ASCII decided without a regex). */
+export function startsLower(word: string): boolean {
+  const c = word.charCodeAt(0);
+  if (c < 128) return c >= 97 && c <= 122;
+  return /^\p{Ll}/u.test(word);
+}
+
+/** Whether the text has at least `n` whitespace-separated words (stops counting at n). */
+export function hasAtLeastWords(text: string, n: number): boolean {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord && ++count >= n) return true;
+    inWord = !space;
+  }
+  return false;
+}
