@@ -45,8 +45,8 @@ const BASE_CONFIDENCE: Record<GazetteerEntry['type'], { spinner: number; wordnet
   collocation: { spinner: 0.6, wordnet: 0 },
 };
 
-/** First word → entries that can start with it (as written or substituted). */
-type StartIndex = Map<string, GazetteerEntry[]>;
+/** First word → second word → entries that can start with those two words (as written or substituted). */
+type StartIndex = Map<string, Map<string, GazetteerEntry[]>>;
 const indexes = new WeakMap<ArtifactLexicon, StartIndex>();
 /** Per entry and word position: first word of a substitute → the substitutes starting with it. */
 const alternatives = new WeakMap<GazetteerEntry, Map<string, Substitute[]>[]>();
@@ -73,14 +73,23 @@ function startIndex(lex: ArtifactLexicon): StartIndex {
   let idx = indexes.get(lex);
   if (idx) return idx;
   idx = new Map();
-  const add = (w: string, e: GazetteerEntry) => {
-    const list = idx!.get(w);
-    if (!list) idx!.set(w, [e]);
+  const add = (first: string, second: string, e: GazetteerEntry) => {
+    const bySecond = idx!.get(first) ?? idx!.set(first, new Map()).get(first)!;
+    const list = bySecond.get(second);
+    if (!list) bySecond.set(second, [e]);
     else if (!list.includes(e)) list.push(e);
   };
   for (const e of lex.entries) {
-    add(e.words[0]!, e);
-    for (const first of entryAlternatives(lex, e)[0]!.keys()) add(first, e);
+    const alts = entryAlternatives(lex, e);
+    // What may follow a one-word first unit: the entry's second word as written or substituted.
+    const seconds = [e.words[1]!, ...alts[1]!.keys()];
+    for (const second of seconds) add(e.words[0]!, second, e);
+    for (const list of alts[0]!.values()) {
+      for (const sub of list) {
+        if (sub.words.length > 1) add(sub.words[0]!, sub.words[1]!, e);
+        else for (const second of seconds) add(sub.words[0]!, second, e);
+      }
+    }
   }
   indexes.set(lex, idx);
   return idx;
@@ -138,22 +147,7 @@ function matchFrom(st: MatchState, j: number, k: number): number {
   return -1;
 }
 
-/** Per entry: every word that can follow its first unit (most candidates fail right there). */
-const secondWords = new WeakMap<GazetteerEntry, Set<string>>();
-
-function followers(lex: ArtifactLexicon, entry: GazetteerEntry): Set<string> {
-  let set = secondWords.get(entry);
-  if (set) return set;
-  const alts = entryAlternatives(lex, entry);
-  set = new Set([entry.words[1]!, ...alts[1]!.keys()]);
-  for (const list of alts[0]!.values()) for (const s of list) if (s.words.length > 1) set.add(s.words[1]!);
-  secondWords.set(entry, set);
-  return set;
-}
-
 function matchAt(lex: ArtifactLexicon, text: string, tokens: Token[], i: number, entry: GazetteerEntry): EntryMatch | null {
-  const next = tokens[i + 1];
-  if (!next || !followers(lex, entry).has(next.lower)) return null;
   const st: MatchState = { lex, text, tokens, first: i, entry, alts: entryAlternatives(lex, entry), subs: [], caps: [] };
   const last = matchFrom(st, 0, i);
   if (last < 0 || st.subs.length === 0) return null;
@@ -245,7 +239,8 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
   const out: Detection[] = [];
   const docLower = (opts.documentText ?? text).toLowerCase();
   for (let i = 0; i < tokens.length; i++) {
-    const candidates = idx.get(tokens[i]!.lower);
+    const next = tokens[i + 1];
+    const candidates = next ? idx.get(tokens[i]!.lower)?.get(next.lower) : undefined;
     if (!candidates) continue;
     // Prefer a match that needs no corpus evidence, then the longest.
     let chosen: { m: EntryMatch; pending: boolean } | null = null;
