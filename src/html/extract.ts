@@ -64,7 +64,7 @@ export const DEFAULT_HTML_EXTRACT_OPTIONS: HtmlExtractOptions = {
   maxDepth: 400,
   maxInputChars: 64 * 1024 * 1024,
   descendShare: 0.85,
-  widgetGuardShare: 0.6,
+  widgetGuardShare: 0.4,
   maxLinkDensity: 0.5,
   siblingShare: 0.05,
 };
@@ -222,9 +222,26 @@ function isElement(n: ParentNode): n is Element {
   return n.type === 'tag' || n.type === 'script' || n.type === 'style';
 }
 
+const ARTICLE_SELECTORS = (el: Element) => el.name === 'article' || el.name === 'main' || el.attribs['role'] === 'main' || (el.attribs['itemprop'] ?? '').toLowerCase().includes('articlebody');
+
+/** Every element that has an <article>, <main> or articleBody below it: one walk, then up from each hit. */
+function articleAncestors(root: ParentNode): Set<ParentNode> {
+  const out = new Set<ParentNode>();
+  const stack: AnyNode[] = [...root.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isElementNode(n)) continue;
+    if (ARTICLE_SELECTORS(n)) {
+      for (let p = n.parent as ParentNode | null; p && !out.has(p); p = p.parent as ParentNode | null) out.add(p);
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return out;
+}
+
 function insideArticle(el: Element): boolean {
   for (let p = el.parent; p; p = p.parent) {
-    if (isElement(p as ParentNode) && ((p as Element).name === 'article' || (p as Element).name === 'main' || (p as Element).attribs['role'] === 'main')) return true;
+    if (isElement(p as ParentNode) && ARTICLE_SELECTORS(p as Element)) return true;
   }
   return false;
 }
@@ -264,7 +281,8 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
     for (const a of ancestors(b.owner, body.parent as ParentNode | null)) rawMass.set(a, (rawMass.get(a) ?? 0) + b.weight);
   }
 
-  // Widgets: an element with a negative hint is cut out unless it holds most of the prose.
+  // Widgets: an element with a negative hint is cut out unless it holds a large share (40 %) of the prose.
+  const holdsArticle = articleAncestors(body);
   const widgetCache = new Map<ParentNode, HintReason | null>();
   const widgetOf = (el: ParentNode): HintReason | null => {
     let r = widgetCache.get(el);
@@ -274,6 +292,8 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
       let hint = hintReason(el);
       // An article's own <header> holds its title, standfirst and lead, not site chrome.
       if (hint === 'header' && el.name === 'header' && insideArticle(el)) hint = null;
+      // A layout wrapper named after its sidebar ("pagebody--with-sidebar") that holds the article is not the sidebar.
+      if (hint && hint !== 'hidden' && holdsArticle.has(el)) hint = null;
       if (hint && (rawMass.get(el) ?? 0) <= opts.widgetGuardShare * totalMass) r = hint;
       else if (hint === 'form' && !(rawMass.get(el) ?? 0)) r = hint;
     }

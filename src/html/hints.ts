@@ -67,7 +67,7 @@ const SUBSTRING_HINTS: Array<[RegExp, HintReason]> = [
   [/related|recommend|readmore|youmaylike|outbrain|taboola|morestories|alsoread|teaser-list|popular|trending|mostread/, 'related'],
   [/cookie|consent|gdpr|cmp-|privacy-banner/, 'cookie'],
   [/newsletter|subscribe|subscription|signup|mailchimp|optin/, 'newsletter'],
-  [/advert|sponsor|promo|adsense|adslot|adunit|dfp-|banner/, 'advert'],
+  [/advert|sponsor|adsense|adslot|adunit|dfp-|banner/, 'advert'],
   [/sidebar|widget|sidecol|rightcol|leftcol|marginalia/, 'sidebar'],
   [/footer|colophon|copyright|siteinfo|site-info/, 'footer'],
   [/navbar|navigation|menu|pagination|pager|skiplink|skip-link|topnav|subnav|mainnav|sitenav/, 'navigation'],
@@ -95,8 +95,10 @@ const PART_HINTS: Record<string, HintReason> = {
   search: 'navigation',
   toolbar: 'navigation',
   tools: 'share',
-  hidden: 'hidden',
 };
+
+/** Whole class tokens that hide an element (a part like Drupal's `field--label-hidden` hides only a label). */
+const HIDDEN_TOKENS = new Set(['hidden', 'd-none', 'is-hidden', 'hide', 'visually-hidden', 'sr-only', 'screen-reader-text']);
 
 /** Class/id words that mark the main content. */
 const POSITIVE_HINT = /(^|[-_ ])(article|articlebody|article-body|content|entry|entry-content|post|post-body|post-content|story|story-body|text|body|main|blog|hentry|single|blogpost|rich-text|prose|news)([-_ ]|$)/;
@@ -127,6 +129,7 @@ export function hintReason(el: Element): HintReason | null {
   if (names) {
     const anySubstring = ANY_SUBSTRING_HINT.test(names);
     for (const token of names.split(/\s+/)) {
+      if (HIDDEN_TOKENS.has(token)) return 'hidden';
       if (CONTENT_SCOPED.test(token)) continue;
       if (anySubstring) for (const [re, reason] of SUBSTRING_HINTS) if (re.test(token)) return reason;
       for (const part of token.split(/[-_]+/)) {
