@@ -9,7 +9,7 @@
  *   text-level classifier runs. Timing covers the classifier only.
  *
  * Single thread. Prints precision, recall, F1, speed and F1 by language group.
- * `--json` prints the figures as JSON (used by the quality-gate test).
+ * `--json` prints the figures as JSON; `--knob` adds a sweep over the aggressiveness knob.
  */
 import { cpus, loadavg } from 'node:os';
 import { franc } from 'franc';
@@ -63,7 +63,7 @@ export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENE
   return blocks.filter((_, i) => decisions[i]!.action !== 'remove').map((b) => b.text).join('\n');
 }
 
-export function runBench(pages: DevPage[]): { html: ModeResult; text: ModeResult } {
+export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENESS): { html: ModeResult; text: ModeResult } {
   const html: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, perCpuSecond: 0, failures: 0 };
   const text: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, perCpuSecond: 0, failures: 0 };
   const dumps: Array<{ page: DevPage; rawText: string; group: Group }> = [];
@@ -73,7 +73,7 @@ export function runBench(pages: DevPage[]): { html: ModeResult; text: ModeResult
   for (const page of pages) {
     let out: ReturnType<typeof cleanHtml> | null = null;
     try {
-      out = cleanHtml(page.html);
+      out = cleanHtml(page.html, aggressiveness);
     } catch {
       html.failures++;
     }
@@ -95,7 +95,7 @@ export function runBench(pages: DevPage[]): { html: ModeResult; text: ModeResult
   c0 = process.cpuUsage();
   const cleaned = dumps.map((d) => {
     try {
-      return cleanDump(d.rawText);
+      return cleanDump(d.rawText, aggressiveness);
     } catch {
       text.failures++;
       return null;
@@ -150,6 +150,15 @@ async function main() {
     }
   });
   console.log(`baseline: keep everything (all visible text) F1 ${f(keepEverything(pages, dumps))}`);
+  if (process.argv.includes('--knob')) {
+    // The one knob: precision / recall / F1 of both modes across aggressiveness values.
+    for (const a of [0, 0.3, 0.5, 0.7, 0.9, 1]) {
+      const r = runBench(pages, a);
+      const h = prf(r.html.score);
+      const t = prf(r.text.score);
+      console.log(`aggressiveness ${a.toFixed(1)}: HTML P ${f(h.precision)} R ${f(h.recall)} F1 ${f(h.f1)} | text dump P ${f(t.precision)} R ${f(t.recall)} F1 ${f(t.f1)}`);
+    }
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
