@@ -55,6 +55,10 @@ describe('line rules', () => {
     ['Protesters gather outside parliament. (AP Photo/Rahmat Gul)', 'caption-credit'],
     ['Home » today » News » US envoy steps down', 'breadcrumb'],
     ['Terms of Service | Privacy Policy | Contact Us | Careers', 'navigation'],
+    ['Publiziert: 03.04.2020, 12:35', 'dateline'],
+    ['October 19, 2021', 'dateline'],
+    ['- Anzeige -', 'advert'],
+    ['Crédits photos : Bestimage', 'caption-credit'],
   ])('%s → %s', (line, reason) => {
     expect(reasonOf(line)).toBe(reason);
   });
@@ -68,6 +72,8 @@ describe('line rules', () => {
       'Follow-up talks are planned for next month in Doha, according to officials.',
       'Copyright law in the country has not changed since 1998, the court noted in its ruling.',
       'Home prices rose by 4 percent in the third quarter.',
+      'Chapter 12 2019',
+      'In 2019 the talks resumed.',
     ]) {
       expect(reasonOf(line), line).toBeNull();
     }

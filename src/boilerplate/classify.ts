@@ -121,6 +121,8 @@ const CONTACT_LOOSE = new RegExp(String.raw`^[\p{L}\s]{0,40}:?\s*${ADDRESS}\.?$`
 /** Caption ending in a bracketed credit: "… in Kabul. [Alexander Zemlianichenko/AP Photo]", "(AP Photo/Rahmat Gul)". */
 const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Getty|dpa|Photo|Foto|Image|Bild|Crédit|Credit)[^()]{0,80}\)|\((?:[^()]{2,60}\/(?:AP|AFP|Reuters|EPA|Getty Images|dpa|Shutterstock|iStock)[^()]{0,20})\))\s*$/u;
 /** "Home » News » World", "Start > Politik > Ausland". */
+/** A date (and time) alone on a line, with an optional label: "23.10.2018", "11 Jan 2019", "Publiziert: 03.04.2020, 12:35", "October 19, 2021". */
+const DATELINE = /^(?:[\p{L} ]{1,20}:\s*)?(?:\p{L}{2,10}\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|\p{L}{3,10}\.?)\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\p{L}{3,10}\.?\s+\d{1,2},\s*\d{4})(?:(?:,|\s)\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?$/iu;
 const MAY_BREADCRUMB = /[»›>|/]/;
 const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
 
@@ -151,6 +153,7 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
   if (MAY_BREADCRUMB.test(t) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
   }
+  if (t.length <= 60 && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
   const rule = matchPhrase(t, k);
   if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
   return null;

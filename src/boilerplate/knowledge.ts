@@ -45,6 +45,7 @@ export interface Knowledge {
 
 /** Trailing punctuation and markers that do not change what a line is ("Leave a Reply:", "Required fields are marked *"). */
 const TRAILING_NOISE = new Set([...' \t\u00a0.:!?*…»›>|–—-']);
+const LEADING_NOISE = new Set([...' \t\u00a0-–—•·*|>»›(']);
 const CURLY = /[\u2018\u2019\u201c\u201d]/g;
 const SPACES = /\s{2,}|[\t\u00a0]/g;
 
@@ -56,7 +57,10 @@ export function normalizeLine(line: string): string {
   s = s.replace(SPACES, ' ').trim();
   let end = s.length;
   while (end > 0 && TRAILING_NOISE.has(s[end - 1]!)) end--;
-  return end === s.length ? s : s.slice(0, end).trimEnd();
+  // Leading bullets and dashes ("- Anzeige -", "» Weiterlesen") do not change what a line is either.
+  let start = 0;
+  while (start < end && LEADING_NOISE.has(s[start]!)) start++;
+  return start === 0 && end === s.length ? s : s.slice(start, end).trim();
 }
 
 /** Longest line the contains-rules look at. */
