@@ -88,6 +88,8 @@ describe('language stage', () => {
       await runPipeline({ input, output, configFile: config, configExplicit: true, report: false });
       const lines = (f: string) => readFileSync(path.join(output, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
       expect(lines('set-aside.jsonl')).toMatchObject([{ id: 'de', reason: 'language', detail: 'detected deu (de); accepted: en' }]);
+      // Nothing lost: the set-aside record carries the document's text.
+      expect(lines('set-aside.jsonl')[0].text).toBe(GERMAN);
       expect(lines('documents.jsonl').map((d) => [d.id, d.lang])).toEqual([['en', 'en']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -83,6 +83,12 @@ export interface SetAsideRecord {
   date: string | null;
   lang: string;
   lang3: string;
+  /**
+   * The document's text as read, so a set-aside document is never lost (a JSONL
+   * record has no file of its own to go back to): the raw text blocks, or the
+   * HTML source when segmentation never ran.
+   */
+  text: string;
 }
 
 function langCodes(lang: Lang | null | undefined): { lang: string; lang3: string } {
@@ -153,6 +159,7 @@ export function setAsideRecord(doc: Doc): SetAsideRecord {
     title: doc.title,
     date: doc.date,
     ...langCodes(doc.lang),
+    text: doc.rawText || doc.raw,
   };
 }
 
