@@ -174,6 +174,8 @@ async function measure(file: string): Promise<void> {
       clustered: result.counts.clustered,
       indexInMemoryBytesPerParagraph: Math.round(index.bytes / inputs.length),
       indexFileBytesPerParagraph: Math.round(fileBytes / inputs.length),
+      distinct: result.counts.distinct,
+      bandEntriesPerParagraph: Math.round((index.bandEntries / inputs.length) * 10) / 10,
     }),
   );
 }

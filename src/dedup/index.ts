@@ -116,21 +116,20 @@ class IntVec {
   constructor(cap = 1024) {
     this.data = new Int32Array(cap);
   }
+  /** Grows by half (not double): the token pool reaches hundreds of MB, and a growth briefly holds both arrays. */
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const next = new Int32Array(Math.max(Math.ceil(this.data.length * 1.5), this.length + extra));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   push(...xs: number[]): void {
-    if (this.length + xs.length > this.data.length) {
-      const next = new Int32Array(Math.max(this.data.length * 2, this.length + xs.length));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
+    this.reserve(xs.length);
     for (const x of xs) this.data[this.length++] = x;
   }
   pushArray(xs: Int32Array): number {
     const at = this.length;
-    if (this.length + xs.length > this.data.length) {
-      const next = new Int32Array(Math.max(this.data.length * 2, this.length + xs.length));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
+    this.reserve(xs.length);
     this.data.set(xs, this.length);
     this.length += xs.length;
     return at;
@@ -165,8 +164,11 @@ export class DedupIndex {
     if (!Number.isInteger(Math.log2(hashes)) || bands * rows > hashes || bands < 1 || rows < 1) {
       throw new RangeError(`dedup index: hashes must be a power of two ≥ bands × rows (got hashes ${hashes}, bands ${bands}, rows ${rows})`);
     }
-    // Exact copies are grouped before they reach the index, so distinct paragraphs are fewer than paragraphs.
-    this.bands = new IntMultiMap((opts.expectedParagraphs ?? 1024) * bands * 0.6);
+    // Exact copies are grouped before they reach the index, and a copy that joins
+    // a cluster adds only the band keys the cluster lacks: the scale dump holds
+    // 0.63 entries per paragraph and band. Sized so that it rarely grows (a growth
+    // briefly holds old and new arrays: hundreds of MB at a million paragraphs).
+    this.bands = new IntMultiMap((opts.expectedParagraphs ?? 1024) * bands * 0.7);
     this.sig = new Uint32Array(hashes);
     this.keys = new Uint32Array(bands);
     this.extractor = opts.extractor ?? new FeatureExtractor();
@@ -186,6 +188,11 @@ export class DedupIndex {
   /** Paragraphs added to a cluster so far (this run and earlier ones). */
   clusterSize(cluster: number): number {
     return this.sizes.data[cluster] ?? 0;
+  }
+
+  /** Entries in the LSH band tables (distinct (band key, cluster) pairs). */
+  get bandEntries(): number {
+    return this.bands.size;
   }
 
   /** Approximate bytes held in memory by the index's arrays. */
