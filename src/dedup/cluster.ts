@@ -12,6 +12,7 @@
 import { chooseCanonical } from './canonical.ts';
 import { FeatureExtractor, type ParagraphFeatures } from './features.ts';
 import { DedupIndex, type IndexParams, type MatchThresholds } from './index.ts';
+import { forEachFeatures, type ParallelOptions } from './parallel.ts';
 
 export interface DedupInput {
   doc: string;
@@ -54,7 +55,7 @@ export interface DedupResult {
   counts: { paragraphs: number; eligible: number; distinct: number; clustered: number; clusters: number };
 }
 
-export interface ClusterOptions extends Partial<EligibilityOptions> {
+export interface ClusterOptions extends Partial<EligibilityOptions>, ParallelOptions {
   index?: DedupIndex;
   params?: Partial<IndexParams>;
   thresholds?: Partial<MatchThresholds>;
@@ -79,8 +80,8 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
 
   const units = new Map<string, Unit>();
   let eligible = 0;
-  inputs.forEach((input, i) => {
-    const f = extractor.extract(input.text);
+  forEachFeatures(inputs.map((input) => input.text), extractor, (f, i) => {
+    const input = inputs[i]!;
     if (f.words < elig.minWords || f.tokens.length < elig.minContentWords) return;
     eligible++;
     const u = units.get(f.key);
@@ -88,7 +89,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
       u.inputs.push(i);
       u.flags += input.flags ?? 0;
     } else units.set(f.key, { f, inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1 });
-  });
+  }, opts);
 
   const ordered = [...units.values()].sort((a, b) => b.f.tokens.length - a.f.tokens.length || (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0));
   for (const u of ordered) {

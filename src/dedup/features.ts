@@ -11,7 +11,7 @@
  * on that; FEATURE_VERSION names the recipe).
  */
 import { stemmer } from 'stemmer';
-import { getWordNet, type WordNet } from '../lexicon/wordnet.ts';
+import { getWordNet, WordNet } from '../lexicon/wordnet.ts';
 import { STOPWORDS } from '../lexicon/stopwords.ts';
 
 /** Bump when anything that changes token ids changes (normalisation, stop list, lexicon, stemmer). */
@@ -96,6 +96,15 @@ export class FeatureExtractor {
     private readonly wn: WordNet = getWordNet(),
     private readonly opts: { synonymClasses?: boolean } = {},
   ) {}
+
+  /**
+   * What a worker thread needs to build an extractor giving the same ids
+   * (src/dedup/parallel.ts), or null when the lexicon is not a plain WordNet
+   * loaded from a folder (a test double): then extraction stays on this thread.
+   */
+  get workerConfig(): { dictDir: string; synonymClasses: boolean } | null {
+    return this.wn.constructor === WordNet ? { dictDir: this.wn.dictDir, synonymClasses: this.opts.synonymClasses !== false } : null;
+  }
 
   /** Token id of one normalised word, or null for a function word. */
   tokenId(word: string): number | null {
