@@ -27,34 +27,45 @@ export interface PackedFeatures {
   keys: string[];
 }
 
-export function packFeatures(extractor: FeatureExtractor, texts: readonly string[]): PackedFeatures {
+/** Appends to a growable Int32Array (grown by half, so the worker never holds per-paragraph arrays and a packed copy at once). */
+class Pool {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  append(xs: Int32Array): void {
+    if (this.length + xs.length > this.data.length) {
+      const next = new Int32Array(Math.max(Math.ceil(this.data.length * 1.5), this.length + xs.length));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    this.data.set(xs, this.length);
+    this.length += xs.length;
+  }
+  /** The filled part, in an array of its own (transferable). */
+  take(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export function packFeatures(extractor: FeatureExtractor, texts: string[]): PackedFeatures {
   const n = texts.length;
   const words = new Int32Array(n);
   const tokenLengths = new Int32Array(n);
   const surfaceLengths = new Int32Array(n);
   const keys: string[] = new Array(n);
-  const tokenChunks: Int32Array[] = new Array(n);
-  const surfaceChunks: Int32Array[] = new Array(n);
-  let tokenTotal = 0;
-  let surfaceTotal = 0;
+  const tokens = new Pool();
+  const surface = new Pool();
   for (let i = 0; i < n; i++) {
     const f = extractor.extract(texts[i]!);
+    // The text is no longer needed here: let the collector take it while the rest is extracted.
+    texts[i] = '';
     words[i] = f.words;
     keys[i] = f.key;
     tokenLengths[i] = f.tokens.length;
     surfaceLengths[i] = f.surface.length;
-    tokenChunks[i] = f.tokens;
-    surfaceChunks[i] = f.surface;
-    tokenTotal += f.tokens.length;
-    surfaceTotal += f.surface.length;
+    tokens.append(f.tokens);
+    surface.append(f.surface);
   }
-  const concat = (chunks: Int32Array[], total: number) => {
-    const out = new Int32Array(total);
-    let at = 0;
-    for (const c of chunks) out.set(c, at), (at += c.length);
-    return out;
-  };
-  return { words, tokenLengths, surfaceLengths, tokens: concat(tokenChunks, tokenTotal), surface: concat(surfaceChunks, surfaceTotal), keys };
+  return { words, tokenLengths, surfaceLengths, tokens: tokens.take(), surface: surface.take(), keys };
 }
 
 export function runExtractJob(job: ExtractJob): void {

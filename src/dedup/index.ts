@@ -96,10 +96,13 @@ interface RepTokens {
 /** A paragraph's sequences prepared for repeated alignment. */
 class Patterns {
   readonly tokens: LcsPattern;
-  readonly surface: LcsPattern;
-  constructor(f: RepTokens) {
+  private surfacePattern: LcsPattern | null = null;
+  constructor(private readonly f: RepTokens) {
     this.tokens = new LcsPattern(f.tokens);
-    this.surface = new LcsPattern(f.surface);
+  }
+  /** Built on first use: most candidates fail the content test against the leader and never need it. */
+  get surface(): LcsPattern {
+    return (this.surfacePattern ??= new LcsPattern(this.f.surface));
   }
 }
 
