@@ -9,8 +9,8 @@ import { DEVSET_DIR, hasDevset } from './helpers/shared.ts';
 import { loadDevset, prf } from '../bench/devset.ts';
 import { runBench } from '../bench/extract.ts';
 
-/** Reached on 2026-11-28: HTML 0.911, text dump 0.822 (see docs/benchmarks.md). */
-const FLOOR = { html: 0.9, text: 0.81 };
+/** Reached on 2026-11-28: HTML 0.911, text dump 0.837 with the shipped block model (0.834 held out; see docs/benchmarks.md). */
+const FLOOR = { html: 0.9, text: 0.825 };
 
 describe.skipIf(!hasDevset)('dev-set quality gate (990 pages)', () => {
   it(`HTML mode F1 >= ${FLOOR.html} and text-dump mode F1 >= ${FLOOR.text}, no page crashes`, () => {

@@ -26,6 +26,7 @@
  */
 import type { BlockKind } from '../core/types.ts';
 import { guessStopwordLanguage, knowledge, matchPhrase, MAX_RULE_LINE, stopwordDensity, words, type Knowledge } from './knowledge.ts';
+import { blockVector, contentProbability, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
 export const DEFAULT_AGGRESSIVENESS = 0.5;
@@ -49,6 +50,11 @@ export interface ClassifyOptions {
   mode?: 'text' | 'html';
   /** True when the document's title was already lifted out of the blocks (the first block is not the headline). */
   titleLifted?: boolean;
+  /**
+   * Learned block model for text documents (src/boilerplate/block-model.ts):
+   * undefined = the shipped one, null = rules and grades alone.
+   */
+  blockModel?: BlockModel | null;
 }
 
 export type Decision =
@@ -208,6 +214,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const out: Array<Decision | null> = blocks.map(() => null);
   const grades: Array<Exclude<Grade, 'rule'> | null> = blocks.map(() => null);
   const partials: Array<LineVerdict | null> = blocks.map(() => null);
+  const features: Array<BlockFeatures | null> = blocks.map(() => null);
 
   const blockWords = blocks.map((b) => words(b.text));
   const docLang = documentLanguage(blockWords, opts.lang);
@@ -218,7 +225,8 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
       return;
     }
     partials[i] = partial;
-    grades[i] = grade(blockFeatures(b.text, b.lang ?? docLang, blockWords[i]), b.kind);
+    features[i] = blockFeatures(b.text, b.lang ?? docLang, blockWords[i]);
+    grades[i] = grade(features[i]!, b.kind);
   });
 
   const mode = opts.mode ?? 'text';
@@ -263,7 +271,80 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     }
     out[i] = { action: 'keep', grade: g };
   });
+  const model = opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
+  if (mode === 'text' && model && blocks.length) {
+    applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted });
+  }
   return out as Decision[];
+}
+
+/**
+ * The learned block model decides the graded blocks of text documents: every block that
+ * no rule names (phrases, shapes, section labels) goes when its probability of being
+ * article text falls below the model's threshold scaled by the aggressiveness, and stays
+ * otherwise, even where the grade-and-span heuristic would have cut it (it then stays
+ * flagged). Rule removals are never undone. 0 removes nothing, and the threshold grows
+ * with the knob, so the knob stays monotonic. A sentence-shaped prose block is never cut
+ * inside the article span, and outside it only from OUTSIDE_PROSE_AT, as with the rules:
+ * losing prose is worse than keeping a boilerplate line.
+ * Held-out, this beats the heuristic alone by about 0.01 F1 on the dev set (docs/boilerplate.md).
+ */
+function applyBlockModel(
+  model: BlockModel,
+  blocks: ClassifierInput[],
+  out: Decision[],
+  s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number]; aggr: number; titleLifted: boolean },
+): void {
+  const threshold = Math.min(0.99, (model.threshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
+  if (threshold <= 0) return;
+  const ctx = blockContext(blocks, out, s);
+  const [first, last] = s.span;
+  out.forEach((d, i) => {
+    if (d.action === 'remove' && !(d.grade !== 'rule' && (d.reason === 'outside-main' || d.reason === 'low-content'))) return;
+    if (d.action === 'remove') out[i] = { action: 'flag', grade: d.grade, reason: d.reason, confidence: 0.3, detail: `${d.detail}; kept by the block model` };
+    if (i === 0 && !s.titleLifted) return;
+    const f = s.features[i]!;
+    const outside = first >= 0 && (i < first || i > last);
+    if (f.sentence && (d.grade === 'good' || d.grade === 'near-good') && (!outside || s.aggr < OUTSIDE_PROSE_AT)) return;
+    const p = contentProbability(model, blockVector(ctx, i));
+    if (p >= threshold) return;
+    out[i] = {
+      action: 'remove',
+      grade: d.grade,
+      reason: outside ? 'outside-main' : 'low-content',
+      confidence: Math.round((1 - p) * 100) / 100,
+      detail: `block model: probability of article text ${p.toFixed(2)} < ${threshold.toFixed(2)}`,
+    };
+  });
+}
+
+function blockContext(
+  blocks: ClassifierInput[],
+  out: Array<Decision | null>,
+  s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number] },
+): BlockContext {
+  return {
+    features: s.features,
+    grades: out.map((d, i) => (d?.grade === 'rule' ? 'rule' : s.grades[i] ?? 'bad')),
+    partial: s.partials.map((p) => p !== null),
+    span: s.span,
+    sectionLabel: blocks.map((b) => b.text.length <= 40 && isSectionLabel(b.text)),
+  };
+}
+
+/**
+ * Feature vectors of the learned block model for a text document, one per block (null for
+ * blocks a rule removes, which the model is never asked about). Used by scripts/train-blocks.ts.
+ */
+export function blockModelVectors(blocks: ClassifierInput[], opts: Omit<ClassifyOptions, 'blockModel' | 'mode' | 'aggressiveness'>): Array<number[] | null> {
+  const decisions = classifyBlocks(blocks, { ...opts, aggressiveness: 0, mode: 'text', blockModel: null });
+  const blockWords = blocks.map((b) => words(b.text));
+  const docLang = documentLanguage(blockWords, opts.lang);
+  const features = blocks.map((b, i) => (decisions[i]!.grade === 'rule' ? null : blockFeatures(b.text, b.lang ?? docLang, blockWords[i])));
+  const grades = blocks.map((b, i) => (features[i] ? grade(features[i]!, b.kind) : null));
+  const partials = blocks.map((b, i) => (features[i] ? blockRuleVerdict(b.text).partial : null));
+  const ctx = blockContext(blocks, decisions, { features, grades, partials, span: articleSpan(blocks, grades, 'text') });
+  return blocks.map((_, i) => (features[i] ? blockVector(ctx, i) : null));
 }
 
 /** Aggressiveness from which short blocks outside the article go (text documents). */

@@ -63,6 +63,9 @@ export function normalizeLine(line: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end).trim();
 }
 
+/** The learned block model's file in the knowledge folder (src/boilerplate/block-model.ts), not a phrase file. */
+export const BLOCK_MODEL_FILE = 'block-model.json';
+
 /** Longest line the contains-rules look at. */
 const MAX_CONTAINS_LINE = 250;
 
@@ -70,7 +73,8 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
   const rules: PhraseRule[] = [];
   const contains: PhraseRule[] = [];
   const languages: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  // Phrase files are named by language (en.json, de.json …); block-model.json beside them is the learned model.
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== BLOCK_MODEL_FILE).sort()) {
     const where = path.join(dir, file);
     const parsed = fileSchema.safeParse(JSON.parse(readFileSync(where, 'utf8')));
     if (!parsed.success) throw new Error(`invalid boilerplate knowledge ${where}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

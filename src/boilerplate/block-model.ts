@@ -1,0 +1,157 @@
+/**
+ * The learned text-block model of the text-dump classifier: logistic
+ * regression over the per-block features the rules already compute (length,
+ * stop-word density, sentence shape, link share, capitalisation, grade,
+ * position relative to the article span) and the same features of the
+ * neighbouring blocks. It answers "how likely is this block article text?".
+ *
+ * It is shipped as data (data/boilerplate/block-model.json: feature names,
+ * standardisation and weights) and trained reproducibly by
+ * `npx tsx scripts/train-blocks.ts` from the dev-set annotations in
+ * ../shared/devsets/html-extraction (see docs/boilerplate.md).
+ *
+ * The model never replaces the rules: rule matches are removed before it is
+ * asked, and a block it removes carries the reason `low-content` (or
+ * `outside-main` outside the article span).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { BLOCK_MODEL_FILE, KNOWLEDGE_DIR } from './knowledge.ts';
+import type { BlockFeatures, Grade } from './classify.ts';
+
+export const BLOCK_MODEL_PATH = path.join(KNOWLEDGE_DIR, BLOCK_MODEL_FILE);
+
+/** Per-block inputs the feature vector is built from (computed once by the classifier). */
+export interface BlockContext {
+  features: Array<BlockFeatures | null>;
+  /** Grade of each block; `rule` for blocks a line rule removes. */
+  grades: Grade[];
+  /** A line of the block matched a rule but not all lines did. */
+  partial: boolean[];
+  /** Article span [first, last] or [-1, -1]. */
+  span: [number, number];
+  sectionLabel: boolean[];
+}
+
+const GRADES = ['good', 'near-good', 'short', 'bad', 'rule'] as const;
+
+/** Features of one block alone (also used for its neighbours). */
+function ownFeatures(ctx: BlockContext, i: number): number[] {
+  const f = ctx.features[i];
+  const g = ctx.grades[i];
+  const oneHot = GRADES.map((x) => (g === x ? 1 : 0));
+  if (!f) return [0, 0, 0, 0, 0, 0, 0, 0, ...oneHot];
+  return [
+    Math.log1p(f.chars) / 5,
+    f.stopDensity ?? 0,
+    f.stopDensity === null ? 1 : 0,
+    f.terminal ? 1 : 0,
+    f.sentence ? 1 : 0,
+    f.linkShare,
+    f.capShare,
+    ctx.partial[i] ? 1 : 0,
+    ...oneHot,
+  ];
+}
+const OWN_NAMES = ['logChars', 'stopDensity', 'noStopList', 'terminal', 'sentence', 'linkShare', 'capShare', 'partialRule', ...GRADES.map((g) => `grade:${g}`)];
+const OWN_WIDTH = OWN_NAMES.length;
+
+/** How far the context reaches on each side. */
+const WINDOW = 2;
+
+export const FEATURE_NAMES: string[] = [
+  ...OWN_NAMES,
+  ...[-WINDOW, -1, 1, WINDOW].flatMap((d) => OWN_NAMES.map((n) => `${d > 0 ? '+' : ''}${d}:${n}`)),
+  'insideSpan',
+  'beforeSpan',
+  'afterSpan',
+  'noSpan',
+  'logDistanceToSpan',
+  'relativePosition',
+  'firstBlock',
+  'sectionLabel',
+  'windowGoodShare',
+  'windowRuleShare',
+];
+
+/** Feature vector of block i (same order as FEATURE_NAMES). */
+export function blockVector(ctx: BlockContext, i: number): number[] {
+  const n = ctx.grades.length;
+  const v = ownFeatures(ctx, i);
+  for (const d of [-WINDOW, -1, 1, WINDOW]) {
+    const j = i + d;
+    v.push(...(j >= 0 && j < n ? ownFeatures(ctx, j) : new Array<number>(OWN_WIDTH).fill(0)));
+  }
+  const [first, last] = ctx.span;
+  const noSpan = first < 0;
+  const inside = !noSpan && i >= first && i <= last;
+  const dist = noSpan || inside ? 0 : i < first ? first - i : i - last;
+  let good = 0;
+  let rule = 0;
+  let seen = 0;
+  for (let j = Math.max(0, i - 3); j <= Math.min(n - 1, i + 3); j++) {
+    if (j === i) continue;
+    seen++;
+    const g = ctx.grades[j];
+    if (g === 'good' || g === 'near-good') good++;
+    if (g === 'rule') rule++;
+  }
+  v.push(
+    inside ? 1 : 0,
+    !noSpan && i < first ? 1 : 0,
+    !noSpan && i > last ? 1 : 0,
+    noSpan ? 1 : 0,
+    Math.log1p(dist) / 3,
+    n > 1 ? i / (n - 1) : 0,
+    i === 0 ? 1 : 0,
+    ctx.sectionLabel[i] ? 1 : 0,
+    seen ? good / seen : 0,
+    seen ? rule / seen : 0,
+  );
+  return v;
+}
+
+const modelSchema = z.strictObject({
+  kind: z.literal('logistic-regression'),
+  description: z.string(),
+  features: z.array(z.string()),
+  mean: z.array(z.number()),
+  scale: z.array(z.number()),
+  weights: z.array(z.number()),
+  bias: z.number(),
+  /** Probability of article text under which a block goes, at the default aggressiveness. */
+  threshold: z.number().min(0).max(1),
+  training: z.record(z.string(), z.unknown()),
+});
+
+export type BlockModel = z.infer<typeof modelSchema>;
+
+/** Probability that block i is article text. */
+export function contentProbability(model: BlockModel, x: number[]): number {
+  let z = model.bias;
+  for (let k = 0; k < x.length; k++) z += model.weights[k]! * ((x[k]! - model.mean[k]!) / model.scale[k]!);
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Validate a model file: it must match this code's feature list, or it would silently score the wrong inputs. */
+export function parseBlockModel(json: unknown, source: string): BlockModel {
+  const parsed = modelSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${source}: not a block model: ${parsed.error.message}`);
+  const m = parsed.data;
+  if (m.features.join(',') !== FEATURE_NAMES.join(',')) throw new Error(`${source}: features do not match this version of the classifier; retrain with scripts/train-blocks.ts`);
+  if (m.weights.length !== FEATURE_NAMES.length || m.mean.length !== FEATURE_NAMES.length || m.scale.length !== FEATURE_NAMES.length) {
+    throw new Error(`${source}: weights, mean and scale need ${FEATURE_NAMES.length} entries`);
+  }
+  return m;
+}
+
+let cached: BlockModel | null | undefined;
+
+/** The shipped model, or null when the file is absent (the rules then work alone). */
+export function shippedBlockModel(): BlockModel | null {
+  if (cached === undefined) {
+    cached = existsSync(BLOCK_MODEL_PATH) ? parseBlockModel(JSON.parse(readFileSync(BLOCK_MODEL_PATH, 'utf8')), BLOCK_MODEL_PATH) : null;
+  }
+  return cached;
+}

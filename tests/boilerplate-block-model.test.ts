@@ -1,0 +1,76 @@
+/**
+ * The learned text-block model (src/boilerplate/block-model.ts): the shipped
+ * file matches the code's features, a stale or broken file is refused with
+ * its path, and the model only ever adds text-mode decisions the knob controls.
+ */
+import { describe, expect, it } from 'vitest';
+import { BLOCK_MODEL_PATH, FEATURE_NAMES, contentProbability, parseBlockModel, shippedBlockModel, type BlockModel } from '../src/boilerplate/block-model.ts';
+import { blockModelVectors, classifyBlocks } from '../src/boilerplate/classify.ts';
+import { foldOf } from '../scripts/train-blocks.ts';
+
+const P = (text: string) => ({ text, kind: 'paragraph' as const });
+const PAGE = [
+  'Home', 'World', 'Sport', 'Login',
+  'The minister resigned on Monday after weeks of pressure from members of his own party, officials said.',
+  'He had been in office for less than a year and faced criticism over the handling of the budget talks.',
+  'Most read', 'Weather Forecast Radar Maps', 'Terms Privacy Contact Advertise',
+].map(P);
+
+describe('block model', () => {
+  it('ships a model whose features match the classifier', () => {
+    const m = shippedBlockModel();
+    expect(m, BLOCK_MODEL_PATH).not.toBeNull();
+    expect(m!.features).toEqual(FEATURE_NAMES);
+    expect(m!.threshold).toBeGreaterThan(0);
+  });
+
+  it('refuses a model trained for other features, naming the file', () => {
+    const m = shippedBlockModel()!;
+    expect(() => parseBlockModel({ ...m, features: m.features.slice(1) }, 'x.json')).toThrow(/x\.json: features do not match/);
+    expect(() => parseBlockModel({ ...m, weights: 'no' }, 'y.json')).toThrow(/y\.json: not a block model/);
+  });
+
+  it('gives one vector per block, none for rule matches, of the declared width', () => {
+    const vs = blockModelVectors(PAGE, { titleLifted: false });
+    expect(vs).toHaveLength(PAGE.length);
+    // "Home" (navigation) and "Most read" (related) are rule matches.
+    expect(vs[0]).toBeNull();
+    expect(vs[6]).toBeNull();
+    for (const i of [1, 2, 3, 4, 5, 7, 8]) expect(vs[i]).toHaveLength(FEATURE_NAMES.length);
+  });
+
+  it('scores prose above menu items', () => {
+    const m = shippedBlockModel()!;
+    const vs = blockModelVectors(PAGE, { titleLifted: false });
+    const p = vs.map((v) => (v ? contentProbability(m, v) : Number.NaN));
+    expect(Math.min(p[4]!, p[5]!)).toBeGreaterThan(Math.max(p[1]!, p[2]!, p[3]!, p[7]!, p[8]!));
+  });
+
+  it('a model that calls everything boilerplate still cannot remove article prose, rule-free blocks at aggressiveness 0, or touch HTML mode', () => {
+    const m = shippedBlockModel()!;
+    const hostile: BlockModel = { ...m, weights: m.weights.map(() => 0), bias: -20 };
+    const d = classifyBlocks(PAGE, { aggressiveness: 0.5, mode: 'text', blockModel: hostile });
+    expect(d[4]!.action).toBe('keep');
+    expect(d[5]!.action).toBe('keep');
+    expect(d[7]!.action).toBe('remove');
+    expect(d[7]!.action === 'remove' && d[7]!.reason).toBe('outside-main');
+    expect(classifyBlocks(PAGE, { aggressiveness: 0, mode: 'text', blockModel: hostile }).filter((x) => x.action === 'remove' && x.grade !== 'rule')).toEqual([]);
+    expect(classifyBlocks(PAGE, { aggressiveness: 0.5, mode: 'html', blockModel: hostile })).toEqual(classifyBlocks(PAGE, { aggressiveness: 0.5, mode: 'html', blockModel: null }));
+  });
+
+  it('a model that calls everything article text keeps what only the heuristic would cut, flagged', () => {
+    const m = shippedBlockModel()!;
+    const friendly: BlockModel = { ...m, weights: m.weights.map(() => 0), bias: 20 };
+    const d = classifyBlocks(PAGE, { aggressiveness: 0.5, mode: 'text', blockModel: friendly });
+    expect(d.filter((x) => x.action === 'remove').map((x) => x.action === 'remove' && x.reason)).toEqual(['navigation', 'breadcrumb', 'breadcrumb', 'breadcrumb', 'related']);
+    expect(d[7]!.action).toBe('flag');
+  });
+
+  it('splits the dev set into folds by a stable hash of the file name', () => {
+    expect(foldOf('0001.html')).toBe(foldOf('0001.html'));
+    const folds = Array.from({ length: 200 }, (_, i) => foldOf(`${i}.html`));
+    expect(folds.filter((f) => f === 0).length).toBeGreaterThan(70);
+    expect(folds.filter((f) => f === 1).length).toBeGreaterThan(70);
+  });
+});
+
