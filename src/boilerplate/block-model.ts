@@ -75,13 +75,18 @@ export const FEATURE_NAMES: string[] = [
   'windowRuleShare',
 ];
 
+const ABSENT: readonly number[] = new Array<number>(OWN_WIDTH).fill(0);
+const ownCache = new WeakMap<BlockContext, number[][]>();
+
 /** Feature vector of block i (same order as FEATURE_NAMES). */
 export function blockVector(ctx: BlockContext, i: number): number[] {
   const n = ctx.grades.length;
-  const v = ownFeatures(ctx, i);
+  // Each block's own features serve five vectors (its own and four neighbours'): computed once per document.
+  const own = (ownCache.get(ctx) ?? ownCache.set(ctx, ctx.grades.map((_, j) => ownFeatures(ctx, j))).get(ctx))!;
+  const v = own[i]!.slice();
   for (const d of [-WINDOW, -1, 1, WINDOW]) {
     const j = i + d;
-    v.push(...(j >= 0 && j < n ? ownFeatures(ctx, j) : new Array<number>(OWN_WIDTH).fill(0)));
+    v.push(...(j >= 0 && j < n ? own[j]! : ABSENT));
   }
   const [first, last] = ctx.span;
   const noSpan = first < 0;
