@@ -100,7 +100,7 @@ describe('writers', () => {
       { id: 'c2', canonical: 'First paragraph about the envoy.', canonicalReason: 'longest', members: [{ doc: 'a', paragraph: 0 }, { doc: 'b', paragraph: 0 }], similarity: 0.93 },
     ]);
     expect(readJsonl('set-aside.jsonl')).toEqual([
-      { id: 'c', source: 'c.txt', reason: 'language', detail: 'detected fra', url: null, title: null, date: null, lang: 'fr', lang3: 'fra' },
+      { id: 'c', source: 'c.txt', reason: 'language', detail: 'detected fra', url: null, title: null, date: null, lang: 'fr', lang3: 'fra', text: 'Le texte français.' },
     ]);
 
     expect(readFileSync(path.join(out, 'docs/a.txt'), 'utf8')).toBe('First paragraph about the envoy.\n\nSecond paragraph with phaseOf debris.\n');
