@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { compareBytes } from './core/compare.ts';
 import { builtinStages, DEFAULT_PIPELINE, type BuiltinStageName } from './stages/index.ts';
 
 type StageOptionsInput = {
@@ -181,7 +182,7 @@ export function hashConfig(config: ResolvedConfig): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareBytes(a, b)))
       : v,
   );
 }

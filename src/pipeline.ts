@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ConfigError, hashConfig, loadConfig, type ResolvedConfig } from './config.ts';
 import { runStages, silentLogger, type RunStagesResult } from './core/runner.ts';
 import type { Logger, ReviewDecisions, StageState } from './core/stage.ts';
-import type { InputError } from './core/types.ts';
+import { compareBytes, sortedByKey } from './core/compare.ts';
+import type { Doc, InputError } from './core/types.ts';
 import { TOOL } from './io/package-info.ts';
 import { emptyStats, readInputs, type ReadStats } from './io/readers.ts';
 import { sortedCounts, writeOutputs, writeRunJson, type WriteSummary } from './io/writers.ts';
@@ -94,8 +95,43 @@ export interface PipelineResult {
   result: RunStagesResult;
 }
 
-function byteCompare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Per-input errors in a fixed order (source, line, stage, message). */
+export function sortInputErrors(errors: readonly InputError[]): InputError[] {
+  return [...errors].sort(
+    (a, b) => compareBytes(a.source, b.source) || (a.line ?? 0) - (b.line ?? 0) || compareBytes(a.stage, b.stage) || compareBytes(a.message, b.message),
+  );
+}
+
+export interface RunRecordFields {
+  input: string;
+  output: string;
+  configFile: string | null;
+  config: ResolvedConfig;
+  started: Date;
+  counts: RunCounts;
+  result: Pick<RunStagesResult, 'stages' | 'corpus'>;
+  /** Every document of the outputs (set-aside ones are listed from here). */
+  docs: readonly Doc[];
+  errors: readonly InputError[];
+}
+
+/** run.json without its end time: shared by a plain run and an incremental job. */
+export function runRecord(f: RunRecordFields): RunRecord {
+  return {
+    tool: { name: TOOL.name, version: TOOL.version },
+    input: f.input,
+    output: f.output,
+    config: { file: f.configFile, hash: hashConfig(f.config) },
+    concurrency: f.config.concurrency,
+    startedAt: f.started.toISOString(),
+    finishedAt: '',
+    seconds: 0,
+    counts: f.counts,
+    stages: f.result.stages.map((s) => ({ ...s, counts: sortedCounts(s.counts) })),
+    summaries: sortedByKey(f.result.corpus.summaries),
+    errors: sortInputErrors(f.errors),
+    setAside: f.docs.filter((d) => d.setAside).map((d) => ({ id: d.id, source: d.source, reason: d.setAside!.reason, detail: d.setAside!.detail })),
+  };
 }
 
 export async function checkFolders(input: string, output: string): Promise<void> {
@@ -175,24 +211,17 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 
   opts.onProgress?.({ phase: 'write' });
   const written = await writeOutputs(output, result.docs, result.corpus.clusters.values());
-  const errors = [...result.errors].sort(
-    (a, b) => byteCompare(a.source, b.source) || (a.line ?? 0) - (b.line ?? 0) || byteCompare(a.stage, b.stage) || byteCompare(a.message, b.message),
-  );
-  const run: RunRecord = {
-    tool: { name: TOOL.name, version: TOOL.version },
+  const run = runRecord({
     input,
     output,
-    config: { file: loaded.file, hash: hashConfig(config) },
-    concurrency: config.concurrency,
-    startedAt: started.toISOString(),
-    finishedAt: '',
-    seconds: 0,
+    configFile: loaded.file,
+    config,
+    started,
     counts: runCounts(stats, result, written),
-    stages: result.stages.map((s) => ({ ...s, counts: sortedCounts(s.counts) })),
-    summaries: Object.fromEntries(Object.entries(result.corpus.summaries).sort(([a], [b]) => byteCompare(a, b))),
-    errors,
-    setAside: result.docs.filter((d) => d.setAside).map((d) => ({ id: d.id, source: d.source, reason: d.setAside!.reason, detail: d.setAside!.detail })),
-  };
+    result,
+    docs: result.docs,
+    errors: result.errors,
+  });
   run.finishedAt = new Date().toISOString();
   run.seconds = Math.round(performance.now() - t0) / 1000;
   await writeRunJson(output, run);

@@ -4,6 +4,7 @@
  * order is fixed here (JSON.stringify keeps insertion order), so equal runs
  * give byte-identical files. README.md documents these shapes as stable.
  */
+import { compareBytes } from '../core/compare.ts';
 import { cleanedText } from '../core/record.ts';
 import type { ClusterRecord, Doc, DocFlag, Lang, SpanFlag, TextFix } from '../core/types.ts';
 
@@ -41,7 +42,8 @@ export interface FlagRecord {
   stage: string;
 }
 
-export interface DocumentRecord {
+/** Fields a document record and a set-aside record share. */
+interface DocumentHeader {
   id: string;
   source: string;
   url: string | null;
@@ -49,6 +51,9 @@ export interface DocumentRecord {
   date: string | null;
   lang: string;
   lang3: string;
+}
+
+export interface DocumentRecord extends DocumentHeader {
   text: string;
   paragraphs: ParagraphRecord[];
   removed: RemovedRecord[];
@@ -73,16 +78,9 @@ export interface ClusterOutputRecord {
   [extra: string]: unknown;
 }
 
-export interface SetAsideRecord {
-  id: string;
-  source: string;
+export interface SetAsideRecord extends DocumentHeader {
   reason: string;
   detail: string;
-  url: string | null;
-  title: string | null;
-  date: string | null;
-  lang: string;
-  lang3: string;
   /**
    * The document's text as read, so a set-aside document is never lost (a JSONL
    * record has no file of its own to go back to): the raw text blocks, or the
@@ -105,18 +103,15 @@ function spanFlagRecord(paragraph: number, f: SpanFlag): FlagRecord {
 
 /** Flags of a document in a fixed order: document-level first, then by paragraph and position. */
 export function flagRecords(doc: Doc): FlagRecord[] {
-  const docLevel = doc.flags.map(docFlagRecord).sort((a, b) => cmp(a.kind, b.kind) || cmp(a.stage, b.stage));
+  const docLevel = doc.flags.map(docFlagRecord).sort((a, b) => compareBytes(a.kind, b.kind) || compareBytes(a.stage, b.stage));
   const spans = doc.blocks.flatMap((b, i) =>
     [...b.flags]
-      .sort((x, y) => x.start - y.start || x.end - y.end || cmp(x.kind, y.kind) || cmp(x.stage, y.stage))
+      .sort((x, y) => x.start - y.start || x.end - y.end || compareBytes(x.kind, y.kind) || compareBytes(x.stage, y.stage))
       .map((f) => spanFlagRecord(i, f)),
   );
   return [...docLevel, ...spans];
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function fixRecords(doc: Doc): FixRecord[] {
   const paragraphOf = new Map(doc.blocks.map((b, i) => [b.seq, i]));
@@ -134,7 +129,7 @@ export function documentRecord(doc: Doc): DocumentRecord {
     text: cleanedText(doc),
     paragraphs: doc.blocks.map((b) => ({ text: b.text, kind: b.kind, ...langCodes(b.lang), cluster: b.cluster ?? null, seq: b.seq })),
     removed: [...doc.removed]
-      .sort((a, b) => a.seq - b.seq || cmp(a.stage, b.stage))
+      .sort((a, b) => a.seq - b.seq || compareBytes(a.stage, b.stage))
       .map((r) => ({
         text: r.text,
         reason: r.reason,
@@ -193,5 +188,5 @@ export function clusterRecords(clusters: Iterable<ClusterRecord>, keptDocs: read
     );
     out.push({ id: c.id, canonical: c.canonical, canonicalReason: c.canonicalReason, members, ...extra });
   }
-  return out.sort((a, b) => cmp(a.id, b.id));
+  return out.sort((a, b) => compareBytes(a.id, b.id));
 }

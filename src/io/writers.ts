@@ -17,6 +17,7 @@ import type { ClusterRecord, Doc } from '../core/types.ts';
 import { AtomicLineWriter, TEMP_MARK, writeFileAtomic } from './atomic.ts';
 import { asTextFile, documentDiff } from './diff.ts';
 import { isSafeId, safeJoin, UnsafePathError } from './ids.ts';
+import { sortedByKey } from '../core/compare.ts';
 import { clusterRecords, documentRecord, setAsideRecord } from './records.ts';
 
 export const OUTPUT_FILES = {
@@ -46,7 +47,7 @@ function bump(counts: Record<string, number>, key: string, n = 1): void {
 
 /** Keys sorted, so counts serialise the same whatever order they were met in. */
 export function sortedCounts(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedByKey(counts);
 }
 
 /** Delete files in `dir` that this run did not write (and temp files a crashed run left). */

@@ -43,7 +43,8 @@ import { emptyStats, listInputs, readInputs, type InputFile } from '../io/reader
 import { OUTPUT_FILES, writeOutputs, writeRunJson } from '../io/writers.ts';
 import { clusterRecords } from '../io/records.ts';
 import { stageLogger } from '../log.ts';
-import { checkFolders, runCounts, runPipeline, TOOL, type ProgressEvent, type RunRecord } from '../pipeline.ts';
+import { checkFolders, runCounts, runPipeline, runRecord, sortInputErrors, TOOL, type ProgressEvent, type RunRecord } from '../pipeline.ts';
+import { compareBytes } from '../core/compare.ts';
 import { buildReport } from '../report/index.ts';
 import { enforceReviewDecisions, loadReviewDecisions } from '../review/index.ts';
 import { configuredStages } from '../stages/configure.ts';
@@ -113,9 +114,6 @@ export interface JobResult {
   runId: string | null;
 }
 
-function byteCompare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 async function hashFile(abs: string): Promise<string> {
   const h = createHash('sha256');
@@ -166,7 +164,7 @@ async function takeInventory(files: InputFile[], seen: ReadonlyMap<string, Input
     else changed.push({ file: r.file, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash });
   }
   const present = new Set(files.map((f) => f.rel));
-  const disappeared = [...seen.values()].filter((r) => !present.has(r.path)).sort((a, b) => byteCompare(a.path, b.path));
+  const disappeared = [...seen.values()].filter((r) => !present.has(r.path)).sort((a, b) => compareBytes(a.path, b.path));
   return { files, unchanged, changed, disappeared };
 }
 
@@ -447,7 +445,7 @@ export async function incrementalRun(
     const all = [...keptDocs, ...fresh.map((f) => ({ ...f, patched: false }))].sort((a, b) => {
       const [fa, pa] = order(a);
       const [fb, pb] = order(b);
-      return fa - fb || pa - pb || byteCompare(a.input, b.input);
+      return fa - fb || pa - pb || compareBytes(a.input, b.input);
     });
     const allDocs = all.map((e) => e.doc);
     const freshIds = new Set(fresh.map((f) => f.doc.id));
@@ -459,9 +457,7 @@ export async function incrementalRun(
     const written = await writeOutputs(output, allDocs, clusterList, rewriteAll ? {} : { docFiles: (d) => freshIds.has(d.id) });
 
     // Every current per-input error: this run's, and those cached with unchanged inputs.
-    const errors = [...inv.unchanged.flatMap((u) => u.record.errors), ...result.errors].sort(
-      (a, b) => byteCompare(a.source, b.source) || (a.line ?? 0) - (b.line ?? 0) || byteCompare(a.stage, b.stage) || byteCompare(a.message, b.message),
-    );
+    const errors = sortInputErrors([...inv.unchanged.flatMap((u) => u.record.errors), ...result.errors]);
     stats.files = files.length;
     stats.documents = readStats.documents;
     stats.bytes = readStats.bytes;
@@ -491,19 +487,7 @@ export async function incrementalRun(
       prunedRuns: [],
     };
     const run: JobRunRecord = {
-      tool: { name: TOOL.name, version: TOOL.version },
-      input,
-      output,
-      config: { file: configFile, hash: hashConfig(config) },
-      concurrency: config.concurrency,
-      startedAt: started.toISOString(),
-      finishedAt: '',
-      seconds: 0,
-      counts,
-      stages: result.stages.map((s) => ({ ...s, counts: Object.fromEntries(Object.entries(s.counts).sort(([a], [b]) => byteCompare(a, b))) })),
-      summaries: Object.fromEntries(Object.entries(result.corpus.summaries).sort(([a], [b]) => byteCompare(a, b))),
-      errors,
-      setAside: allDocs.filter((d) => d.setAside).map((d) => ({ id: d.id, source: d.source, reason: d.setAside!.reason, detail: d.setAside!.detail })),
+      ...runRecord({ input, output, configFile, config, started, counts, result, docs: allDocs, errors }),
       incremental: info,
     };
 

@@ -7,7 +7,7 @@
  * patterns are the detectors' own targets, so this measures coverage of the
  * contexts real paragraphs give, not discovery of new debris types.
  */
-import { Rng } from './random.ts';
+import { createRng, type Rng } from '../../gen/random.ts';
 
 export type MtKind = 'glued-quote' | 'missing-space' | 'sentence-break' | 'garbled-quotes' | 'lost-apostrophe';
 export const MT_KINDS_GENERATED: readonly MtKind[] = ['glued-quote', 'missing-space', 'sentence-break', 'garbled-quotes', 'lost-apostrophe'];
@@ -82,7 +82,7 @@ const MAKERS: Record<MtKind, (rng: Rng, text: string) => MtSample | null> = {
 };
 
 export function generateMtSamples(paragraphs: readonly string[], perKind: number, seed: number): MtSample[] {
-  const rng = new Rng(seed);
+  const rng = createRng(seed);
   const out: MtSample[] = [];
   for (const kind of MT_KINDS_GENERATED) {
     let made = 0;

@@ -17,7 +17,7 @@
  */
 import { loadGivenNameGroups } from '../lexicon.ts';
 import { GivenNameEquivalence } from '../names.ts';
-import { Rng } from './random.ts';
+import { createRng, type Rng } from '../../gen/random.ts';
 
 export interface NameGroupDoc {
   id: string;
@@ -75,14 +75,14 @@ export function misspellGivenName(given: string, rng: Rng): string {
   } else if (r < 0.45 && letters.length > 4) {
     letters.pop();
   } else if (r < 0.6 && letters.length > 3) {
-    const k = 1 + rng.int(letters.length - 2);
+    const k = rng.int(1, letters.length - 2);
     [letters[k], letters[k + 1]] = [letters[k + 1]!, letters[k]!];
   }
   return cap(letters.join(''));
 }
 
 export function generateNameGroups(paragraphs: readonly string[], groups: number, opts: { seed: number; docsPerGroup?: number }): NameBenchData {
-  const rng = new Rng(opts.seed);
+  const rng = createRng(opts.seed);
   const perGroup = opts.docsPerGroup ?? 5;
   const eq = new GivenNameEquivalence();
   const nameGroups = loadGivenNameGroups().filter((g) => /^[a-z]+$/.test(g[0]!) && g.length > 1);
@@ -99,10 +99,10 @@ export function generateNameGroups(paragraphs: readonly string[], groups: number
       return { given: rng.pick(givenPool), surname, title: rng.pick(TITLES) };
     });
     const place = rng.pick(PLACES);
-    const variantDoc = rng.int(perGroup);
+    const variantDoc = rng.int(0, perGroup - 1);
     const shortDoc = (variantDoc + 1) % perGroup;
     const relativeDoc = (variantDoc + 2) % perGroup;
-    const victim = rng.int(3);
+    const victim = rng.int(0, 2);
     let wrong = people[victim]!.given;
     for (let tries = 0; tries < 20 && (wrong === people[victim]!.given || eq.sameName(wrong, people[victim]!.given)); tries++) {
       wrong = misspellGivenName(people[victim]!.given, rng);

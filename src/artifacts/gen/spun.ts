@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { getWordNet } from '../../lexicon/wordnet.ts';
 import { FUNCTION_WORDS, type ArtifactLexicon, type EntryType, type GazetteerEntry } from '../lexicon.ts';
 import { tokenize } from '../tokens.ts';
-import { Rng } from './random.ts';
+import { createRng, type Rng } from '../../gen/random.ts';
 
 export type SubstituteSource = 'wordnet' | 'spinner' | 'held-out';
 export const SUBSTITUTE_SOURCES: readonly SubstituteSource[] = ['wordnet', 'spinner', 'held-out'];
@@ -75,11 +75,11 @@ function capitalizeWords(s: string): string {
 /** Spin one entry: replace 1..n of its content words. Null when the source has nothing for it. */
 export function spinEntry(entry: GazetteerEntry, source: SubstituteSource, lex: ArtifactLexicon, rng: Rng): string | null {
   const words = [...entry.phrase.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*|&/gu)];
-  const slots = words
+  const candidates = words
     .map((m, i) => ({ m, i, subs: FUNCTION_WORDS.has(m[0].toLowerCase()) ? [] : substitutesFrom(source, m[0].toLowerCase(), lex) }))
     .filter((s) => s.subs.length > 0);
-  if (slots.length === 0) return null;
-  rng.shuffle(slots);
+  if (candidates.length === 0) return null;
+  const slots = rng.shuffle(candidates);
   const k = 1 + (rng.next() < 0.3 && slots.length > 1 ? 1 : 0);
   const chosen = slots.slice(0, k).sort((a, b) => b.m.index - a.m.index);
   let phrase = entry.phrase;
@@ -111,7 +111,7 @@ export function generateSpunSamples(
   lex: ArtifactLexicon,
   opts: { seed: number; types?: EntryType[]; sources?: readonly SubstituteSource[] },
 ): SpunSample[] {
-  const rng = new Rng(opts.seed);
+  const rng = createRng(opts.seed);
   const types = opts.types ?? ['name', 'title', 'compound', 'collocation'];
   const sources = opts.sources ?? SUBSTITUTE_SOURCES;
   const entries = lex.entries.filter((e) => types.includes(e.type));
