@@ -15,7 +15,7 @@
  * Taking over goes through a guard file (`<lock>.takeover`, also O_EXCL) so
  * that two runs finding the same stale lock cannot both win.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -191,7 +191,7 @@ function takeOver(file: string, content: string, stale: LockOwner | null): void 
     if (now && !same(now, stale) && !isStale(now)) throw new LockBusyError(file, now);
     // Replace atomically: write beside, then rename over the stale lock.
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileAtomicSync(tmp, content);
+    writeFileSync(tmp, content);
     renameSync(tmp, file);
   } finally {
     try {
@@ -212,11 +212,3 @@ function lockAgeMs(file: string): number {
   }
 }
 
-function writeFileAtomicSync(file: string, content: string): void {
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-}
