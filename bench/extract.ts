@@ -13,6 +13,8 @@
  * pages; the held-out line after it (2-fold cross-validation, scripts/train-blocks.ts)
  * is the honest one. `--no-heldout` skips it (it retrains twice, ~2 minutes).
  * `--json` prints the figures as JSON; `--knob` adds a sweep over the aggressiveness knob.
+ * `--only html` / `--only text` runs and prints one mode (text mode still parses the
+ * pages to get their dumps, untimed; `--only html` also skips the held-out retraining).
  */
 import { cpus, loadavg } from 'node:os';
 import { franc } from 'franc';
@@ -61,6 +63,12 @@ export function cleanHtml(html: string, aggressiveness = DEFAULT_AGGRESSIVENESS)
   return { text: kept.join('\n'), rawText: ex.rawText, ...(ex.meta.lang ? { lang: ex.meta.lang } : {}) };
 }
 
+/** The page's visible text, one block per line, and its declared language (no classification). */
+function dumpOf(html: string): { rawText: string; lang?: string } {
+  const ex = extractHtml(html);
+  return { rawText: ex.rawText, ...(ex.meta.lang ? { lang: ex.meta.lang } : {}) };
+}
+
 /** Text-dump mode: the classifier alone on one block per line. */
 export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENESS, blockModel?: BlockModel | null): string {
   const blocks = rawText.split('\n').filter((l) => l.trim()).map((text) => ({ text, kind: 'paragraph' as const }));
@@ -68,7 +76,10 @@ export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENE
   return blocks.filter((_, i) => decisions[i]!.action !== 'remove').map((b) => b.text).join('\n');
 }
 
-export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENESS): { html: ModeResult; text: ModeResult } {
+export type BenchMode = 'html' | 'text';
+
+/** Runs both modes, or only one (`only`); the mode not run keeps empty scores. */
+export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENESS, only?: BenchMode): { html: ModeResult; text: ModeResult } {
   const html: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, perCpuSecond: 0, failures: 0 };
   const text: ModeResult = { score: empty(), byGroup: { English: empty(), German: empty(), other: empty() }, perSecond: 0, perCpuSecond: 0, failures: 0 };
   const dumps: Array<{ page: DevPage; rawText: string; group: Group }> = [];
@@ -78,23 +89,30 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
   for (const page of pages) {
     let out: ReturnType<typeof cleanHtml> | null = null;
     try {
-      out = cleanHtml(page.html, aggressiveness);
+      // Text mode alone needs only the page's dump; the HTML classifier pass is skipped.
+      out = only === 'text' ? { text: '', ...dumpOf(page.html) } : cleanHtml(page.html, aggressiveness);
     } catch {
       html.failures++;
     }
     outputs.push(out);
   }
-  html.perSecond = pages.length / ((performance.now() - t0) / 1000);
-  html.perCpuSecond = pages.length / cpuSeconds(c0);
+  if (only !== 'text') {
+    html.perSecond = pages.length / ((performance.now() - t0) / 1000);
+    html.perCpuSecond = pages.length / cpuSeconds(c0);
+  }
   // Scoring and language grouping are not part of the timed work.
   pages.forEach((page, i) => {
     const out = outputs[i] ?? null;
-    const group = groupOf(out?.lang, out?.text ?? '');
-    const s = scorePage(page, out?.text ?? null);
-    html.score = addScores(html.score, s);
-    html.byGroup[group] = addScores(html.byGroup[group], s);
+    // The language guess reads the extracted article text (only the dump when the HTML pass did not run).
+    const group = groupOf(out?.lang, (only === 'text' ? out?.rawText : out?.text) ?? '');
+    if (only !== 'text') {
+      const s = scorePage(page, out?.text ?? null);
+      html.score = addScores(html.score, s);
+      html.byGroup[group] = addScores(html.byGroup[group], s);
+    }
     dumps.push({ page, rawText: out?.rawText ?? '', group });
   });
+  if (only === 'html') return { html, text };
 
   t0 = performance.now();
   c0 = process.cpuUsage();
@@ -138,15 +156,22 @@ function printMode(name: string, r: ModeResult, unit: string, target: { f1: numb
 }
 
 async function main() {
+  const onlyAt = process.argv.indexOf('--only');
+  const onlyArg = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  if (onlyAt >= 0 && onlyArg !== 'html' && onlyArg !== 'text') {
+    console.error(`bench:extract: --only takes "html" or "text", got ${onlyArg === undefined ? 'nothing' : JSON.stringify(onlyArg)}`);
+    process.exit(2);
+  }
+  const only = onlyArg as BenchMode | undefined;
   const pages = loadDevset(DEVSET_DIR);
-  const result = runBench(pages);
+  const result = runBench(pages, DEFAULT_AGGRESSIVENESS, only);
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ html: prf(result.html.score), text: prf(result.text.score) }));
+    console.log(JSON.stringify({ ...(only !== 'text' ? { html: prf(result.html.score) } : {}), ...(only !== 'html' ? { text: prf(result.text.score) } : {}) }));
     return;
   }
-  console.log(`bench:extract — ${pages.length} pages of ${DEVSET_DIR} (${new Date().toISOString()}, node ${process.version}, single thread)`);
-  printMode('HTML mode (extractHtml + text classifier)', result.html, 'pages', { f1: 0.93, speed: 100 });
-  printMode('Text-dump mode (all visible text, one block per line; text classifier + shipped block model, ALL pages = its training data)', result.text, 'documents', { f1: 0.88, speed: 2000 });
+  console.log(`bench:extract — ${pages.length} pages of ${DEVSET_DIR} (${new Date().toISOString()}, node ${process.version}, single thread${only ? `, only ${only} mode` : ''})`);
+  if (only !== 'text') printMode('HTML mode (extractHtml + text classifier)', result.html, 'pages', { f1: 0.93, speed: 100 });
+  if (only !== 'html') printMode('Text-dump mode (all visible text, one block per line; text classifier + shipped block model, ALL pages = its training data)', result.text, 'documents', { f1: 0.88, speed: 2000 });
   const dumps = pages.map((p) => {
     try {
       return extractHtml(p.html).rawText;
@@ -155,7 +180,7 @@ async function main() {
     }
   });
   console.log(`baseline: keep everything (all visible text) F1 ${f(keepEverything(pages, dumps))}`);
-  if (!process.argv.includes('--no-heldout')) {
+  if (only !== 'html' && !process.argv.includes('--no-heldout')) {
     // The text-dump figure above uses the shipped block model, trained on all 990 pages: optimistic.
     // The honest figure: 2-fold cross-validation by file-name hash, each half scored under a model trained on the other.
     const cv = crossValidate(pages.map(preparePage));
@@ -166,10 +191,11 @@ async function main() {
   if (process.argv.includes('--knob')) {
     // The one knob: precision / recall / F1 of both modes across aggressiveness values.
     for (const a of [0, 0.3, 0.5, 0.7, 0.9, 1]) {
-      const r = runBench(pages, a);
+      const r = runBench(pages, a, only);
       const h = prf(r.html.score);
       const t = prf(r.text.score);
-      console.log(`aggressiveness ${a.toFixed(1)}: HTML P ${f(h.precision)} R ${f(h.recall)} F1 ${f(h.f1)} | text dump P ${f(t.precision)} R ${f(t.recall)} F1 ${f(t.f1)}`);
+      const parts = [...(only !== 'text' ? [`HTML P ${f(h.precision)} R ${f(h.recall)} F1 ${f(h.f1)}`] : []), ...(only !== 'html' ? [`text dump P ${f(t.precision)} R ${f(t.recall)} F1 ${f(t.f1)}`] : [])];
+      console.log(`aggressiveness ${a.toFixed(1)}: ${parts.join(' | ')}`);
     }
   }
 }
