@@ -333,17 +333,27 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
     }
   }
   const inContainer = (b: RawBlock) => container === body || ancestors(b.owner, body.parent as ParentNode | null).some((a) => chosen.has(a));
+  const inside = all.map(inContainer);
+  const lead = container === body ? new Set<number>() : findLead(all, reasons, inside, container, body);
+
+  // Removal reason per block (null = kept).
+  const verdicts: Array<string | null> = all.map((b, i) => {
+    if (lead.has(i)) return null;
+    if (reasons[i]) return reasons[i];
+    if (!inside[i]) return 'outside-main';
+    const linkDensity = b.linkChars / b.text.length;
+    if (linkDensity > opts.maxLinkDensity && !readsAsProse(b.text)) return 'link-list';
+    return null;
+  });
+  dropOrphanHeadings(all, verdicts);
 
   const blocks: ExtractedBlock[] = [];
   const removed: ExtractedRemoval[] = [];
   all.forEach((b, i) => {
     const out: ExtractedBlock = { kind: b.kind, text: b.text, source: b.source };
-    const widget = reasons[i];
-    if (widget) return void removed.push({ ...out, reason: widget === 'comments' ? 'comments' : widget });
-    if (!inContainer(b)) return void removed.push({ ...out, reason: 'outside-main' });
-    const linkDensity = b.linkChars / b.text.length;
-    if (linkDensity > opts.maxLinkDensity && !readsAsProse(b.text)) return void removed.push({ ...out, reason: 'link-list' });
-    blocks.push(out);
+    const verdict = verdicts[i];
+    if (verdict) removed.push({ ...out, reason: verdict });
+    else blocks.push(out);
   });
 
   // JSON-LD articleBody rescues pages whose DOM text is script-rendered or hidden.
@@ -362,6 +372,90 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   }
   delete meta['articleBodySource'];
   return { blocks, removed, meta, rawText };
+}
+
+function headingLevel(b: RawBlock): number {
+  return isElement(b.owner) && /^h[1-6]$/.test(b.owner.name) ? Number(b.owner.name[1]) : 7;
+}
+
+/**
+ * A kept heading whose section (the blocks up to the next heading of the same
+ * or a higher level) has no kept block left titles something that was cut:
+ * "Related articles" over a removed teaser list, "Comments" over removed
+ * comments, a dangling "Share this" at the end. It goes with its section, under
+ * the reason of the section's first removed block.
+ */
+/** Section titles of widgets are short ("Related articles", "Mehr zum Thema"). */
+const ORPHAN_HEADING_MAX_WORDS = 8;
+
+function dropOrphanHeadings(all: RawBlock[], verdicts: Array<string | null>): void {
+  for (let i = all.length - 1; i >= 0; i--) {
+    const h = all[i]!;
+    // A long or sentence-shaped heading is a standfirst or a question of an interview: content in itself.
+    if (h.kind !== 'heading' || verdicts[i] || h.text.split(/\s+/).length > ORPHAN_HEADING_MAX_WORDS || /[.!?…]$/.test(h.text)) continue;
+    const level = headingLevel(h);
+    let keptBelow = false;
+    let firstReason: string | null = null;
+    for (let j = i + 1; j < all.length; j++) {
+      const b = all[j]!;
+      if (b.kind === 'heading' && headingLevel(b) <= level) break;
+      if (!verdicts[j]) {
+        keptBelow = true;
+        break;
+      }
+      firstReason ??= verdicts[j]!;
+    }
+    if (!keptBelow) verdicts[i] = firstReason ?? 'outside-main';
+  }
+}
+
+/** How far above the main container the article's lead may sit (header > intro > p). */
+const LEAD_SCOPE_LEVELS = 3;
+/** How many blocks before the container are searched for the lead. */
+const LEAD_WINDOW = 10;
+/** Widgets that may sit between headline, lead and body (share bar, byline, date line): skipped, not a stop. */
+const LEAD_PASSABLE = new Set<HintReason>(['share', 'byline', 'post-meta', 'hidden', 'follow']);
+
+/**
+ * The lead (standfirst, teaser, "chapô") often sits in the article's header, a
+ * sibling of the body container with too little prose to join it, and is lost
+ * as `outside-main`. Walk back from the first block of the container while the
+ * blocks stay within a few levels of it, past bylines, dates and share bars, up
+ * to the headline; keep the blocks there that read as prose. Site headers and
+ * navigation end the walk.
+ */
+function findLead(all: RawBlock[], reasons: Array<HintReason | null>, inside: boolean[], container: ParentNode, body: ParentNode): Set<number> {
+  const out = new Set<number>();
+  const first = all.findIndex((_, i) => inside[i] && !reasons[i]);
+  if (first <= 0) return out;
+  let scope = container;
+  for (let k = 0; k < LEAD_SCOPE_LEVELS && scope.parent && scope.parent !== body; k++) scope = scope.parent as ParentNode;
+  for (let j = first - 1; j >= 0 && j >= first - LEAD_WINDOW; j--) {
+    const b = all[j]!;
+    const r = reasons[j];
+    if (!ancestors(b.owner, body).includes(scope)) break;
+    if (isElement(b.owner) && b.owner.name === 'h1') break;
+    if (r && r !== 'header') {
+      if (LEAD_PASSABLE.has(r)) continue;
+      break;
+    }
+    if (b.kind !== 'caption' && !inFigure(b.owner) && readsAsLead(b)) out.add(j);
+  }
+  return out;
+}
+
+function inFigure(node: ParentNode): boolean {
+  for (let n: ParentNode | null = node; n; n = n.parent as ParentNode | null) if (isElement(n) && n.name === 'figure') return true;
+  return false;
+}
+
+/** A standfirst: a sentence or two of prose, few links. */
+function readsAsLead(b: RawBlock): boolean {
+  if (b.linkChars / b.text.length > 0.25) return false;
+  const words = b.text.split(/\s+/).length;
+  const cjk = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(b.text);
+  if (cjk) return b.text.length >= 30;
+  return words >= 8 && (words >= 15 || /[.!?…:"”»)]$/.test(b.text));
 }
 
 /** Descend from the body into the child holding most of the good text while it holds `share` of it. */
