@@ -91,9 +91,14 @@ describe('newsclean diff / report (the real command)', () => {
     expect(noFolder.stderr).toContain('is not a newsclean output folder (no run.json)');
   });
 
-  it('report rebuilds the HTML report from the output folder', () => {
-    const r = cli(['report', '--output', out]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^report: .*report\/index\.html \(3 documents, 1 clusters, \d+ ms\)\n$/);
+  it('report builds the HTML report, then rewrites only what changed; --full renders every page', () => {
+    const first = cli(['report', '--output', out]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^report: .*report\/index\.html \(3 documents, 1 clusters, full build: no report yet, \d+ ms\)\n$/);
+    const again = cli(['report', '--output', out]);
+    // Nothing changed: no page rendered; the index shows run.json as before, so nothing is written either.
+    expect(again.stdout).toMatch(/\(3 documents, 1 clusters, incremental: 0 pages rendered, 0 files written, 0 deleted, \d+ ms\)\n$/);
+    const forced = cli(['report', '--output', out, '--full']);
+    expect(forced.stdout).toMatch(/\(3 documents, 1 clusters, full build: requested, \d+ ms\)\n$/);
   });
 });

@@ -125,11 +125,17 @@ export function registerReportCommands(program: Command): void {
     .command('report')
     .description('rebuild the HTML report of an output folder without rerunning the pipeline')
     .option('-o, --output <dir>', 'output folder of the run', 'cleaned')
-    .action(async (opts: { output: string }) => {
+    .option('--full', 'render every page into a new folder, even when only some changed since the last build')
+    .addHelpText(
+      'after',
+      '\nBy default only the pages whose inputs changed since the last build are rewritten\n(report/.manifest.json records them); the result is the same as with --full.',
+    )
+    .action(async (opts: { output: string; full?: boolean }) => {
       checkOutputDir(opts.output);
       // Loaded on use, so `newsclean --help` stays fast.
       const { buildReport } = await import('./index.ts');
-      const r = await buildReport(opts.output);
-      process.stdout.write(`report: ${path.join(r.dir, 'index.html')} (${r.documents} documents, ${r.clusters} clusters, ${r.ms} ms)\n`);
+      const r = await buildReport(opts.output, { full: opts.full ?? false });
+      const how = r.mode === 'full' ? `full build: ${r.fullReason}` : `incremental: ${r.rendered} pages rendered, ${r.written} files written, ${r.deleted} deleted`;
+      process.stdout.write(`report: ${path.join(r.dir, 'index.html')} (${r.documents} documents, ${r.clusters} clusters, ${how}, ${r.ms} ms)\n`);
     });
 }

@@ -10,15 +10,21 @@
  *   data/columns.js       compact per-document sort/filter columns (loaded on first sort/filter)
  *   assets/report.css, assets/report.js
  *
- * The folder is built next to the old one and swapped in at the end, so a
- * report never mixes pages of two runs and a failed build leaves the old one.
+ *   .manifest.json        what the report was built from (src/report/manifest.ts)
+ *
+ * A full build writes a new folder next to the old one and swaps it in at the
+ * end, so a failed build leaves the old report. An incremental build (the
+ * manifest says the report is complete and of the same code and context)
+ * rewrites only what changed, in place, each file atomically, and writes the
+ * manifest last; it produces the same bytes as a full build.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
+import { writeFileAtomic } from '../io/atomic.ts';
 import { pageFileName, pageHref } from './html.ts';
 import {
   CLUSTER_LIST_PAGE,
@@ -32,12 +38,18 @@ import {
   type TableRow,
 } from './index-page.ts';
 import { removedShare, renderClusterPage, renderDocPage, type PageContext } from './pages.ts';
-import { readJsonl, readRunJson, toCluster, toDoc, toFlag, toSetAside, type ReportCluster, type ReportDoc, type ReportFlag } from './read.ts';
+import { MANIFEST_FILE, newNonce, readManifest, reportVersion, serialiseManifest, sha256, type ReportManifest } from './manifest.ts';
+import { readJsonl, readJsonlLines, readRunJson, toCluster, toDoc, toFlag, toSetAside, type ReportCluster, type ReportDoc, type ReportFlag } from './read.ts';
 
 export const ROWS_PER_CHUNK = 500;
 /** Diff files larger than this are cut on the document page (the file itself stays whole). */
 const MAX_DIFF_CHARS = 4_000_000;
 const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+
+export interface BuildReportOptions {
+  /** Render every page into a fresh folder even when the manifest allows an incremental build (`newsclean report --full`). */
+  full?: boolean;
+}
 
 export interface BuildReportResult {
   dir: string;
@@ -46,6 +58,16 @@ export interface BuildReportResult {
   /** Bytes of report/index.html. */
   indexBytes: number;
   ms: number;
+  /** `full`: every page rendered into a new folder, swapped in; `incremental`: only changed pages rewritten in place. */
+  mode: 'full' | 'incremental';
+  /** Why the build was full (null for an incremental build). */
+  fullReason: string | null;
+  /** Document and cluster pages rendered (the others were unchanged). */
+  rendered: number;
+  /** Files written (pages, data chunks, index, assets). */
+  written: number;
+  /** Files of an earlier build removed (pages of documents or clusters that are gone). */
+  deleted: number;
 }
 
 /** A data file is a classic script (file:// forbids fetch and module scripts) handing JSON to report.js. */
@@ -53,49 +75,174 @@ function dataScript(name: string, payload: unknown): string {
   return `newscleanReport.receive(${JSON.stringify(name)},${JSON.stringify(payload)});\n`;
 }
 
-async function readDiff(outputDir: string, id: string): Promise<string | null> {
+const cutDiff = (text: string, outputDir: string, file: string) =>
+  text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n… (diff cut at ${MAX_DIFF_CHARS} characters; see ${path.relative(outputDir, file)})` : text;
+
+/** diffs/<id>.diff, or null when the id would leave the folder. */
+function diffPath(outputDir: string, id: string): string | null {
   const diffsDir = path.resolve(outputDir, 'diffs');
   const file = path.resolve(diffsDir, `${id}.diff`);
-  if (path.dirname(file) !== diffsDir) return null;
+  return path.dirname(file) === diffsDir ? file : null;
+}
+
+async function readDiff(outputDir: string, id: string): Promise<string | null> {
+  const file = diffPath(outputDir, id);
+  if (!file) return null;
   try {
-    const text = await readFile(file, 'utf8');
-    return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n… (diff cut at ${MAX_DIFF_CHARS} characters; see ${path.relative(outputDir, file)})` : text;
+    return cutDiff(await readFile(file, 'utf8'), outputDir, file);
   } catch {
     return null;
   }
 }
 
-export async function buildReport(outputDir: string): Promise<BuildReportResult> {
+interface DiffIdentity {
+  /** Stat signature (size, mtime, inode), null when there is no diff file. */
+  sig: string | null;
+  /** sha-256 of the file's bytes ('none' without a file). */
+  hash: string;
+  /** The text when it had to be read to hash it (undefined: not read, unchanged since the last build). */
+  text?: string | null;
+}
+
+/**
+ * What a document page's diff section depends on, cheaply: a diff whose size,
+ * mtime and inode match the last build's is not read; any other is read and
+ * hashed (a run that rewrites a diff with the same bytes costs a read, not a render).
+ */
+async function diffIdentity(outputDir: string, id: string, known: [string, string] | undefined): Promise<DiffIdentity> {
+  const file = diffPath(outputDir, id);
+  if (!file) return { sig: null, hash: 'none', text: null };
+  const st = await stat(file, { bigint: true }).catch(() => null);
+  if (!st?.isFile()) return { sig: null, hash: 'none', text: null };
+  const sig = `${st.size}:${st.mtimeNs}:${st.ino}`;
+  if (known && known[0] === sig) return { sig, hash: known[1] };
+  const bytes = await readFile(file).catch(() => null);
+  if (!bytes) return { sig: null, hash: 'none', text: null };
+  return { sig, hash: sha256(bytes), text: cutDiff(bytes.toString('utf8'), outputDir, file) };
+}
+
+const SUBDIRS = ['docs', 'clusters', 'data', 'assets'] as const;
+
+/** Every entry of a report folder, relative (files of the sub-folders, anything else at the top). */
+async function listReport(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (e.isDirectory() && (SUBDIRS as readonly string[]).includes(e.name)) {
+      for (const name of await readdir(path.join(dir, e.name)).catch(() => [] as string[])) out.add(`${e.name}/${name}`);
+    } else out.add(e.name);
+  }
+  out.delete(MANIFEST_FILE);
+  return out;
+}
+
+/**
+ * Build `<output>/report/`. When the folder holds a complete report of the
+ * same report code and page context (its manifest says so), only the pages
+ * whose inputs changed are rendered and rewritten in place, the small derived
+ * files (index, cluster lists, data chunks) only when their content changed,
+ * and pages of documents or clusters that are gone are deleted: the result is
+ * byte-identical to a full build. Otherwise (first build, `full`, report code
+ * or config changed, an earlier build that did not finish) every page is
+ * rendered into a new folder that replaces the old one whole.
+ */
+export async function buildReport(outputDir: string, opts: BuildReportOptions = {}): Promise<BuildReportResult> {
   const t0 = performance.now();
   const run = await readRunJson(outputDir);
   const finalDir = path.join(outputDir, 'report');
+  const previous = await readManifest(finalDir);
+  const config = run.config as { hash?: unknown } | undefined;
+  const ctx: PageContext = {
+    // One nonce per output folder, kept in the manifest: see docs/report.md (Security).
+    nonce: previous?.nonce ?? newNonce(),
+    reviewKey: `newsclean-review:${path.resolve(outputDir)}`,
+    configHash: typeof config?.hash === 'string' ? config.hash : '',
+  };
+  const version = reportVersion();
+  const context = sha256(version, ctx.nonce, ctx.reviewKey, ctx.configHash);
+  const fullReason = opts.full
+    ? 'requested'
+    : !previous
+      ? existsSync(finalDir)
+        ? 'no valid manifest (built by an older version, or an earlier build did not finish)'
+        : 'no report yet'
+      : previous.version !== version
+        ? 'the report code changed'
+        : previous.context !== context
+          ? 'the config or the output folder changed'
+          : null;
+  const finish = async (built: Built, mode: BuildReportResult['mode']): Promise<BuildReportResult> => {
+    const indexBytes = (await stat(path.join(finalDir, 'index.html'))).size;
+    const { files: _files, diffs: _diffs, ...counts } = built;
+    return { ...counts, dir: finalDir, indexBytes, ms: Math.round(performance.now() - t0), mode, fullReason };
+  };
+
+  if (fullReason === null && previous) {
+    const existing = await listReport(finalDir);
+    // From here until the new manifest is written the report is not known to be complete.
+    await rm(path.join(finalDir, MANIFEST_FILE), { force: true });
+    const built = await buildInto(outputDir, finalDir, run, ctx, context, previous, existing);
+    for (const rel of existing) {
+      if (built.files[rel] !== undefined) continue;
+      await rm(path.join(finalDir, rel), { recursive: true, force: true });
+      built.deleted++;
+    }
+    await writeFileAtomic(finalDir, [MANIFEST_FILE], serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs }), true);
+    return finish(built, 'incremental');
+  }
+
   const tmpDir = `${finalDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const result = await buildInto(outputDir, tmpDir, run);
+    const built = await buildInto(outputDir, tmpDir, run, ctx, context, null, new Set());
+    await writeFile(path.join(tmpDir, MANIFEST_FILE), serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs }));
     if (existsSync(finalDir)) {
       const old = `${finalDir}.tmp-old-${process.pid}-${randomBytes(4).toString('hex')}`;
       await rename(finalDir, old);
       await rename(tmpDir, finalDir);
       await rm(old, { recursive: true, force: true });
     } else await rename(tmpDir, finalDir);
-    const indexBytes = (await stat(path.join(finalDir, 'index.html'))).size;
-    return { ...result, dir: finalDir, indexBytes, ms: Math.round(performance.now() - t0) };
+    return finish(built, 'full');
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
     throw err;
   }
 }
 
-async function buildInto(outputDir: string, dir: string, run: Record<string, unknown>): Promise<{ documents: number; clusters: number }> {
-  const config = run.config as { hash?: unknown } | undefined;
-  const ctx: PageContext = {
-    nonce: randomBytes(18).toString('base64url'),
-    reviewKey: `newsclean-review:${path.resolve(outputDir)}`,
-    configHash: typeof config?.hash === 'string' ? config.hash : '',
+interface Built {
+  documents: number;
+  clusters: number;
+  rendered: number;
+  written: number;
+  deleted: number;
+  files: Record<string, string>;
+  diffs: Record<string, [string, string]>;
+}
+
+/**
+ * Render the report into `dir`. With `previous` (an in-place incremental
+ * build), a page whose key matches the manifest and whose file exists is
+ * neither rendered nor written.
+ */
+async function buildInto(
+  outputDir: string,
+  dir: string,
+  run: Record<string, unknown>,
+  ctx: PageContext,
+  context: string,
+  previous: ReportManifest | null,
+  existing: ReadonlySet<string>,
+): Promise<Built> {
+  const built: Built = { documents: 0, clusters: 0, rendered: 0, written: 0, deleted: 0, files: {}, diffs: {} };
+  for (const sub of SUBDIRS) await mkdir(path.join(dir, sub), { recursive: true });
+  const unchanged = (rel: string, key: string) => {
+    built.files[rel] = key;
+    return previous !== null && previous.files[rel] === key && existing.has(rel);
   };
-  for (const sub of ['docs', 'clusters', 'data', 'assets']) await mkdir(path.join(dir, sub), { recursive: true });
-  await cp(path.join(ASSETS_DIR, 'report.js'), path.join(dir, 'assets/report.js'));
-  await cp(path.join(ASSETS_DIR, 'report.css'), path.join(dir, 'assets/report.css'));
+  // In place, a file is replaced atomically (a reader never sees half a page); a fresh folder is swapped in whole.
+  const put = async (rel: string, content: string) => {
+    built.written++;
+    if (previous) await writeFileAtomic(dir, rel.split('/'), content);
+    else await writeFile(path.join(dir, rel), content);
+  };
 
   const agg: Aggregates = {
     documents: 0,
@@ -115,7 +262,11 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
 
   // Clusters first: document pages link to them and cluster pages need member texts.
   const clusters: ReportCluster[] = [];
-  for await (const r of readJsonl(path.join(outputDir, 'clusters.jsonl'), bad('clusters.jsonl'))) clusters.push(toCluster(r));
+  const clusterLines: string[] = [];
+  for await (const { line, value } of readJsonlLines(path.join(outputDir, 'clusters.jsonl'), bad('clusters.jsonl'))) {
+    clusters.push(toCluster(value));
+    clusterLines.push(line);
+  }
   const wanted = new Set(clusters.flatMap((c) => c.members.map((m) => `${m.doc}\u0000${m.paragraph}`)));
   const memberTexts = new Map<string, string>();
 
@@ -146,28 +297,44 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
     pending.add(p);
     if (pending.size > 64) await Promise.race(pending);
   };
-  const write = (rel: string, content: string) => schedule(() => writeFile(path.join(dir, rel), content));
+  /** A small derived file (index, lists, data chunks, assets): rendered every time, written when its content changed. */
+  const write = (rel: string, content: string) => (unchanged(rel, sha256(content)) ? Promise.resolve() : schedule(() => put(rel, content)));
+  /** A page keyed by its inputs: rendered only when they changed. */
+  const page = async (rel: string, key: string, render: () => Promise<string> | string) => {
+    if (unchanged(rel, key)) return;
+    built.rendered++;
+    await put(rel, await render());
+  };
 
+  // A document page depends on its record, its diff, its neighbours (prev/next
+  // links) and the page context; nothing else, so a new document re-renders
+  // only itself and the two pages next to it.
   const rows: TableRow[] = [];
-  let held: ReportDoc | null = null;
+  let held: { doc: ReportDoc; line: string; fileFlags: string } | null = null;
   let prevId: string | null = null;
-  const emitDoc = async (doc: ReportDoc, nextId: string | null) => {
+  const emitDoc = async ({ doc, line, fileFlags }: NonNullable<typeof held>, nextId: string | null) => {
     const nav = { prev: prevId, next: nextId };
     prevId = doc.id;
     await schedule(async () => {
-      const diff = await readDiff(outputDir, doc.id);
-      await writeFile(path.join(dir, 'docs', pageFileName(doc.id)), renderDocPage(doc, diff, nav, ctx));
+      const diff = await diffIdentity(outputDir, doc.id, previous?.diffs[doc.id]);
+      if (diff.sig !== null) built.diffs[doc.id] = [diff.sig, diff.hash];
+      const key = sha256(context, 'doc', line, fileFlags, diff.hash, nav.prev ?? '', nav.next ?? '');
+      await page(`docs/${pageFileName(doc.id)}`, key, async () => renderDocPage(doc, diff.text !== undefined ? diff.text : await readDiff(outputDir, doc.id), nav, ctx));
     });
   };
   const seen = new Set<string>();
-  for await (const r of readJsonl(path.join(outputDir, 'documents.jsonl'), bad('documents.jsonl'))) {
+  for await (const { line, value: r } of readJsonlLines(path.join(outputDir, 'documents.jsonl'), bad('documents.jsonl'))) {
     const doc = toDoc(r);
     if (!doc.id || seen.has(doc.id)) {
       agg.problems.push(`documents.jsonl: ${doc.id ? `duplicate id ${doc.id}` : 'record without id'} (skipped in the report)`);
       continue;
     }
     seen.add(doc.id);
-    if (!Array.isArray(r.flags)) doc.flags = await flagsFromFlagsFile(doc.id);
+    let fileFlags = '';
+    if (!Array.isArray(r.flags)) {
+      doc.flags = await flagsFromFlagsFile(doc.id);
+      fileFlags = JSON.stringify(doc.flags);
+    }
     agg.documents++;
     agg.paragraphs += doc.paragraphs.length;
     inc(agg.languages, doc.lang ?? 'und');
@@ -195,7 +362,7 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
       date: doc.date ?? '',
     });
     if (held) await emitDoc(held, doc.id);
-    held = doc;
+    held = { doc, line, fileFlags };
   }
   if (held) await emitDoc(held, null);
 
@@ -212,8 +379,11 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
     const missing = c.members.filter((m) => !docIds.has(m.doc));
     if (missing.length) agg.problems.push(`cluster ${c.id}: ${missing.length} members point at documents not in documents.jsonl`);
     const nav = { prev: clusters[i - 1]?.id ?? null, next: clusters[i + 1]?.id ?? null };
-    const page = renderClusterPage(c, (doc, p) => memberTexts.get(`${doc}\u0000${p}`) ?? null, nav, ctx);
-    await write(`clusters/${pageFileName(c.id)}`, page);
+    // A cluster page depends on its record, its members' texts, its neighbours and the context.
+    const memberText = (doc: string, p: number) => memberTexts.get(`${doc}\u0000${p}`) ?? null;
+    const texts = c.members.map((m) => memberText(m.doc, m.paragraph) ?? '\u0001missing');
+    const key = sha256(context, 'cluster', clusterLines[i]!, ...texts, nav.prev ?? '', nav.next ?? '');
+    await schedule(() => page(`clusters/${pageFileName(c.id)}`, key, () => renderClusterPage(c, memberText, nav, ctx)));
   }
   const byId = [...agg.clusters].sort((a, b) => a.id.localeCompare(b.id));
   const listPages = Math.ceil(byId.length / CLUSTER_LIST_PAGE);
@@ -244,6 +414,9 @@ async function buildInto(outputDir: string, dir: string, run: Record<string, unk
     }),
   );
   await write('index.html', renderIndexPage(run, agg, rows.slice(0, PAGE_SIZE), chunks, listPages, ctx));
+  for (const name of ['report.js', 'report.css']) await write(`assets/${name}`, await readFile(path.join(ASSETS_DIR, name), 'utf8'));
   await Promise.all(pending);
-  return { documents: agg.documents, clusters: clusters.length };
+  built.documents = agg.documents;
+  built.clusters = clusters.length;
+  return built;
 }

@@ -143,6 +143,11 @@ export function toDoc(r: Obj): ReportDoc {
 
 /** Stream the JSON objects of a JSONL file; a bad line is reported, not fatal. */
 export async function* readJsonl(file: string, onBadLine: (line: number, message: string) => void): AsyncGenerator<Obj> {
+  for await (const { value } of readJsonlLines(file, onBadLine)) yield value;
+}
+
+/** Like readJsonl, with each object's source line (the incremental report hashes it). */
+export async function* readJsonlLines(file: string, onBadLine: (line: number, message: string) => void): AsyncGenerator<{ line: string; value: Obj }> {
   if (!existsSync(file)) return;
   const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let n = 0;
@@ -151,7 +156,7 @@ export async function* readJsonl(file: string, onBadLine: (line: number, message
     if (!line.trim()) continue;
     try {
       const v: unknown = JSON.parse(line);
-      if (isObj(v)) yield v;
+      if (isObj(v)) yield { line, value: v };
       else onBadLine(n, 'not a JSON object');
     } catch (err) {
       onBadLine(n, (err as Error).message);

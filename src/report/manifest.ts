@@ -1,0 +1,97 @@
+/**
+ * The report manifest (`report/.manifest.json`): what a complete report was
+ * built from, so the next build rewrites only what changed.
+ *
+ *   version  hash of the report code (templates, client script, stylesheet):
+ *            another version means every page must be rendered again;
+ *   nonce    the Content-Security-Policy nonce of this folder's report
+ *            (kept so unchanged pages stay byte-identical; docs/report.md);
+ *   files    report-relative path → key of every file of the report. A page's
+ *            key hashes its inputs (record line, diff hash, neighbours,
+ *            context); a small derived file's key hashes its content;
+ *   diffs    document id → [stat signature, sha-256] of diffs/<id>.diff, so an
+ *            unchanged diff (same size, mtime, inode) is not read again.
+ *
+ * The manifest is written last and removed before a build touches the report
+ * in place: a report without a valid manifest is not known to be complete and
+ * is rebuilt whole.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TOOL } from '../io/package-info.ts';
+
+export const MANIFEST_FILE = '.manifest.json';
+const MANIFEST_FORMAT = 1;
+
+export interface ReportManifest {
+  format: number;
+  version: string;
+  nonce: string;
+  /** Hash of the per-folder page context (nonce, review namespace, config hash). */
+  context: string;
+  files: Record<string, string>;
+  diffs: Record<string, [string, string]>;
+}
+
+export const sha256 = (...parts: Array<string | Buffer>): string => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\u0000');
+  return h.digest('base64url');
+};
+
+export function newNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+const REPORT_DIR = path.dirname(fileURLToPath(import.meta.url));
+let versionCache: string | null = null;
+
+/**
+ * The report code's version: a hash of newsclean's version and of every
+ * source file of src/report (and its assets). Any change to a template
+ * invalidates every page, without anyone having to remember to bump a number.
+ */
+export function reportVersion(): string {
+  if (versionCache) return versionCache;
+  const h = createHash('sha256').update(`${TOOL.name}@${TOOL.version}\n`);
+  for (const dir of [REPORT_DIR, path.join(REPORT_DIR, 'assets')]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => /\.(ts|js|mjs|css)$/.test(n)).sort();
+    } catch {
+      // A bundled build without sources: the tool version alone identifies the code.
+    }
+    for (const n of names) h.update(`${n}\n`).update(readFileSync(path.join(dir, n))).update('\n');
+  }
+  versionCache = h.digest('base64url');
+  return versionCache;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The manifest of `reportDir`, or null when it is missing or not one this code wrote. */
+export async function readManifest(reportDir: string): Promise<ReportManifest | null> {
+  let v: unknown;
+  try {
+    v = JSON.parse(await readFile(path.join(reportDir, MANIFEST_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!isRecord(v) || v.format !== MANIFEST_FORMAT) return null;
+  if (typeof v.version !== 'string' || typeof v.context !== 'string' || typeof v.nonce !== 'string' || !/^[A-Za-z0-9_-]{16,}$/.test(v.nonce)) return null;
+  if (!isRecord(v.files) || !isRecord(v.diffs)) return null;
+  const files: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v.files)) if (typeof x === 'string') files[k] = x;
+  const diffs: Record<string, [string, string]> = {};
+  for (const [k, x] of Object.entries(v.diffs)) if (Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') diffs[k] = [x[0], x[1]];
+  return { format: MANIFEST_FORMAT, version: v.version, nonce: v.nonce, context: v.context, files, diffs };
+}
+
+/** Serialised with sorted keys, so the same report always has the same manifest. */
+export function serialiseManifest(m: Omit<ReportManifest, 'format'>): string {
+  const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, version: m.version, nonce: m.nonce, context: m.context, files: sorted(m.files), diffs: sorted(m.diffs) })}\n`;
+}
