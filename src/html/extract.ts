@@ -20,7 +20,7 @@ import { parseDocument } from 'htmlparser2';
 import { Text, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 import type { BlockKind } from '../core/types.ts';
 import { limitNesting } from './nesting.ts';
-import { BLOCK_TAGS, INVISIBLE_TAGS, hintReason, positiveHint, type HintReason } from './hints.ts';
+import { BLOCK_TAGS, INVISIBLE_TAGS, classAndId, hintReason, positiveHint, type HintReason } from './hints.ts';
 
 export interface ExtractedBlock {
   kind: BlockKind;
@@ -224,14 +224,18 @@ function isElement(n: ParentNode): n is Element {
 
 const ARTICLE_SELECTORS = (el: Element) => el.name === 'article' || el.name === 'main' || el.attribs['role'] === 'main' || (el.attribs['itemprop'] ?? '').toLowerCase().includes('articlebody');
 
-/** Every element that has an <article>, <main> or articleBody below it: one walk, then up from each hit. */
-function articleAncestors(root: ParentNode): Set<ParentNode> {
+/**
+ * Every element that has an <article>, <main> or articleBody below it holding
+ * at least `minMass` of prose: one walk, then up from each hit. (Teaser lists
+ * mark each teaser up as an <article>; those hold little prose.)
+ */
+function articleAncestors(root: ParentNode, mass: Map<ParentNode, number>, minMass: number): Set<ParentNode> {
   const out = new Set<ParentNode>();
   const stack: AnyNode[] = [...root.children];
   while (stack.length) {
     const n = stack.pop()!;
     if (!isElementNode(n)) continue;
-    if (ARTICLE_SELECTORS(n)) {
+    if (ARTICLE_SELECTORS(n) && (mass.get(n) ?? 0) >= minMass) {
       for (let p = n.parent as ParentNode | null; p && !out.has(p); p = p.parent as ParentNode | null) out.add(p);
     }
     for (const c of n.children) stack.push(c);
@@ -245,6 +249,9 @@ function insideArticle(el: Element): boolean {
   }
   return false;
 }
+
+/** Share of the page's prose an <article> must hold to spare the widget-named wrappers around it. */
+const ARTICLE_MIN_SHARE = 0.2;
 
 /** A block reads as prose: enough words and a sentence end (a news paragraph full of links is still prose). */
 function readsAsProse(text: string): boolean {
@@ -282,7 +289,7 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   }
 
   // Widgets: an element with a negative hint is cut out unless it holds a large share (40 %) of the prose.
-  const holdsArticle = articleAncestors(body);
+  const holdsArticle = articleAncestors(body, rawMass, ARTICLE_MIN_SHARE * totalMass);
   const widgetCache = new Map<ParentNode, HintReason | null>();
   const widgetOf = (el: ParentNode): HintReason | null => {
     let r = widgetCache.get(el);
@@ -344,6 +351,9 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
     const linkDensity = b.linkChars / b.text.length;
     if (linkDensity > opts.maxLinkDensity && !readsAsProse(b.text)) return 'link-list';
     return null;
+  });
+  all.forEach((b, i) => {
+    if (!verdicts[i] && isPictureFurniture(b)) verdicts[i] = 'caption-credit';
   });
   dropOrphanHeadings(all, verdicts);
 
@@ -442,6 +452,51 @@ function findLead(all: RawBlock[], reasons: Array<HintReason | null>, inside: bo
     if (b.kind !== 'caption' && !inFigure(b.owner) && readsAsLead(b)) out.add(j);
   }
   return out;
+}
+
+/**
+ * A photo credit in a caption: a copyright sign, a "Foto:"/"Photo:"/"Quelle:"
+ * label, a picture agency, or an "(author/agency)" pair at the end. The
+ * credit marks the block as picture furniture (the brief lists photo credits
+ * as boilerplate); the whole caption goes under `caption-credit`.
+ */
+const PHOTO_CREDIT = new RegExp(
+  [
+    '©|\\(c\\)\\s[^()]{2,40}$',
+    '(?:^|[\\s(.|])(?:foto|fotos|photo|photos|bild|bilder|quelle|credit|credits|image|imagen|kuva|zdjęcie|fot\\.|source|crédit|crédits|fonte|foto\\s?credit|bildquelle|copyright)\\s?:',
+    '\\b(?:getty\\s?images|shutterstock|istock(?:photo)?|stock\\.adobe|adobe\\s?stock|unsplash|pixabay|pexels|fotolia|clipdealer|pixelio|thinkstock|imago|picture[\\s-]alliance|keystone|dpa|afp|reuters|epa|ap\\s?photo)\\b',
+    '\\([^()]{2,60}\\/[^()]{2,60}\\)\\s*$',
+  ].join('|'),
+  'iu',
+);
+
+/** A copyright sign with a name or year after it, at the end of a block. */
+const TRAILING_COPYRIGHT = /©[^©]{1,80}$/u;
+/** A figure label opening a block ("Abbildung 4:", "Fig. 2:"). */
+const FIGURE_LABEL = /^(?:abbildung|abb\.|figure|fig\.|grafik|illustration|schaubild)\s*\d*[a-z]?\s*:/iu;
+/** Longest block (in words) that the credit and figure-label shapes may remove outside captions. */
+const FURNITURE_MAX_WORDS = 50;
+
+/** A caption with a photo credit, a short block ending in a copyright notice, or a figure legend. */
+function isPictureFurniture(b: RawBlock): boolean {
+  if (isCaptionLike(b) && PHOTO_CREDIT.test(b.text)) return true;
+  if (b.text.split(/\s+/).length > FURNITURE_MAX_WORDS) return false;
+  return TRAILING_COPYRIGHT.test(b.text) || FIGURE_LABEL.test(b.text);
+}
+
+/** Class/id names of caption elements: `wp-caption-text`, `media-caption`, `imagedescription`, `img-metadata`, `bildtext`. */
+const CAPTION_NAMES = /caption|credit|bildunterschrift|bildtext|legende?\b|(?:image|img|photo|foto|bild|picture|media)[-_]?(?:desc|text|title|subtitle|meta|info|source)/;
+
+/** A caption block, or a block in a figure or in an element named as a caption or credit (`wp-caption-text`, `media-caption`). */
+function isCaptionLike(b: RawBlock): boolean {
+  if (b.kind === 'caption') return true;
+  let n: ParentNode | null = b.owner;
+  for (let k = 0; n && k < 4; k++, n = n.parent as ParentNode | null) {
+    if (!isElement(n)) break;
+    if (n.name === 'figure' || n.name === 'figcaption') return true;
+    if (CAPTION_NAMES.test(classAndId(n))) return true;
+  }
+  return false;
 }
 
 function inFigure(node: ParentNode): boolean {
