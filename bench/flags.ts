@@ -25,6 +25,7 @@ import type { Block, Doc } from '../src/core/types.ts';
 import { configuredStages } from '../src/stages/configure.ts';
 import { blockContext, detectInBlock, DEFAULT_DETECTOR_OPTIONS } from '../src/artifacts/document-detectors.ts';
 import { getLexicon } from '../src/artifacts/lexicon.ts';
+import { detectClusterVariants, writesExpression } from '../src/artifacts/cluster-variants.ts';
 import { detectNameVariants } from '../src/artifacts/name-variants.ts';
 import type { PendingMatch } from '../src/artifacts/spun-expression.ts';
 import { GivenNameEquivalence } from '../src/artifacts/names.ts';
@@ -143,13 +144,29 @@ for (const s of spun) {
   );
   for (const g of s.gold) {
     const hit = ds.find((d) => d.start < g.end && g.start < d.end);
-    // Syndicated dump: the unspun expression is also written by other documents of the run, so the corpus
-    // stage confirms the candidates that need such evidence (artifacts-corpus dumpEvidence).
-    const withDump = hit ?? pending.find((d) => d.start < g.end && g.start < d.end);
+    // Syndicated dump: this paragraph is a near-duplicate of a copy that writes the original expression
+    // (the cluster's canonical text). artifacts-corpus confirms pending candidates the canonical text
+    // writes and aligns the two copies word by word (cluster-variants.ts); both are run here as there.
+    const canonical = s.text.slice(0, g.start) + g.entry + s.text.slice(g.end);
+    const overlaps = (d: { start: number; end: number }) => d.start < g.end && g.start < d.end;
+    const aligned = detectClusterVariants(s.text, canonical, lex, 'c1');
+    const withDump = hit ??
+      pending.find((d) => overlaps(d) && writesExpression(canonical, d.entryKey)) ??
+      aligned.find((d) => d.kind === 'spun-expression' && overlaps(d));
     const sc = cell(`syndicated/${g.type === 'collocation' ? 'collocation' : 'fixed'}`);
     sc.n++;
     if (withDump) sc.found++;
     if (withDump?.suggestion?.toLowerCase() === g.entry.toLowerCase()) sc.right++;
+    if (g.type !== 'collocation') {
+      const bySource = cell(`syndicated/fixed/${g.source}`);
+      bySource.n++;
+      if (withDump) bySource.found++;
+      if (withDump?.suggestion?.toLowerCase() === g.entry.toLowerCase()) bySource.right++;
+    }
+    const anyFlag = cell(`syndicated+cluster-variant/${g.type === 'collocation' ? 'collocation' : 'fixed'}`);
+    anyFlag.n++;
+    if (withDump ?? aligned.find(overlaps)) anyFlag.found++;
+    if ((withDump ?? aligned.find(overlaps))?.suggestion?.toLowerCase() === g.entry.toLowerCase()) anyFlag.right++;
     for (const k of [`${g.source}/${g.type}`, `${g.source}/all`, `all/${g.type}`, g.type === 'collocation' ? 'all/fixed-only-excluded' : 'all/fixed', 'all/all']) {
       const c = cell(k);
       c.n++;
@@ -168,10 +185,10 @@ for (const s of spun) {
   }
 }
 log(`${spun.length} samples (seed 20261127); recall = gold spans overlapped by a flag; "sugg" = flag suggests the exact entry`);
-log('source/type                     n   recall  sugg');
+log(`${'source/type'.padEnd(40)}     n   recall  sugg`);
 for (const [k, c] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
   if (k.endsWith('fixed-only-excluded')) continue;
-  log(`${k.padEnd(28)} ${String(c.n).padStart(5)}   ${(c.found / c.n).toFixed(3)}  ${(c.right / c.n).toFixed(3)}`);
+  log(`${k.padEnd(40)} ${String(c.n).padStart(5)}   ${(c.found / c.n).toFixed(3)}  ${(c.right / c.n).toFixed(3)}`);
 }
 for (const [k, c] of kindCounts) log(`precision ${k}: ${(c.tp / (c.tp + c.fp || 1)).toFixed(3)} (${c.tp} on gold, ${c.fp} elsewhere)`);
 log(`genuine entries inserted unchanged: ${cleanTotal}, flagged: ${cleanFlagged}`);
@@ -181,7 +198,9 @@ const mainRecall = ((cells.get('wordnet/all')!.found + cells.get('spinner/all')!
 log(`→ spun fixed expressions (names, titles, compounds), WordNet + spinner sources: recall ${mainRecall.toFixed(3)}: ${met(mainRecall >= 0.85)}`);
 log(`→ all sources incl. held-out vocabulary: recall ${(fixed.found / fixed.n).toFixed(3)}: ${met(fixed.found / fixed.n >= 0.85)}`);
 const synd = cells.get('syndicated/fixed')!;
-log(`→ same, in a syndicated dump where other documents write the original expression (rows "syndicated/…"): recall ${(synd.found / synd.n).toFixed(3)}: ${met(synd.found / synd.n >= 0.85)}`);
+log(`→ same, in a syndicated dump where a near-duplicate copy writes the original expression (rows "syndicated/…", kinds spun-expression/collocation-anomaly): recall ${(synd.found / synd.n).toFixed(3)}: ${met(synd.found / synd.n >= 0.85)}`);
+const syndAny = cells.get('syndicated+cluster-variant/fixed')!;
+log(`   counting cluster-variant flags on the expression too: recall ${(syndAny.found / syndAny.n).toFixed(3)}`);
 
 }
 

@@ -59,10 +59,24 @@ describe('cluster-aware variants', () => {
     const canonical = 'The State Department said the talks on a power-sharing deal would continue.';
     const member = 'The State Office said the talks on a electricity-sharing deal would continue.';
     const ds = detectClusterVariants(member, canonical, lex, 'c1');
-    expect(ds.map((d) => [member.slice(d.start, d.end), d.suggestion])).toEqual([
-      ['Office', 'Department'],
-      ['electricity', 'power'],
+    // A synonym swap inside an expression of the canonical copy is spinning: the whole expression is flagged.
+    expect(ds.map((d) => [d.kind, member.slice(d.start, d.end), d.suggestion])).toEqual([
+      ['spun-expression', 'State Office', 'State Department'],
+      ['spun-expression', 'electricity-sharing', 'power-sharing'],
     ]);
+    expect(ds[0]!.evidence).toMatch(/canonical text of near-duplicate cluster c1 writes "State Department"/);
+  });
+  it('flags a synonym swap inside a capitalised name the gazetteer does not list', () => {
+    const canonical = 'Shares rose, the Springfield Post reported on Monday, citing two people familiar with the deal.';
+    const member = 'Shares rose, the Springfield Mail reported on Monday, citing two people familiar with the deal.';
+    const ds = detectClusterVariants(member, canonical, lex, 'c1');
+    expect(ds.map((d) => [d.kind, member.slice(d.start, d.end), d.suggestion])).toEqual([['spun-expression', 'Springfield Mail', 'Springfield Post']]);
+  });
+  it('keeps a non-synonym replacement inside an expression a cluster variant, not a spun expression', () => {
+    const canonical = 'The prime minister said the talks would continue.';
+    const member = 'The foreign minister said the talks would continue.';
+    const ds = detectClusterVariants(member, canonical, lex, 'c1');
+    expect(ds.map((d) => [d.kind, member.slice(d.start, d.end), d.suggestion])).toEqual([['cluster-variant', 'foreign', 'prime']]);
   });
   it('ignores unrelated rewording and identical text', () => {
     const canonical = 'The ministry said on Monday that the talks would continue.';
@@ -148,13 +162,25 @@ describe('review decisions and dump evidence', () => {
 
   it('flags a true-synonym paraphrase when other documents of the run write the expression', async () => {
     const aid = (i: number) => ({ id: `a${i}`, text: `Report ${i}: donors pledged humanitarian aid for the ${['north', 'south', 'east', 'west'][i]} of the country after the floods destroyed ${i + 2} bridges.` });
-    const spun = { id: 'spun', text: 'Donors pledged humanitarian assistance for the region after the floods destroyed several bridges and roads.' };
+    // Not a near-duplicate of the others: the evidence is the run's frequency, not a cluster.
+    const spun = { id: 'spun', text: 'The agency said humanitarian assistance would reach the eastern villages by Friday at the latest, officials confirmed.' };
     const r = await runOnTexts([aid(0), aid(1), aid(2), spun], { languages: ['en'] });
     const flags = r.docs.find((d) => d.id === 'spun')!.blocks.flatMap((b) => b.flags);
     expect(flags.map((f) => [f.text, f.suggestion])).toEqual([['humanitarian assistance', 'humanitarian aid']]);
     expect(flags[0]!.evidence).toMatch(/3 other documents of this run write "humanitarian aid"/);
     const alone = await runOnTexts([spun], { languages: ['en'] });
     expect(alone.docs[0]!.blocks.flatMap((b) => b.flags)).toEqual([]);
+  });
+
+  it('flags a true-synonym paraphrase when the near-duplicate copy it was made from writes the expression', async () => {
+    const original = { id: 'wire', text: 'Donors pledged humanitarian aid for the region after the floods destroyed several bridges and roads in the north.' };
+    const copy = { id: 'copy', text: 'Donors pledged humanitarian assistance for the region after the floods destroyed several bridges and roads in the north.' };
+    const r = await runOnTexts([original, copy], { languages: ['en'] });
+    const copyDoc = r.docs.find((d) => d.id === 'copy')!;
+    const wireDoc = r.docs.find((d) => d.id === 'wire')!;
+    expect(copyDoc.blocks[0]!.cluster).toBeTruthy();
+    const flags = [copyDoc, wireDoc].flatMap((d) => d.blocks.flatMap((b) => b.flags.map((f) => [d.id, f.kind, f.text, f.suggestion])));
+    expect(flags).toEqual([['copy', 'spun-expression', 'humanitarian assistance', 'humanitarian aid']]);
   });
 });
 

@@ -1,14 +1,20 @@
 /**
  * Detector 5: cluster-aware variants. A paragraph in a near-duplicate cluster
- * is aligned word by word with the cluster's canonical text (diff package);
- * a short replacement whose words are synonyms of the canonical words (a
- * spinner's swap), or that breaks a gazetteer expression of the canonical
- * text, is flagged with the canonical wording as suggestion.
+ * is aligned word by word with the cluster's canonical text (diff package).
+ * A short replacement inside an otherwise identical span is judged:
+ * - the replaced words belong to a gazetteer expression or a capitalised name
+ *   of the canonical text and the replacement is a synonym of them (spinner
+ *   table or WordNet, any sense): that is the definition of spinning, flagged
+ *   `spun-expression` on the whole expression with the canonical wording as
+ *   suggestion ("Wall Avenue Journal" where the canonical copy writes
+ *   "Wall Street Journal");
+ * - otherwise a synonym swap, or any replacement that breaks a gazetteer
+ *   expression, is flagged `cluster-variant` with the canonical words.
  */
 import { diffArrays } from 'diff';
 import { clampConfidence, type Detection } from './detection.ts';
 import { FUNCTION_WORDS, type ArtifactLexicon } from './lexicon.ts';
-import { tokenize, type Token } from './tokens.ts';
+import { isCapitalized, NAME_CONNECTORS, tokenize, type Token } from './tokens.ts';
 
 const MAX_REPLACED_WORDS = 3;
 
@@ -17,19 +23,54 @@ function isSubstitute(lex: ArtifactLexicon, original: string, replacement: strin
   return null;
 }
 
-/** Gazetteer entries written in `canonical` that cover token range [a, b). */
-function brokenEntry(lex: ArtifactLexicon, canon: Token[], a: number, b: number): string | null {
+interface CanonicalSpan {
+  /** Token range [start, end) of the canonical text. */
+  start: number;
+  end: number;
+  /** The gazetteer phrase, or null for a capitalised name not in the gazetteer. */
+  entry: string | null;
+}
+
+/** A gazetteer entry written in the canonical tokens that covers token range [a, b). */
+function coveringEntry(lex: ArtifactLexicon, canon: Token[], a: number, b: number): CanonicalSpan | null {
+  let best: CanonicalSpan | null = null;
   for (const e of lex.entries) {
     const n = e.words.length;
+    if (n < b - a) continue;
     for (let s = Math.max(0, b - n); s <= a && s + n <= canon.length; s++) {
       let ok = true;
       for (let k = 0; k < n && ok; k++) ok = canon[s + k]!.lower === e.words[k];
-      if (ok) return e.phrase;
+      if (ok && (!best || n > best.end - best.start)) best = { start: s, end: s + n, entry: e.phrase };
     }
   }
-  return null;
+  return best;
 }
 
+/**
+ * A run of at least two capitalised words (connectors such as "of" allowed
+ * inside) around token range [a, b) of the canonical text, not at the start
+ * of a sentence only: a proper name the gazetteer does not list.
+ */
+function coveringName(text: string, canon: Token[], a: number, b: number): CanonicalSpan | null {
+  const capital = (k: number) => isCapitalized(canon[k]!.text);
+  for (let k = a; k < b; k++) if (!capital(k)) return null;
+  const joined = (k: number) => /^ $/.test(text.slice(canon[k - 1]!.end, canon[k]!.start));
+  let start = a;
+  while (start > 0 && joined(start) && capital(start - 1)) start--;
+  let end = b;
+  while (end < canon.length && joined(end) && (capital(end) || (NAME_CONNECTORS.has(canon[end]!.lower) && end + 1 < canon.length && joined(end + 1) && capital(end + 1)))) end++;
+  if (end - start < 2) return null;
+  return { start, end, entry: null };
+}
+
+function joinedText(tokens: Token[], text: string, a: number, b: number): string {
+  return text.slice(tokens[a]!.start, tokens[b - 1]!.end);
+}
+
+/**
+ * `canonical` is the reference copy: the cluster's canonical text, or for the
+ * paragraph that is the canonical text, another member's differing text.
+ */
 export function detectClusterVariants(text: string, canonical: string, lex: ArtifactLexicon, clusterId: string): Detection[] {
   if (text === canonical) return [];
   const mine = tokenize(text);
@@ -59,7 +100,30 @@ export function detectClusterVariants(text: string, canonical: string, lex: Arti
             ? 'wordnet'
             : null
           : null);
-      const entry = brokenEntry(lex, canon, ca, cb);
+      const entry = coveringEntry(lex, canon, ca, cb);
+      // This copy writes the expression and the reference breaks it: the reference is the variant, not this copy.
+      if (!entry && coveringEntry(lex, mine, ma, mb)) continue;
+      const name = entry ? null : source && added.every((_, k) => isCapitalized(mine[ma + k]!.text)) ? coveringName(canonical, canon, ca, cb) : null;
+      const expression = entry ?? name;
+      if (source && expression && removed.length <= 2) {
+        // The words around the swap are the same in both copies (the diff kept them), so the expression maps over.
+        const start = ma - (ca - expression.start);
+        const end = mb + (expression.end - cb);
+        if (start >= 0 && end <= mine.length) {
+          const suggestion = joinedText(canon, canonical, expression.start, expression.end);
+          const spun = joinedText(mine, text, start, end);
+          const what = expression.entry ? `the expression "${expression.entry}"` : 'a capitalised name';
+          out.push({
+            start: mine[start]!.start,
+            end: mine[end - 1]!.end,
+            kind: 'spun-expression',
+            confidence: clampConfidence(source === 'spinner' ? 0.85 : expression.entry ? 0.75 : 0.7),
+            suggestion,
+            evidence: `"${spun}" is ${what} "${suggestion}" with ${removed.join(' ')} → ${added.join(' ')} (${source === 'spinner' ? 'spinner' : 'WordNet'} synonym); the canonical text of near-duplicate cluster ${clusterId} writes "${suggestion}"`,
+          });
+          continue;
+        }
+      }
       if (!source && !entry) continue;
       const start = mine[ma]!.start;
       const end = mine[mb - 1]!.end;
@@ -72,7 +136,7 @@ export function detectClusterVariants(text: string, canonical: string, lex: Arti
         suggestion,
         evidence: `the canonical text of near-duplicate cluster ${clusterId} writes "${suggestion}"` +
           (source ? ` (${source === 'spinner' ? 'spinner' : 'WordNet'} synonym swap)` : '') +
-          (entry ? `, part of the expression "${entry}"` : ''),
+          (entry ? `, part of the expression "${entry.entry}"` : ''),
       });
       continue;
     }
@@ -84,4 +148,18 @@ export function detectClusterVariants(text: string, canonical: string, lex: Arti
     }
   }
   return out;
+}
+
+/** Whether `canonical` writes the expression `entryKey` (lowercased words joined by spaces). */
+export function writesExpression(canonical: string, entryKey: string): boolean {
+  const lower = canonical.toLowerCase();
+  if (!lower.includes(entryKey.split(' ')[0]!)) return false;
+  const words = tokenize(canonical).map((t) => t.lower);
+  const want = entryKey.split(' ');
+  for (let i = 0; i + want.length <= words.length; i++) {
+    let ok = true;
+    for (let k = 0; k < want.length && ok; k++) ok = words[i + k] === want[k];
+    if (ok) return true;
+  }
+  return false;
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getWordNet } from '../lexicon/wordnet.ts';
+import { getWordNet, WORDNET_POS } from '../lexicon/wordnet.ts';
 import { NAME_CONNECTORS, phraseWords } from './tokens.ts';
 
 export type EntryType = 'name' | 'title' | 'compound' | 'collocation';
@@ -104,6 +104,31 @@ export class ArtifactLexicon {
     if (this.knownPhrases.has(key) && this.entries.some((e) => e.words.join(' ') === key)) return;
     this.entries.push({ phrase, words, type });
     this.knownPhrases.add(key);
+  }
+
+  private readonly dominantCache = new Map<string, Set<string>>();
+
+  /**
+   * True when `substitute` names the original word's most frequent meaning:
+   * it is a lemma of the word's first WordNet synset in some part of speech
+   * ("aid" → "assistance", "war" → "warfare"). A writer choosing another
+   * word picks one that means what the expression means; a thesaurus-driven
+   * spinner ignores sense and takes lemmas of any sense ("toll" → "bell",
+   * "market" → "grocery", "officer" → "policeman"), so a synonym from a
+   * minor sense is evidence of spinning.
+   */
+  isDominantSense(original: string, substitute: string): boolean {
+    let set = this.dominantCache.get(original);
+    if (!set) {
+      set = new Set<string>();
+      const wn = getWordNet();
+      for (const pos of WORDNET_POS) {
+        const first = wn.synsets(original, pos)[0];
+        if (first !== undefined) for (const w of wn.synsetWords(first)) set.add(w);
+      }
+      this.dominantCache.set(original, set);
+    }
+    return set.has(substitute);
   }
 
   /** Spinner substitutes of a word (original → what a spinner writes instead). */

@@ -250,11 +250,12 @@ export function detectLostApostrophes(text: string, documentText: string | WordC
     if (base.endsWith('s')) continue;
     const before = text.slice(Math.max(0, m.index - 4), m.index);
     if (/\bthe\s$/i.test(before)) continue; // "the Obamas", "the Smiths’ house"
+    // Dictionary and glue-word checks first: they are lookups, the counts scan the document.
+    if (wn.has(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
+    if (!apostrophe && GLUE_WORDS.has(next)) continue; // "Williams said" reads as a surname
     const baseCount = count(base);
     const ownCount = count(`${base}s`);
     if (baseCount < 2 || ownCount > baseCount / 2) continue;
-    if (wn.has(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
-    if (!apostrophe && GLUE_WORDS.has(next)) continue; // "Williams said" reads as a surname
     out.push({
       start: m.index,
       end: m.index + whole.length,
@@ -267,13 +268,34 @@ export function detectLostApostrophes(text: string, documentText: string | WordC
   return out;
 }
 
+/** One regular expression per flip table for the listed acronyms only (most acronyms in a text are not flips). */
+const flipPatterns = new WeakMap<Record<string, AcronymFlip>, RegExp>();
+/** Whether the current document writes an English acronym, per acronym (documents are processed one at a time). */
+let englishSeen: { documentText: string; written: Map<string, boolean> } = { documentText: '', written: new Map() };
+
+function writesAcronym(documentText: string, english: string): boolean {
+  if (englishSeen.documentText !== documentText) englishSeen = { documentText, written: new Map() };
+  let written = englishSeen.written.get(english);
+  if (written === undefined) {
+    written = new RegExp(`(?<![\\p{L}])${english}(?![\\p{L}])`, 'u').test(documentText);
+    englishSeen.written.set(english, written);
+  }
+  return written;
+}
+
 export function detectAbbreviationFlips(text: string, documentText: string, flips: Record<string, AcronymFlip>): Detection[] {
   const out: Detection[] = [];
   if (!/\p{Lu}\p{Lu}/u.test(text)) return out;
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{Lu}{2,5})(?![\p{L}\p{N}]|\.\p{L})/gu)) {
+  let pattern = flipPatterns.get(flips);
+  if (!pattern) {
+    const keys = Object.keys(flips).filter((k) => /^\p{Lu}{2,5}$/u.test(k));
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}.])(${keys.join('|') || '(?!)'})(?![\\p{L}\\p{N}]|\\.\\p{L})`, 'gu');
+    flipPatterns.set(flips, pattern);
+  }
+  for (const m of text.matchAll(pattern)) {
     const flip = flips[m[1]!];
     if (!flip) continue;
-    const englishInDoc = new RegExp(`(?<![\\p{L}])${flip.english}(?![\\p{L}])`, 'u').test(documentText);
+    const englishInDoc = writesAcronym(documentText, flip.english);
     if (flip.requireEnglishInDoc && !englishInDoc) continue;
     out.push({
       start: m.index,

@@ -166,6 +166,28 @@ function entryIsCapitalized(entry: GazetteerEntry, j: number): boolean {
  */
 export const NEEDS_EVIDENCE = 'only true synonyms in a common expression';
 
+/** A WordNet substitute that is not a lemma of the replaced word's most frequent sense (see ArtifactLexicon.isDominantSense). */
+function isMinorSense(lex: ArtifactLexicon, s: Substitution): boolean {
+  if (s.source !== 'wordnet') return false;
+  const sub = s.textWords.toLowerCase();
+  // Either direction: "judge" for "justice" is the dominant sense of judge, and chief justice uses that sense.
+  return !lex.isDominantSense(s.entryWord, sub) && !lex.isDominantSense(sub, s.entryWord);
+}
+
+/**
+ * A spinner replaces words and keeps the punctuation, so a hyphenated entry
+ * ("high-ranking") is only matched by hyphenated text ("high-superior"), not by
+ * two free words ("a high rate of speed"). Entries also listed unhyphenated
+ * ("power sharing") match both ways through that entry.
+ */
+function hyphenDropped(entry: GazetteerEntry, matched: Token[], text: string): boolean {
+  if (!entry.phrase.includes('-')) return false;
+  const hyphens = (entry.phrase.match(/-/g) ?? []).length;
+  let found = 0;
+  for (let k = 1; k < matched.length; k++) if (/[-‑]/.test(text.slice(matched[k - 1]!.end, matched[k]!.start))) found++;
+  return found < hyphens;
+}
+
 /** Reasons to drop a match, or null to keep it. */
 function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: string): string | null {
   const { entry } = m;
@@ -177,14 +199,20 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
   // A spinner swap, or a WordNet synonym far rarer than the word it replaced, reads as spun;
   // a common WordNet synonym is usually a writer's choice ("humanitarian assistance").
   const strong = (s: Substitution) => s.source === 'spinner' || isRareSubstitute(s.entryWord, s.textWords.toLowerCase());
+  // In titles and compounds that keep one of their words, a WordNet synonym from another sense than
+  // the replaced word's dominant one ("death bell" for death toll) is the spinner's sense-blindness.
+  // Not in names ("National Bureau" is another name, not a spun "Home Office") and not when every word
+  // was replaced: with no anchor word left, a minor sense is just another phrase ("extra power").
   const content = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
   const allReplaced = m.substitutions.length >= content;
+  const senseBlind = (s: Substitution) => entry.type !== 'name' && !allReplaced && isMinorSense(lex, s);
   if (entry.type === 'name') {
     // Every word of a name replaced by common synonyms ("National Bureau" for "Home Office") is another name.
     if (allReplaced && !m.substitutions.some(strong)) return 'every word of the name replaced by a true synonym';
   } else if (allReplaced && m.substitutions.some(strong) && !m.substitutions.every(strong)) {
     return 'a common expression fully rephrased with true synonyms';
   }
+  if (hyphenDropped(entry, matched, text)) return 'the expression is hyphenated, the text is not';
   if (entry.type === 'name') {
     for (let j = 0; j < entry.words.length; j++) {
       if (entryIsCapitalized(entry, j) && !m.unitCapitalized[j]) return 'not capitalised like a name';
@@ -207,7 +235,7 @@ function rejection(m: EntryMatch, lex: ArtifactLexicon, tokens: Token[], text: s
     const first = matched[0]!;
     const sentenceStart = first.start === 0 || /[.!?:"“]\s*$/.test(text.slice(0, first.start));
     if (allCaps && matched.length > 1 && !sentenceStart) return 'a proper name, not the expression';
-    if (!m.substitutions.some(strong)) return NEEDS_EVIDENCE;
+    if (!m.substitutions.some((s) => strong(s) || senseBlind(s))) return NEEDS_EVIDENCE;
   }
   return null;
 }
@@ -270,7 +298,13 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
     const swaps = substitutions
       .map((s) => {
         const sub = s.textWords.toLowerCase();
-        const how = s.source === 'spinner' ? 'spinner synonym' : isRareSubstitute(s.entryWord, sub) ? `rare WordNet synonym: ${wordFrequency(sub)} vs ${wordFrequency(s.entryWord)} in SUBTLEX-US` : 'WordNet synonym';
+        const how = s.source === 'spinner'
+          ? 'spinner synonym'
+          : isRareSubstitute(s.entryWord, sub)
+            ? `rare WordNet synonym: ${wordFrequency(sub)} vs ${wordFrequency(s.entryWord)} in SUBTLEX-US`
+            : entry.type !== 'name' && substitutions.length < contentWords && isMinorSense(lex, s)
+              ? `WordNet synonym of a minor sense of "${s.entryWord}"`
+              : 'WordNet synonym';
         return `${s.entryWord} → ${sub} (${how})`;
       })
       .join(', ');

@@ -50,6 +50,11 @@ function wordCharLength(text: string, i: number, digits: boolean): number {
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   const n = text.length;
+  // One lowercasing of the whole text instead of one per token, when it keeps every offset (it nearly always
+  // does) and no capital sigma is present (its lowercase depends on the letters around it, not the token).
+  let lowered: string | null = text.toLowerCase();
+  if (lowered.length !== n || text.includes('Σ')) lowered = null;
+  else if (lowered.includes('’')) lowered = lowered.replace(/’/g, "'");
   let i = 0;
   while (i < n) {
     let len = wordCharLength(text, i, true);
@@ -80,7 +85,7 @@ export function tokenize(text: string): Token[] {
       }
       break;
     }
-    out.push(makeToken(text.slice(start, i), start));
+    out.push(lowered ? { text: text.slice(start, i), lower: lowered.slice(start, i), start, end: i } : makeToken(text.slice(start, i), start));
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { defineCorpusStage } from '../core/stage.ts';
 import { flagDocument, flagSpan } from '../core/record.ts';
 import type { Doc } from '../core/types.ts';
 import { applyAutoFixes, autoFixSchema } from '../artifacts/autofix.ts';
-import { detectClusterVariants } from '../artifacts/cluster-variants.ts';
+import { detectClusterVariants, writesExpression } from '../artifacts/cluster-variants.ts';
 import { scoreDocument, SPUN_KINDS } from '../artifacts/document-score.ts';
 import { getLexicon } from '../artifacts/lexicon.ts';
 import { detectPreparedNameVariants, prepareNameDoc, type NameVariantFlag, type PreparedNameDoc } from '../artifacts/name-variants.ts';
@@ -46,9 +46,13 @@ function dumpFrequencies(docs: Doc[]): { df: Map<string, number>; own: Map<strin
     }
   }
   if (phrases.size === 0) return { df, own };
+  // Most blocks hold none of the first words: a substring test skips them without tokenizing.
+  const firstWords = [...new Set([...phrases.keys()].map((k) => k.split(' ')[0]!))];
+  const mayHold = new RegExp(firstWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]")).join('|'), 'iu');
   for (const d of docs) {
     const written = new Set<string>();
     for (const b of d.blocks) {
+      if (!mayHold.test(b.text)) continue;
       const words = tokenize(b.text).map((t) => t.lower);
       for (let i = 0; i + 1 < words.length; i++) {
         const list = phrases.get(`${words[i]} ${words[i + 1]}`);
@@ -120,12 +124,29 @@ export default defineCorpusStage({
     const lowercase = new Set<string>();
     const nameFlags = new Map<string, NameVariantFlag[]>();
     const docs: Doc[] = [];
+    const docsById = new Map<string, Doc>();
     let df = new Map<string, number>();
     let ownEntries = new Map<string, Set<string>>();
+    /**
+     * The copy a clustered paragraph is compared with: the cluster's canonical text, or, for the
+     * paragraph that is the canonical text (dedup may pick a spun copy), the first member that differs.
+     */
+    const referenceCopy = (d: Doc, blockIndex: number): { text: string; cluster: string; what: string } | null => {
+      const block = d.blocks[blockIndex]!;
+      const record = block.cluster ? ctx.corpus.clusters.get(block.cluster) : undefined;
+      if (!record) return null;
+      if (record.canonical !== block.text) return { text: record.canonical, cluster: record.id, what: `the canonical text of near-duplicate cluster ${record.id}` };
+      for (const m of record.members) {
+        const other = docsById.get(m.doc)?.blocks.find((b) => b.seq === m.seq);
+        if (other && other.text !== block.text) return { text: other.text, cluster: record.id, what: `a member of near-duplicate cluster ${record.id} (document ${m.doc})` };
+      }
+      return null;
+    };
     return {
       collect(doc) {
         if (!isEnglish(doc)) return;
         docs.push(doc);
+        docsById.set(doc.id, doc);
         if (o.nameVariants.enabled) {
           nameDocs.push(prepareNameDoc({ id: doc.id, blocks: doc.blocks.map((b) => b.text), clusters: doc.blocks.map((b) => b.cluster ?? null) }, lowercase));
         }
@@ -154,6 +175,12 @@ export default defineCorpusStage({
           for (const { block, match } of pendingOf(doc)) {
             const { entryKey, text, ...d } = match;
             if (doc.blocks[block]!.text.slice(d.start, d.end) !== text) continue; // moved by an auto-fix
+            // A near-duplicate copy of this paragraph writing the expression is the strongest evidence.
+            const reference = referenceCopy(doc, block);
+            if (reference && writesExpression(reference.text, entryKey)) {
+              emit(block, { ...d, evidence: `${d.evidence}; ${reference.what} writes "${d.suggestion}"` });
+              continue;
+            }
             const entryDocs = (df.get(entryKey) ?? 0) - (ownEntries.get(doc.id)?.has(entryKey) ? 1 : 0);
             const variantDocs = df.get(phraseKey(text)) ?? 0;
             if (entryDocs < o.dumpEvidence.minDocsWritingEntry || entryDocs < 2 * variantDocs) continue;
@@ -163,9 +190,9 @@ export default defineCorpusStage({
         if (o.clusterVariants.enabled && isEnglish(doc)) {
           const lex = getLexicon();
           doc.blocks.forEach((block, i) => {
-            const record = block.cluster ? ctx.corpus.clusters.get(block.cluster) : undefined;
-            if (!record) return;
-            for (const d of detectClusterVariants(block.text, record.canonical, lex, record.id)) {
+            const reference = referenceCopy(doc, i);
+            if (!reference) return;
+            for (const d of detectClusterVariants(block.text, reference.text, lex, reference.cluster)) {
               // The same swap already flagged as a spun expression says more (the whole expression) than a word diff.
               if (block.flags.some((f) => SPUN_KINDS.has(f.kind) && f.start < d.end && d.start < f.end)) continue;
               emit(i, d);
