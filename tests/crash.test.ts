@@ -71,7 +71,8 @@ function snapshot(output: string): Record<string, string> {
   const walk = (rel: string) => {
     for (const name of readdirSync(path.join(output, rel)).sort()) {
       const r = rel ? `${rel}/${name}` : name;
-      if (r === STATE_DIR) continue;
+      // The report manifest records the diff files' inodes and mtimes and the folder's nonce: bookkeeping that differs between folders.
+      if (r === STATE_DIR || r === 'report/.manifest.json') continue;
       const abs = path.join(output, r);
       const st = lstatSync(abs);
       if (st.isSymbolicLink()) out[r] = `-> ${readlinkSync(abs)}`;
@@ -79,7 +80,7 @@ function snapshot(output: string): Record<string, string> {
       else {
         let text = readFileSync(abs, 'utf8').split(output).join('<output>');
         if (name === 'run.json') text = JSON.stringify(JSON.parse(text, (k, v) => (TIMING.has(k) ? undefined : v)), null, 2);
-        // The report's Content-Security-Policy nonce is random on every build, by design,
+        // The report's Content-Security-Policy nonce is random per output folder, by design,
         // and its index page shows run.json's timing fields.
         if (r.startsWith('report/')) {
           text = text

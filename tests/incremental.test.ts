@@ -76,6 +76,30 @@ describe('incremental runs', () => {
     expect(second.run.counts.documents).toBe(8);
   });
 
+  it('a run killed before it wrote anything is forgotten; one killed while writing is redone with every output rewritten', async () => {
+    const ws = workspace();
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));
+    await job(ws);
+    const runJson = readFileSync(path.join(ws.output, 'run.json'), 'utf8');
+    // A run that found nothing to do, killed between starting and finishing (what the store then holds).
+    let store = SqliteStateStore.open(path.join(ws.output, STATE_DIR, 'state.db'));
+    expect((await store.beginRun('t', false)).runId).toBe(2);
+    await store.close();
+    const after = await job(ws);
+    // Nothing to redo: the outputs stay those of run 1 (not a run 2 that never changed anything).
+    expect(after).toMatchObject({ changed: false, runId: '000001' });
+    expect(readFileSync(path.join(ws.output, 'run.json'), 'utf8')).toBe(runJson);
+
+    // A run killed after it began writing: the next run rewrites every output (same id, same content).
+    store = SqliteStateStore.open(path.join(ws.output, STATE_DIR, 'state.db'));
+    await store.markWriting((await store.beginRun('t', false)).runId);
+    await store.close();
+    writeFileSync(path.join(ws.output, 'documents.jsonl'), 'half-written\n');
+    const redo = await job(ws);
+    expect(redo.changed).toBe(true);
+    expect(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => d.id)).toEqual(['a0', 'a1', 'a2']);
+  });
+
   it('a rerun without changes leaves every output as it was and writes no partition', async () => {
     const ws = workspace();
     for (let i = 0; i < 3; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));

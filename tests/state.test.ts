@@ -63,11 +63,14 @@ describe('SQLite state store', () => {
         stageValues: new Map([['dedup', new Map<string, unknown>([['index', { n: 1 }]])]]),
       }),
     );
-    // Run 2 starts and is "killed": nothing of it is committed.
-    expect((await s.beginRun('t1', false)).runId).toBe(2);
+    // Run 2 starts and is "killed" before it touched an output: it is simply forgotten.
+    expect((await s.beginRun('t1a', false)).runId).toBe(2);
+    expect(await s.beginRun('t1b', false)).toEqual({ runId: 2, crashed: null });
+    // Run 2 starts writing outputs and is "killed": nothing of it is committed, and the next run hears of it.
+    await s.markWriting(2);
     const again = await s.beginRun('t2', false);
     expect(again.runId).toBe(2);
-    expect(again.crashed?.startedAt).toBe('t1');
+    expect(again.crashed?.startedAt).toBe('t1b');
     expect([...(await s.inputs()).values()]).toEqual([
       { path: 'a.txt', size: 3, mtimeMs: 5, hash: 'h', runId: 1, errors: [{ source: 'a.txt', stage: 'read', message: 'x' }] },
     ]);

@@ -402,6 +402,7 @@ export async function incrementalRun(
     });
     // Decisions apply to what this run cleaned; earlier documents had them applied when they were cleaned.
     enforceReviewDecisions(result.docs, result.corpus, review);
+    phase('clean');
 
     // Documents of this run, by input (a file that appeared after the inventory is taken in as new).
     const fileIndex = new Map(files.map((f, i) => [f.rel, i]));
@@ -451,10 +452,13 @@ export async function incrementalRun(
     const freshIds = new Set(fresh.map((f) => f.doc.id));
     const rewriteAll = full || crashed !== null || !outputsPresent;
 
-    phase('clean+merge');
+    phase('merge');
+    // From here the outputs change: a kill after this point means the next run rewrites them all.
+    await store.markWriting(runId);
     opts.onProgress?.({ phase: 'write' });
     const clusterList = [...merge.clusters.values()].map(toClusterRecord);
     const written = await writeOutputs(output, allDocs, clusterList, rewriteAll ? {} : { docFiles: (d) => freshIds.has(d.id) });
+    phase('write-main');
 
     // Every current per-input error: this run's, and those cached with unchanged inputs.
     const errors = sortInputErrors([...inv.unchanged.flatMap((u) => u.record.errors), ...result.errors]);

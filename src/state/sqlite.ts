@@ -35,6 +35,9 @@ interface RunRow {
   counts: string;
 }
 
+/** Key in a running row's counts: the run has begun changing the outputs. */
+const WRITING = 'writingOutputs';
+
 function toRun(r: RunRow): RunRecord {
   return {
     id: r.id,
@@ -108,8 +111,15 @@ export class SqliteStateStore implements StateStore {
       this.db
         .prepare(`INSERT INTO runs (id, started_at, status, full) VALUES (?, ?, 'running', ?)`)
         .run(runId, startedAt, full ? 1 : 0);
-      return { runId, crashed: stale ? toRun(stale) : null };
+      const crashed = stale ? toRun(stale) : null;
+      return { runId, crashed: crashed && crashed.counts[WRITING] === true ? crashed : null };
     })();
+  }
+
+  async markWriting(runId: number): Promise<void> {
+    // Kept in the running row's counts (commitRun overwrites them): no schema change needed.
+    const updated = this.db.prepare(`UPDATE runs SET counts = ? WHERE id = ? AND status = 'running'`).run(JSON.stringify({ [WRITING]: true }), runId);
+    if (updated.changes !== 1) throw new StateError(`run ${runId} was not started in ${this.location}`);
   }
 
   /** Record a run that failed as a whole (nothing else changes). */

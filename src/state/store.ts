@@ -134,9 +134,18 @@ export interface StateStore {
   /**
    * Record the start of a run and return its id: one more than the last
    * finished run, so a run that was killed and redone gets the same id.
-   * A row left `running` by a killed run is reported through `crashed`.
+   * A row left `running` by a killed run that had begun writing outputs
+   * (`markWriting`) is reported through `crashed`; one killed before that
+   * changed nothing and is forgotten.
    */
   beginRun(startedAt: string, full: boolean): Promise<{ runId: number; crashed: RunRecord | null }>;
+  /**
+   * Record that the started run is about to change the outputs. A run killed
+   * after this must be redone with every output rewritten from the state; a
+   * run killed before it (e.g. one that found nothing to do) left them as
+   * they were, and redoing it would give the outputs a run that never was.
+   */
+  markWriting(runId: number): Promise<void>;
   inputs(): Promise<Map<string, InputRecord>>;
   /** Cached documents, all or those of the given inputs. */
   documents(inputs?: readonly string[]): Promise<CachedDocument[]>;
