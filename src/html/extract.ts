@@ -355,6 +355,13 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   all.forEach((b, i) => {
     if (!verdicts[i] && isPictureFurniture(b)) verdicts[i] = 'caption-credit';
   });
+  // The page's own summary (og:description) marks its lead wherever the layout put it.
+  const summary = typeof meta['description'] === 'string' ? summaryProbe(meta['description']) : null;
+  if (summary) {
+    all.forEach((b, i) => {
+      if (verdicts[i] && verdicts[i] !== 'hidden' && matchesSummary(b.text, summary)) verdicts[i] = null;
+    });
+  }
   dropOrphanHeadings(all, verdicts);
 
   const blocks: ExtractedBlock[] = [];
@@ -382,6 +389,22 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   }
   delete meta['articleBodySource'];
   return { blocks, removed, meta, rawText };
+}
+
+/** Shortest page summary worth matching (shorter ones are slogans, not leads). */
+const SUMMARY_MIN_CHARS = 60;
+
+/** The start of the page summary, normalised, without a trailing ellipsis (summaries are often cut). */
+function summaryProbe(description: string): string | null {
+  const d = description.replace(/\s+/g, ' ').replace(/\s*(?:…|\.\.\.|\[…\])\s*$/u, '').trim().toLowerCase();
+  return d.length >= SUMMARY_MIN_CHARS ? d : null;
+}
+
+/** A block that holds the summary's opening, or that the summary quotes in large part. */
+function matchesSummary(text: string, summary: string): boolean {
+  const t = text.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (t.length < SUMMARY_MIN_CHARS / 2) return false;
+  return t.includes(summary.slice(0, 80)) || (t.length >= 0.5 * summary.length && summary.includes(t));
 }
 
 function headingLevel(b: RawBlock): number {
@@ -595,6 +618,8 @@ function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | nu
   if (url) meta.url = url;
   const lang = htmlLang || metaContent.get('content-language') || metaContent.get('og:locale');
   if (lang) meta.lang = lang.replace('_', '-');
+  const description = metaContent.get('og:description') || metaContent.get('description') || metaContent.get('twitter:description');
+  if (description) meta['description'] = description;
   for (const el of ldScripts) {
     const text = textOf(el);
     if (!text.includes('articleBody')) continue;

@@ -72,9 +72,14 @@ const SUBSTRING_HINTS: Array<[RegExp, HintReason]> = [
   [/footer|colophon|copyright|siteinfo|site-info/, 'footer'],
   [/navbar|navigation|menu|pagination|pager|skiplink|skip-link|topnav|subnav|mainnav|sitenav/, 'navigation'],
   [/masthead|topbar|site-header|siteheader/, 'header'],
-  [/byline|author-?bio|about-?author|authorbox|author-info/, 'byline'],
+  [/byline|author-?bio|about-?author|author-?box|author-info|saboxplugin/, 'byline'],
   [/postmeta|post-meta|entry-meta|entry-utility|entry-footer|tagcloud|tag-list|taglist|post-tags|categories|postinfo/, 'post-meta'],
   [/follow-?us|followus/, 'follow'],
+  [/post-?ratings|star-?rating|rating-?widget/, 'share'],
+  [/(?<!has-)paywall(?![-_]?(?:container|content|article|body))|paidbox|premium-?teaser|plus-?teaser/, 'advert'],
+  [/disclosure|affiliate/, 'advert'],
+  [/recirculation|next-?post|prev-?post|nextstory|previous-?post/, 'related'],
+  [/(?:^|[-_])cta(?:\d|[-_]|$)|call-?to-?action/, 'advert'],
 ];
 
 /** All substring hints at once: most class names match none, and one test rules them out. */
@@ -95,6 +100,7 @@ const PART_HINTS: Record<string, HintReason> = {
   search: 'navigation',
   toolbar: 'navigation',
   tools: 'share',
+  author: 'byline',
 };
 
 /** Whole class tokens that hide an element (a part like Drupal's `field--label-hidden` hides only a label). */
