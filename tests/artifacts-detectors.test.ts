@@ -14,7 +14,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { countChunks, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
 
 const lex = getLexicon();
 const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
@@ -156,6 +156,11 @@ describe('properties', () => {
         expect(tokenize(t)).toEqual(tokenizeWithRegex(t));
       }),
       { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\t', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u0085', '.', 'é') }), (t) => {
+        expect(countChunks(t)).toBe(t.split(/\s+/).filter((w) => w.length > 0).length);
+      }),
     );
     expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
   });

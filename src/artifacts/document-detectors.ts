@@ -54,13 +54,22 @@ export function blockContext(documentText: string, docLang: Lang | null, english
 
 /**
  * `pending` receives spun-expression candidates that need evidence from other
- * documents of the run (see NEEDS_EVIDENCE); the corpus stage decides on them.
+ * documents of the run (see NEEDS_EVIDENCE); the corpus stage decides on them
+ * and counts the documents writing an expression from `grams` (see
+ * SpunExpressionOptions.grams).
  */
-export function detectInBlock(block: Block, ctx: BlockContext, lex: ArtifactLexicon, opts: DocumentDetectorOptions, pending?: PendingMatch[]): Detection[] {
+export function detectInBlock(
+  block: Block,
+  ctx: BlockContext,
+  lex: ArtifactLexicon,
+  opts: DocumentDetectorOptions,
+  pending?: PendingMatch[],
+  grams?: string[],
+): Detection[] {
   const text = block.text;
   const found: Detection[] = [];
   if (ctx.english) {
-    if (opts.spunExpressions) found.push(...detectSpunExpressions(text, lex, { documentText: ctx.documentText, ...(pending ? { pending } : {}) }));
+    if (opts.spunExpressions) found.push(...detectSpunExpressions(text, lex, { documentText: ctx.documentText, ...(pending ? { pending } : {}), ...(grams ? { grams } : {}) }));
     if (opts.mtDebris) {
       flips ??= loadAcronymFlips();
       found.push(

@@ -5,6 +5,7 @@
  */
 import type { Doc, DocFlag } from '../core/types.ts';
 import { clampConfidence } from './detection.ts';
+import { countChunks } from './tokens.ts';
 
 
 export const SPUN_KINDS: ReadonlySet<string> = new Set(['spun-expression', 'collocation-anomaly', 'cluster-variant']);
@@ -21,7 +22,7 @@ export interface DocumentScoreOptions {
 
 export function scoreDocument(doc: Doc, opts: DocumentScoreOptions, stage: string): DocFlag[] {
   // Whitespace-separated chunks: a density needs no exact tokenization, and this runs on every document.
-  const words = doc.blocks.reduce((n, b) => n + b.text.split(/\s+/).filter((w) => w.length > 0).length, 0);
+  const words = doc.blocks.reduce((n, b) => n + countChunks(b.text), 0);
   if (words === 0) return [];
   const out: DocFlag[] = [];
   const families: [string, ReadonlySet<string>, string][] = [

@@ -248,7 +248,17 @@ export interface SpunExpressionOptions {
    * the document; the corpus stage flags them when other documents write the entry.
    */
   pending?: PendingMatch[];
+  /**
+   * Receives the text (lowercased words joined by spaces, at most GRAM_WORDS
+   * words) from every position where an expression or a spun form of one may
+   * start. The corpus stage counts in how many documents an expression is
+   * written from these, instead of tokenizing every document again.
+   */
+  grams?: string[];
 }
+
+/** Longest word sequence kept per possible expression start (entries are at most 6 words; substitutes add a few). */
+export const GRAM_WORDS = 12;
 
 export interface PendingMatch extends Detection {
   /** The gazetteer entry, lowercased words joined by spaces. */
@@ -265,11 +275,17 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
   const tokens = tokenize(text);
   const idx = startIndex(lex);
   const out: Detection[] = [];
-  const docLower = (opts.documentText ?? text).toLowerCase();
+  // Lowercased only when a match needs it: lowercasing the whole document for every block was quadratic.
+  let docLower: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const next = tokens[i + 1];
     const candidates = next ? idx.get(tokens[i]!.lower)?.get(next.lower) : undefined;
     if (!candidates) continue;
+    if (opts.grams) {
+      let gram = tokens[i]!.lower;
+      for (let k = i + 1; k < i + GRAM_WORDS && k < tokens.length; k++) gram += ` ${tokens[k]!.lower}`;
+      opts.grams.push(gram);
+    }
     // Prefer a match that needs no corpus evidence, then the longest.
     let chosen: { m: EntryMatch; pending: boolean } | null = null;
     for (const entry of candidates) {
@@ -292,6 +308,7 @@ export function detectSpunExpressions(text: string, lex: ArtifactLexicon, opts: 
     const contentWords = entry.words.filter((w) => !FUNCTION_WORDS.has(w)).length;
     let confidence = base;
     if (substitutions.length >= contentWords && contentWords > 1) confidence -= 0.1;
+    docLower ??= (opts.documentText ?? text).toLowerCase();
     const alsoWritten = docLower.includes(entry.phrase.toLowerCase());
     if (alsoWritten) confidence += 0.1;
     if (needsEvidence) confidence = 0.55;

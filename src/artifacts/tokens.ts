@@ -114,6 +114,22 @@ export function countWords(text: string): number {
   return n;
 }
 
+/** Whitespace-separated chunks of a text, counted without splitting it (densities need no exact tokens). */
+export function countChunks(text: string): number {
+  let n = 0;
+  let inChunk = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f;
+    if (space) inChunk = false;
+    else if (!inChunk) {
+      inChunk = true;
+      n++;
+    }
+  }
+  return n;
+}
+
 /** Occurrences of `word` in `text` as a whole word (not inside a longer word). */
 export function countWordOccurrences(text: string, word: string): number {
   let n = 0;

@@ -17,7 +17,7 @@ import { detectPreparedNameVariants, prepareNameDoc, type NameVariantFlag, type 
 import { GivenNameEquivalence } from '../artifacts/names.ts';
 import type { PendingMatch } from '../artifacts/spun-expression.ts';
 import { tokenize } from '../artifacts/tokens.ts';
-import { PENDING_KEY } from './artifacts.ts';
+import { GRAMS_KEY, PENDING_KEY } from './artifacts.ts';
 
 function pendingOf(doc: Doc): { block: number; match: PendingMatch }[] {
   return doc.blocks.flatMap((b, block) => ((b.data?.[PENDING_KEY] as PendingMatch[] | undefined) ?? []).map((match) => ({ block, match })));
@@ -28,35 +28,32 @@ const phraseKey = (text: string) => tokenize(text).map((t) => t.lower).join(' ')
 /**
  * Dump evidence for pending candidates: in how many documents each pending
  * entry and each pending variant is written, and which entries a document
- * with pending candidates writes itself. Only the pending phrases are looked
- * for (usually few), one pass over each document's words.
+ * with pending candidates writes itself. Read from the word sequences the
+ * artifacts stage kept at every possible expression start (GRAMS_KEY): every
+ * entry and every spun form starts at such a position, so no document is
+ * tokenized again.
  */
 function dumpFrequencies(docs: Doc[]): { df: Map<string, number>; own: Map<string, Set<string>> } {
   const df = new Map<string, number>();
   const own = new Map<string, Set<string>>();
-  const phrases = new Map<string, string[][]>(); // first two words → phrases
+  const phrases = new Map<string, string[]>(); // first two words → phrases (words joined by spaces)
   for (const d of docs) {
     for (const { match } of pendingOf(d)) {
       for (const key of [match.entryKey, phraseKey(match.text)]) {
-        const words = key.split(' ');
-        const k = `${words[0]} ${words[1]}`;
+        const k = key.split(' ', 2).join(' ');
         const list = phrases.get(k) ?? phrases.set(k, []).get(k)!;
-        if (!list.some((p) => p.join(' ') === key)) list.push(words);
+        if (!list.includes(key)) list.push(key);
       }
     }
   }
   if (phrases.size === 0) return { df, own };
-  // Most blocks hold none of the first words: a substring test skips them without tokenizing.
-  const firstWords = [...new Set([...phrases.keys()].map((k) => k.split(' ')[0]!))];
-  const mayHold = new RegExp(firstWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]")).join('|'), 'iu');
   for (const d of docs) {
     const written = new Set<string>();
     for (const b of d.blocks) {
-      if (!mayHold.test(b.text)) continue;
-      const words = tokenize(b.text).map((t) => t.lower);
-      for (let i = 0; i + 1 < words.length; i++) {
-        const list = phrases.get(`${words[i]} ${words[i + 1]}`);
-        if (list) for (const p of list) if (p.every((w, k) => words[i + k] === w)) written.add(p.join(' '));
+      for (const gram of (b.data?.[GRAMS_KEY] as string[] | undefined) ?? []) {
+        const second = gram.indexOf(' ', gram.indexOf(' ') + 1);
+        const list = phrases.get(second < 0 ? gram : gram.slice(0, second));
+        if (list) for (const p of list) if (gram === p || gram.startsWith(`${p} `)) written.add(p);
       }
     }
     for (const k of written) df.set(k, (df.get(k) ?? 0) + 1);

@@ -16,6 +16,8 @@ import type { PendingMatch } from '../artifacts/spun-expression.ts';
 
 /** block.data key of spun-expression candidates waiting for corpus evidence (read by artifacts-corpus). */
 export const PENDING_KEY = 'artifacts.pending';
+/** block.data key of the word sequences where an expression may start (read by artifacts-corpus for dump evidence). */
+export const GRAMS_KEY = 'artifacts.grams';
 
 export const STAGE = 'artifacts';
 
@@ -76,7 +78,8 @@ export default defineDocumentStage({
     for (const block of doc.blocks) {
       if (SKIPPED_KINDS.has(block.kind)) continue;
       const pending: PendingMatch[] = [];
-      for (const d of detectInBlock(block, context, lex, detectorOptions, pending)) {
+      const grams: string[] = [];
+      for (const d of detectInBlock(block, context, lex, detectorOptions, pending, grams)) {
         const text = block.text.slice(d.start, d.end);
         if (ctx.review.isFlagRejected(doc.id, d.kind, text)) {
           ctx.count('rejected-by-review');
@@ -86,6 +89,7 @@ export default defineDocumentStage({
         ctx.count(`flags.${d.kind}`);
       }
       if (pending.length) (block.data ??= {})[PENDING_KEY] = pending;
+      if (grams.length) (block.data ??= {})[GRAMS_KEY] = grams;
       const fixed = applyAutoFixes(doc, block, o.autoFix, STAGE);
       if (fixed) ctx.count('auto-fixes', fixed);
     }
