@@ -11,8 +11,8 @@
  * set-aside documents and a diff per document.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRng } from '../src/gen/random.ts';
@@ -148,6 +148,38 @@ async function dirSize(dir: string): Promise<{ bytes: number; files: number; lar
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
 
+/**
+ * 1 % new documents, spread through the corpus (each inserted after an
+ * existing one, as new input files fall between old ones in input order),
+ * each with its diff: what an incremental run hands the report.
+ */
+async function addDocuments(dir: string, share: number): Promise<number> {
+  const lines = (await readFile(path.join(dir, 'documents.jsonl'), 'utf8')).split('\n').filter(Boolean);
+  const every = Math.max(1, Math.round(1 / share));
+  const out: string[] = [];
+  let added = 0;
+  for (const [i, line] of lines.entries()) {
+    out.push(line);
+    if (i % every !== every - 1) continue;
+    const rec = JSON.parse(line) as { id: string; title: string; paragraphs: Array<{ cluster: string | null }> };
+    const id = `${rec.id}_new`;
+    // Clustered paragraphs stay out of clusters here: cluster pages changing is measured by bench:incremental.
+    out.push(JSON.stringify({ ...rec, id, title: `${rec.title} (new)`, paragraphs: rec.paragraphs.map((p) => ({ ...p, cluster: null })) }));
+    await writeFile(path.join(dir, 'diffs', `${id}.diff`), `--- a/${id}\n+++ b/${id}.txt\n@@ -1 +1 @@\n-new document\n+new document\n`);
+    added++;
+  }
+  await writeFile(path.join(dir, 'documents.jsonl.new'), `${out.join('\n')}\n`);
+  await rename(path.join(dir, 'documents.jsonl.new'), path.join(dir, 'documents.jsonl'));
+  return added;
+}
+
+async function timedBuild(dir: string): Promise<string> {
+  const t = performance.now();
+  const r = await buildReport(dir);
+  const s = (performance.now() - t) / 1000;
+  return `${s.toFixed(2)} s (${r.mode}${r.fullReason ? `: ${r.fullReason}` : ''}; ${r.rendered} pages rendered, ${r.written} files written, ${r.deleted} deleted)`;
+}
+
 async function browserTimings(index: string): Promise<string[]> {
   if (!existsSync('/usr/bin/chromium')) return ['browser: skipped (no /usr/bin/chromium)'];
   const { chromium } = await import('playwright-core');
@@ -200,6 +232,10 @@ try {
     ...(await browserTimings(path.join(r.dir, 'index.html'))),
   ];
   console.log(lines.join('\n'));
+  console.log(`rebuild, nothing changed: ${await timedBuild(dir)}`);
+  const added = await addDocuments(dir, 0.01);
+  console.log(`rebuild after ${added} new documents (1%): ${await timedBuild(dir)}`);
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   if (keep) console.log(`kept: ${dir}`);
 } finally {
   if (!keep) await rm(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@
  * manifest last; it produces the same bytes as a full build.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,13 @@ interface DiffIdentity {
 async function diffIdentity(outputDir: string, id: string, known: [string, string] | undefined): Promise<DiffIdentity> {
   const file = diffPath(outputDir, id);
   if (!file) return { sig: null, hash: 'none', text: null };
-  const st = await stat(file, { bigint: true }).catch(() => null);
+  // Synchronous: a stat is a few microseconds from the inode cache, far less than a promise round trip.
+  let st: BigIntStats | undefined;
+  try {
+    st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
   if (!st?.isFile()) return { sig: null, hash: 'none', text: null };
   const sig = `${st.size}:${st.mtimeNs}:${st.ino}`;
   if (known && known[0] === sig) return { sig, hash: known[1] };

@@ -516,12 +516,14 @@ export async function incrementalRun(
     run.seconds = Math.round(performance.now() - t0) / 1000;
     if (partitionRel) await writeRunJson(path.join(output, partitionRel), run);
     await writeRunJson(output, run);
+    phase('write');
+    let report: { mode: string; rendered: number; written: number; deleted: number } | null = null;
     if (opts.report ?? true) {
       opts.onProgress?.({ phase: 'report' });
-      phase('write');
-      await buildReport(output);
+      const r = await buildReport(output);
+      report = { mode: r.mode, rendered: r.rendered, written: r.written, deleted: r.deleted };
+      phase('report');
     }
-    phase('report');
 
     // Last: the state. Until this commits, the next run redoes this one.
     const prunedBefore = info.prunedRuns.length ? Number(info.prunedRuns[info.prunedRuns.length - 1]) + 1 : null;
@@ -564,6 +566,7 @@ export async function incrementalRun(
         partition: partitionRel,
         seconds: run.seconds,
         phaseMs: phases,
+        report,
       },
       `run ${runName} done: ${info.processedDocuments} documents processed, ${counts.documents} in the corpus (${run.seconds.toFixed(2)} s)`,
     );
