@@ -72,6 +72,11 @@ describe('cluster-aware variants', () => {
     const ds = detectClusterVariants(member, canonical, lex, 'c1');
     expect(ds.map((d) => [d.kind, member.slice(d.start, d.end), d.suggestion])).toEqual([['spun-expression', 'Springfield Mail', 'Springfield Post']]);
   });
+  it('does not take a capitalised sentence start for a name', () => {
+    const canonical = 'The Government said on Monday that the talks would continue.';
+    const member = 'The Administration said on Monday that the talks would continue.';
+    expect(detectClusterVariants(member, canonical, lex, 'c1').map((d) => d.kind)).toEqual(['cluster-variant']);
+  });
   it('keeps a non-synonym replacement inside an expression a cluster variant, not a spun expression', () => {
     const canonical = 'The prime minister said the talks would continue.';
     const member = 'The foreign minister said the talks would continue.';

@@ -59,7 +59,11 @@ function coveringName(text: string, canon: Token[], a: number, b: number): Canon
   while (start > 0 && joined(start) && capital(start - 1)) start--;
   let end = b;
   while (end < canon.length && joined(end) && (capital(end) || (NAME_CONNECTORS.has(canon[end]!.lower) && end + 1 < canon.length && joined(end + 1) && capital(end + 1)))) end++;
-  if (end - start < 2) return null;
+  // Two name words at least, not counting connectors ("The Government" is a sentence start, not a name).
+  const sentenceStart = (k: number) => k === 0 || /[.!?:;"“”«»()]\s*$/.test(text.slice(0, canon[k]!.start));
+  let nameWords = 0;
+  for (let k = start; k < end; k++) if (!NAME_CONNECTORS.has(canon[k]!.lower) && !(k === start && sentenceStart(k))) nameWords++;
+  if (nameWords < 2) return null;
   return { start, end, entry: null };
 }
 
@@ -75,13 +79,18 @@ export function detectClusterVariants(text: string, canonical: string, lex: Arti
   if (text === canonical) return [];
   const mine = tokenize(text);
   const canon = tokenize(canonical);
+  // Near-duplicates differ in a few places: the common head and tail are aligned without the diff.
+  let head = 0;
+  while (head < canon.length && head < mine.length && canon[head]!.lower === mine[head]!.lower) head++;
+  let tail = 0;
+  while (tail < canon.length - head && tail < mine.length - head && canon[canon.length - 1 - tail]!.lower === mine[mine.length - 1 - tail]!.lower) tail++;
   const changes = diffArrays(
-    canon.map((t) => t.lower),
-    mine.map((t) => t.lower),
+    canon.slice(head, canon.length - tail).map((t) => t.lower),
+    mine.slice(head, mine.length - tail).map((t) => t.lower),
   );
   const out: Detection[] = [];
-  let ci = 0;
-  let mi = 0;
+  let ci = head;
+  let mi = head;
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
     const next = changes[i + 1];
