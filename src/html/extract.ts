@@ -298,7 +298,7 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
     if (isElement(el)) {
       let hint = hintReason(el);
       // An article's own <header> holds its title, standfirst and lead, not site chrome.
-      if (hint === 'header' && el.name === 'header' && insideArticle(el)) hint = null;
+      if (hint === 'header' && insideArticle(el)) hint = null;
       // A layout wrapper named after its sidebar ("pagebody--with-sidebar") that holds the article is not the sidebar.
       if (hint && hint !== 'hidden' && holdsArticle.has(el)) hint = null;
       if (hint && (rawMass.get(el) ?? 0) <= opts.widgetGuardShare * totalMass) r = hint;
@@ -446,16 +446,14 @@ function dropOrphanHeadings(all: RawBlock[], verdicts: Array<string | null>): vo
 const LEAD_SCOPE_LEVELS = 3;
 /** How many blocks before the container are searched for the lead. */
 const LEAD_WINDOW = 10;
-/** Widgets that may sit between headline, lead and body (share bar, byline, date line): skipped, not a stop. */
-const LEAD_PASSABLE = new Set<HintReason>(['share', 'byline', 'post-meta', 'hidden', 'follow']);
 
 /**
  * The lead (standfirst, teaser, "chapô") often sits in the article's header, a
  * sibling of the body container with too little prose to join it, and is lost
  * as `outside-main`. Walk back from the first block of the container while the
- * blocks stay within a few levels of it, past bylines, dates and share bars, up
- * to the headline; keep the blocks there that read as prose. Site headers and
- * navigation end the walk.
+ * blocks stay within a few levels of it, past bylines, dates, share bars and
+ * asides of the article, up to the headline; keep the blocks there that read as
+ * prose (never captions). Leaving the article's scope ends the walk.
  */
 function findLead(all: RawBlock[], reasons: Array<HintReason | null>, inside: boolean[], container: ParentNode, body: ParentNode): Set<number> {
   const out = new Set<number>();
@@ -468,10 +466,7 @@ function findLead(all: RawBlock[], reasons: Array<HintReason | null>, inside: bo
     const r = reasons[j];
     if (!ancestors(b.owner, body).includes(scope)) break;
     if (isElement(b.owner) && b.owner.name === 'h1') break;
-    if (r && r !== 'header') {
-      if (LEAD_PASSABLE.has(r)) continue;
-      break;
-    }
+    if (r && r !== 'header') continue;
     if (b.kind !== 'caption' && !inFigure(b.owner) && readsAsLead(b)) out.add(j);
   }
   return out;
@@ -533,7 +528,7 @@ function readsAsLead(b: RawBlock): boolean {
   const words = b.text.split(/\s+/).length;
   const cjk = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(b.text);
   if (cjk) return b.text.length >= 30;
-  return words >= 8 && (words >= 15 || /[.!?…:"”»)]$/.test(b.text));
+  return words >= 8 && (words >= 12 || /[.!?…:"”»)]$/.test(b.text));
 }
 
 /** Descend from the body into the child holding most of the good text while it holds `share` of it. */

@@ -39,6 +39,8 @@ export const BLOCK_TAGS = new Set([
   'thead', 'tr', 'ul', 'frameset', 'frame', 'noframes',
 ]);
 
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
 const TAG_REASONS: Record<string, HintReason> = {
   nav: 'navigation',
   aside: 'sidebar',
@@ -68,7 +70,7 @@ const SUBSTRING_HINTS: Array<[RegExp, HintReason]> = [
   [/cookie|consent|gdpr|cmp-|privacy-banner/, 'cookie'],
   [/newsletter|subscribe|subscription|signup|mailchimp|optin/, 'newsletter'],
   [/advert|sponsor|adsense|adslot|adunit|dfp-|banner/, 'advert'],
-  [/sidebar|widget|sidecol|rightcol|leftcol|marginalia/, 'sidebar'],
+  [/sidebar|(?<!elementor-)widget|sidecol|rightcol|leftcol|marginalia/, 'sidebar'],
   [/footer|colophon|copyright|siteinfo|site-info/, 'footer'],
   [/navbar|navigation|menu|pagination|pager|skiplink|skip-link|topnav|subnav|mainnav|sitenav/, 'navigation'],
   [/masthead|topbar|site-header|siteheader/, 'header'],
@@ -125,6 +127,9 @@ export function hintReason(el: Element): HintReason | null {
   if ('hidden' in attribs) return 'hidden';
   const style = attribs['style'];
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return 'hidden';
+  // A heading names its section; the widget (if any) is the element around it. Its own class or id
+  // ("nav_chapter_1" anchors, "card-header" questions) says nothing about the text.
+  if (HEADING_TAGS.has(tag)) return null;
   const role = attribs['role']?.toLowerCase();
   if (role && ROLE_REASONS[role]) return ROLE_REASONS[role]!;
   if (tag === 'form') {
