@@ -18,6 +18,18 @@ describe('bit-parallel LCS', () => {
     );
   });
 
+  it('agrees with the diff package on any 32-bit token ids (content ids, sign-bit surface ids, 0)', () => {
+    const alphabet = fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 70 });
+    fc.assert(
+      fc.property(alphabet, fc.array(fc.nat(), { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 80 }), (ids, ia, ib) => {
+        const a = ia.map((i) => ids[i % ids.length]!);
+        const b = ib.map((i) => ids[i % ids.length]!);
+        expect(lcsLength(Int32Array.from(a), Int32Array.from(b))).toBe(diffKept(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('measures containment for an abridged copy and overlap for completeness', () => {
     const full = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const half = Int32Array.from([1, 2, 3, 4, 5]);
@@ -42,9 +54,19 @@ describe('IntMultiMap (LSH band table)', () => {
         let stamp = 0;
         for (let k = 0; k <= 50; k++) {
           const out: number[] = [];
-          map.collectDistinct(k * 0x9e3779b1, out, stamps, ++stamp);
+          map.collectCounted(k * 0x9e3779b1, out, stamps, new Int32Array(21), ++stamp);
           expect(out.sort((a, b) => a - b)).toEqual([...(ref.get(k) ?? [])].sort((a, b) => a - b));
         }
+        // Over several keys: each value once, counted once per key that holds it.
+        const counts = new Int32Array(21);
+        const out: number[] = [];
+        const keys = [0, 1, 2, 3, 4, 5, 6, 7];
+        stamp++;
+        for (const k of keys) map.collectCounted(k * 0x9e3779b1, out, stamps, counts, stamp);
+        const expected = new Map<number, number>();
+        for (const k of keys) for (const v of ref.get(k) ?? []) expected.set(v, (expected.get(v) ?? 0) + 1);
+        expect(new Map(out.map((v) => [v, counts[v]!]))).toEqual(expected);
+        expect(out.length).toBe(expected.size);
         expect(map.size).toBe([...ref.values()].reduce((n, s) => n + s.size, 0));
       }),
       { numRuns: 100 },

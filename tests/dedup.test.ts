@@ -8,6 +8,7 @@ import { FeatureExtractor } from '../src/dedup/features.ts';
 import { DedupIndex, IndexParamsMismatch } from '../src/dedup/index.ts';
 import { align } from '../src/dedup/verify.ts';
 import { scoreClustering } from '../src/gen/metrics.ts';
+import { createRng } from '../src/gen/random.ts';
 import { articlesFromTexts } from '../src/gen/source.ts';
 import { NOISE_LEVELS, syndicate } from '../src/gen/syndicate.ts';
 import { getWordNet } from '../src/lexicon/wordnet.ts';
@@ -86,6 +87,56 @@ describe('dedup on generated spun / machine-translated copies', () => {
         expect(describeRun(shuffled)).toEqual(reference);
       }),
       { numRuns: 4 },
+    );
+  });
+});
+
+describe('crowded LSH buckets', () => {
+  // A dump whose paragraphs are drawn from one small vocabulary (synthetic words outside
+  // WordNet): every paragraph collides with many others. Each of the first 12 also has a
+  // copy with one word replaced.
+  const vocabulary = Array.from({ length: 40 }, (_, i) => `vo${i}x`);
+  const rng = createRng(99);
+  const originals = Array.from({ length: 60 }, () => Array.from({ length: rng.int(12, 30) }, () => rng.pick(vocabulary)));
+  const items: DedupInput[] = [
+    ...originals.map((words, i) => ({ doc: `o${i}`, seq: 0, text: words.join(' ') })),
+    ...originals.slice(0, 12).map((words, i) => ({ doc: `c${i}`, seq: 0, text: words.map((w, j) => (j === 3 ? 'zz9x' : w)).join(' ') })),
+  ];
+  const cap = { maxCandidates: 3, minContainment: 0.9, minSurfaceContainment: 0.9, minLeaderContainment: 0.9, minLeaderSurfaceContainment: 0.9 };
+  const describeRun = (inputs: DedupInput[]) =>
+    clusterParagraphs(inputs, { extractor, thresholds: cap, params: { bands: 64, rows: 2 } })
+      .clusters.map((c) => ({ id: c.id, canonical: inputs[c.canonical]!.text, members: c.members.map((m) => inputs[m]!.doc).sort() }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  it('verifies at most maxCandidates clusters per paragraph, the ones with the most colliding bands', () => {
+    const index = new DedupIndex({ bands: 64, rows: 2 }, cap);
+    const uncapped = new DedupIndex({ bands: 64, rows: 2 }, { ...cap, maxCandidates: 1000 });
+    let crowded = 0;
+    for (const it of items.slice(0, 60)) {
+      const f = extractor.extract(it.text);
+      const all = uncapped.candidateHits(f.tokens);
+      const kept = index.candidateHits(f.tokens);
+      expect(kept.clusters.length).toBe(Math.min(3, all.clusters.length));
+      if (all.clusters.length > 3) {
+        crowded++;
+        // No dropped candidate has more hits than a kept one.
+        const dropped = all.hits.filter((_, i) => !kept.clusters.includes(all.clusters[i]!));
+        expect(Math.max(...dropped)).toBeLessThanOrEqual(Math.min(...kept.hits));
+      }
+      index.add(f);
+      uncapped.add(f);
+    }
+    expect(crowded).toBeGreaterThan(20);
+  });
+
+  it('still finds every planted copy, and the result does not depend on input order', () => {
+    const reference = describeRun(items);
+    for (let i = 0; i < 12; i++) expect(reference.some((c) => c.members.includes(`o${i}`) && c.members.includes(`c${i}`))).toBe(true);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }), (shuffled) => {
+        expect(describeRun(shuffled)).toEqual(reference);
+      }),
+      { numRuns: 10 },
     );
   });
 });

@@ -99,21 +99,21 @@ export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
 /**
  * A multimap from 32-bit keys to 32-bit values in typed arrays (bucket heads +
  * chained entries), so tens of millions of LSH entries cost 12 bytes each
- * instead of a JS Map's ~80.
+ * instead of a JS Map's ~80. An entry's key, value and next link sit side by
+ * side in one array: a lookup walking a chain touches one cache line per entry
+ * (three parallel arrays cost three misses, and chain walks dominate candidate
+ * collection on crowded band tables).
  */
 export class IntMultiMap {
   private heads: Int32Array;
-  private keys: Uint32Array;
-  private values: Int32Array;
-  private next: Int32Array;
+  /** Per entry: key (as int32), value, next entry (-1 ends a chain). */
+  private entries: Int32Array;
   private count = 0;
 
   /** `expected`: entries to make room for at once (grown by half when exceeded). */
   constructor(expected = 1024) {
     const cap = Math.max(16, Math.ceil(expected));
-    this.keys = new Uint32Array(cap);
-    this.values = new Int32Array(cap);
-    this.next = new Int32Array(cap);
+    this.entries = new Int32Array(3 * cap);
     // About two entries per bucket: chains stay short, heads cost 2 bytes per entry.
     this.heads = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(16, cap / 2)))).fill(-1);
   }
@@ -124,71 +124,68 @@ export class IntMultiMap {
 
   /** Bytes held by the arrays. */
   get bytes(): number {
-    return this.heads.byteLength + this.keys.byteLength + this.values.byteLength + this.next.byteLength;
+    return this.heads.byteLength + this.entries.byteLength;
   }
 
   private growEntries(): void {
-    const cap = Math.ceil(this.keys.length * 1.5);
-    const keys = new Uint32Array(cap);
-    keys.set(this.keys);
-    const values = new Int32Array(cap);
-    values.set(this.values);
-    const next = new Int32Array(cap);
-    next.set(this.next);
-    this.keys = keys;
-    this.values = values;
-    this.next = next;
+    const entries = new Int32Array(3 * Math.ceil((this.entries.length / 3) * 1.5));
+    entries.set(this.entries);
+    this.entries = entries;
   }
 
   private rehash(): void {
     this.heads = new Int32Array(this.heads.length * 2).fill(-1);
     const mask = this.heads.length - 1;
+    const en = this.entries;
     for (let i = 0; i < this.count; i++) {
-      const slot = fmix32(this.keys[i]!) & mask;
-      this.next[i] = this.heads[slot]!;
+      const slot = fmix32(en[3 * i]!) & mask;
+      en[3 * i + 2] = this.heads[slot]!;
       this.heads[slot] = i;
     }
   }
 
   /** Add (key, value) unless that exact pair is present. */
   add(key: number, value: number): void {
-    key >>>= 0;
-    const mask = this.heads.length - 1;
-    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) {
-      if (this.keys[e] === key && this.values[e] === value) return;
+    key |= 0;
+    const en = this.entries;
+    for (let e = this.heads[fmix32(key) & (this.heads.length - 1)]!; e >= 0; e = en[3 * e + 2]!) {
+      if (en[3 * e] === key && en[3 * e + 1] === value) return;
     }
-    if (this.count === this.keys.length) this.growEntries();
+    if (3 * this.count === this.entries.length) this.growEntries();
     if (this.count >= 2 * this.heads.length) this.rehash();
     const slot = fmix32(key) & (this.heads.length - 1);
     const e = this.count++;
-    this.keys[e] = key;
-    this.values[e] = value;
-    this.next[e] = this.heads[slot]!;
+    const at = 3 * e;
+    this.entries[at] = key;
+    this.entries[at + 1] = value;
+    this.entries[at + 2] = this.heads[slot]!;
     this.heads[slot] = e;
   }
 
   /**
    * Append to `out` each value stored under `key` whose `stamps[value]` is not
-   * `stamp` yet, and stamp it (collects distinct values over several keys
-   * without allocating a Set).
+   * `stamp` yet, stamp it and start its count in `counts` at 1; a value seen
+   * again under this stamp has its count raised. Collects distinct values over
+   * several keys, with how many keys each came from, without allocating.
    */
-  collectDistinct(key: number, out: number[], stamps: Int32Array, stamp: number): void {
-    key >>>= 0;
-    const mask = this.heads.length - 1;
-    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) {
-      if (this.keys[e] !== key) continue;
-      const v = this.values[e]!;
+  collectCounted(key: number, out: number[], stamps: Int32Array, counts: Int32Array, stamp: number): void {
+    key |= 0;
+    const en = this.entries;
+    for (let e = this.heads[fmix32(key) & (this.heads.length - 1)]!; e >= 0; e = en[3 * e + 2]!) {
+      if (en[3 * e] !== key) continue;
+      const v = en[3 * e + 1]!;
       if (stamps[v] !== stamp) {
         stamps[v] = stamp;
+        counts[v] = 1;
         out.push(v);
-      }
+      } else counts[v]!++;
     }
   }
 
   /** Call `fn` for each value stored under `key`. */
   forEach(key: number, fn: (value: number) => void): void {
-    key >>>= 0;
-    const mask = this.heads.length - 1;
-    for (let e = this.heads[fmix32(key) & mask]!; e >= 0; e = this.next[e]!) if (this.keys[e] === key) fn(this.values[e]!);
+    key |= 0;
+    const en = this.entries;
+    for (let e = this.heads[fmix32(key) & (this.heads.length - 1)]!; e >= 0; e = en[3 * e + 2]!) if (en[3 * e] === key) fn(en[3 * e + 1]!);
   }
 }

@@ -47,6 +47,8 @@ export const dedupOptions = z.strictObject({
   minLeaderSurfaceContainment: unit.default(DEFAULT_THRESHOLDS.minLeaderSurfaceContainment),
   /** At least this many aligned content words. */
   minMatched: z.number().int().min(1).default(DEFAULT_THRESHOLDS.minMatched),
+  /** Candidate clusters verified per paragraph (those sharing the most LSH bands): bounds the work on dumps whose paragraphs share one vocabulary. */
+  maxCandidates: z.number().int().min(1).default(DEFAULT_THRESHOLDS.maxCandidates),
   /** LSH banding of the 128-value MinHash signature: bands × rows ≤ 128. More bands, fewer rows = more candidates. */
   bands: z.number().int().min(1).max(128).default(DEFAULT_INDEX_PARAMS.bands),
   rows: z.number().int().min(1).max(128).default(DEFAULT_INDEX_PARAMS.rows),
@@ -155,6 +157,7 @@ export default defineCorpusStage({
           minLeaderContainment: o.minLeaderContainment,
           minLeaderSurfaceContainment: o.minLeaderSurfaceContainment,
           minMatched: o.minMatched,
+          maxCandidates: o.maxCandidates,
         };
         // Incremental runs: continue the index of earlier runs, so a copy of an earlier paragraph joins its cluster under the same id.
         const persisted = loadPersisted(ctx.state, params, thresholds, inputs.length, ctx.log);
