@@ -88,6 +88,13 @@ export function blockVector(ctx: BlockContext, i: number): number[] {
     const j = i + d;
     v.push(...(j >= 0 && j < n ? own[j]! : ABSENT));
   }
+  v.push(...contextFeatures(ctx, i));
+  return v;
+}
+
+/** The features of block i that are not its own or its neighbours' (the last entries of FEATURE_NAMES). */
+function contextFeatures(ctx: BlockContext, i: number): number[] {
+  const n = ctx.grades.length;
   const [first, last] = ctx.span;
   const noSpan = first < 0;
   const inside = !noSpan && i >= first && i <= last;
@@ -102,7 +109,7 @@ export function blockVector(ctx: BlockContext, i: number): number[] {
     if (g === 'good' || g === 'near-good') good++;
     if (g === 'rule') rule++;
   }
-  v.push(
+  return [
     inside ? 1 : 0,
     !noSpan && i < first ? 1 : 0,
     !noSpan && i > last ? 1 : 0,
@@ -113,8 +120,7 @@ export function blockVector(ctx: BlockContext, i: number): number[] {
     ctx.sectionLabel[i] ? 1 : 0,
     seen ? good / seen : 0,
     seen ? rule / seen : 0,
-  );
-  return v;
+  ];
 }
 
 const modelSchema = z.strictObject({
@@ -138,6 +144,75 @@ export function contentProbability(model: BlockModel, x: number[]): number {
   for (let k = 0; k < x.length; k++) z += model.weights[k]! * ((x[k]! - model.mean[k]!) / model.scale[k]!);
   return 1 / (1 + Math.exp(-z));
 }
+
+/** The model with standardisation folded into the weights: z = bias + Σ weights[k]·x[k] (one pass per block, no vectors). */
+interface FoldedModel {
+  weights: Float64Array;
+  bias: number;
+}
+const foldedCache = new WeakMap<BlockModel, FoldedModel>();
+
+function folded(model: BlockModel): FoldedModel {
+  let f = foldedCache.get(model);
+  if (!f) {
+    const weights = Float64Array.from(model.weights, (w, k) => w / model.scale[k]!);
+    let bias = model.bias;
+    for (let k = 0; k < weights.length; k++) bias -= weights[k]! * model.mean[k]!;
+    f = { weights, bias };
+    foldedCache.set(model, f);
+  }
+  return f;
+}
+
+/**
+ * contentProbability(model, blockVector(ctx, i)) for every block i, without building the
+ * vectors: a linear model splits into one dot product per block and window offset
+ * (a block's own features serve its own vector and its four neighbours') plus the
+ * context features. Equal up to floating-point rounding; this runs on every text document.
+ */
+export function contentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
+  const n = ctx.grades.length;
+  const { weights, bias } = folded(model);
+  // z[i] accumulates block i's own features (slot 0) and what each block adds to its neighbours' z (slots ±1, ±2).
+  const z = new Float64Array(n).fill(bias);
+  const slots: Array<[offset: number, base: number]> = [[0, 0], [-WINDOW, OWN_WIDTH], [-1, 2 * OWN_WIDTH], [1, 3 * OWN_WIDTH], [WINDOW, 4 * OWN_WIDTH]];
+  for (let j = 0; j < n; j++) {
+    for (const [offset, base] of slots) {
+      // Block j is the neighbour at `offset` of block j - offset.
+      const i = j - offset;
+      if (i >= 0 && i < n) z[i]! += ownDot(ctx, j, weights, base);
+    }
+  }
+  const contextAt = slots.length * OWN_WIDTH;
+  for (let i = 0; i < n; i++) z[i]! += contextDot(ctx, i, weights, contextAt);
+  for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
+  return z;
+}
+
+/** contextFeatures(ctx, i) · weights[base …]. */
+function contextDot(ctx: BlockContext, i: number, w: Float64Array, base: number): number {
+  const c = contextFeatures(ctx, i);
+  let z = 0;
+  for (let k = 0; k < c.length; k++) z += w[base + k]! * c[k]!;
+  return z;
+}
+
+/** ownFeatures(ctx, j) · weights[base …], without building the feature array (same order as OWN_NAMES). */
+function ownDot(ctx: BlockContext, j: number, w: Float64Array, base: number): number {
+  const g = GRADE_INDEX.get(ctx.grades[j]!);
+  let z = g === undefined ? 0 : w[base + 8 + g]!;
+  const f = ctx.features[j];
+  if (!f) return z;
+  z += w[base]! * (Math.log1p(f.chars) / 5);
+  if (f.stopDensity === null) z += w[base + 2]!;
+  else z += w[base + 1]! * f.stopDensity;
+  if (f.terminal) z += w[base + 3]!;
+  if (f.sentence) z += w[base + 4]!;
+  z += w[base + 5]! * f.linkShare + w[base + 6]! * f.capShare;
+  if (ctx.partial[j]) z += w[base + 7]!;
+  return z;
+}
+const GRADE_INDEX = new Map<Grade, number>(GRADES.map((g, i) => [g, i]));
 
 /** Validate a model file: it must match this code's feature list, or it would silently score the wrong inputs. */
 export function parseBlockModel(json: unknown, source: string): BlockModel {

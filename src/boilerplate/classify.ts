@@ -25,8 +25,8 @@
  * 1 also removes weak blocks inside it.
  */
 import type { BlockKind } from '../core/types.ts';
-import { guessStopwordLanguage, knowledge, matchPhrase, MAX_RULE_LINE, stopwordDensity, words, type Knowledge } from './knowledge.ts';
-import { blockVector, contentProbability, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
+import { guessStopwordLanguage, guessStopwordLanguageOfScans, knowledge, matchPhrase, MAX_RULE_LINE, scanWords, stopwordDensity, stopwordDensityOfScan, words, type Knowledge, type WordScan } from './knowledge.ts';
+import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
 export const DEFAULT_AGGRESSIVENESS = 0.5;
@@ -84,28 +84,86 @@ const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
 const SOCIAL_HOSTS = /(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|t\.me|telegram|tiktok|pinterest|whatsapp|wa\.me|vk|xing|threads)\.(?:com|me|be|net)|t\.me\//i;
 
 const MAY_LINK = /:\/\/|www\.|@|\[email/i;
-const WORD_START = /(?:^|\s)(\S)/gu;
 const UPPER = /\p{Lu}/u;
 const LETTER = /\p{L}/u;
 const SENTENCE_START = /^\s*["“„«'‘(]?\p{Lu}/u;
-const SENTENCE_END = /[.!?…]["”»’)]?\s*$/u;
+
+/** JavaScript's \s, by UTF-16 code unit (all its members are in the BMP). */
+export function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+/** Index of the last character that is not whitespace, -1 if none. */
+function lastNonSpace(text: string): number {
+  let e = text.length - 1;
+  while (e >= 0 && isSpaceCode(text.charCodeAt(e))) e--;
+  return e;
+}
+
+/** Ends like a sentence or a quotation: /[.!?…:;"”»)\]]\s*$/. */
+const TERMINAL_CHARS = new Set([...'.!?…:;"”»)]'].map((c) => c.charCodeAt(0)));
+const SENTENCE_END_CHARS = new Set([...'.!?…'].map((c) => c.charCodeAt(0)));
+const CLOSING_MARKS = new Set([...'"”»’)'].map((c) => c.charCodeAt(0)));
+
+/** 0 = not a letter, 1 = letter, 2 = upper-case letter; non-ASCII code points are looked up once (\p{L}, \p{Lu}). */
+const letterClassCache = new Map<number, number>();
+function letterClass(cp: number): number {
+  if (cp < 128) return cp >= 65 && cp <= 90 ? 2 : cp >= 97 && cp <= 122 ? 1 : 0;
+  let v = letterClassCache.get(cp);
+  if (v === undefined) {
+    const ch = String.fromCodePoint(cp);
+    v = LETTER.test(ch) ? (UPPER.test(ch) ? 2 : 1) : 0;
+    if (letterClassCache.size < 65536) letterClassCache.set(cp, v);
+  }
+  return v;
+}
 
 export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
-  let linkChars = 0;
-  if (MAY_LINK.test(text)) for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
+  return withStopDensity(shapeFeatures(text, ws.length), stopwordDensity(ws, lang));
+}
+
+/** Every block feature but the stop-word density (which depends on the document's language). */
+type ShapeFeatures = Omit<BlockFeatures, 'stopDensity'>;
+
+function withStopDensity(f: ShapeFeatures, stopDensity: number | null): BlockFeatures {
+  return { chars: f.chars, words: f.words, stopDensity, terminal: f.terminal, sentence: f.sentence, linkShare: f.linkShare, capShare: f.capShare };
+}
+
+function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
+  // One pass over the characters. Words as whitespace-separated tokens (/(?:^|\s)(\S)/gu): how many
+  // start with a letter, how many of those with a capital. And whether a link can be present at
+  // all (MAY_LINK: "://", "www." in any case, "@", "[email"), before the costly link expressions run.
   let rawWords = 0;
   let caps = 0;
-  for (const m of text.matchAll(WORD_START)) {
-    if (!LETTER.test(m[1]!)) continue;
-    rawWords++;
-    if (UPPER.test(m[1]!)) caps++;
+  let afterSpace = true;
+  let mayLink = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (c === 64 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47) || c === 91) mayLink = true;
+    }
+    if (isSpaceCode(c)) {
+      afterSpace = true;
+      continue;
+    }
+    if (!afterSpace) continue;
+    afterSpace = false;
+    const cls = letterClass(c >= 0xd800 && c <= 0xdbff ? text.codePointAt(i)! : c);
+    if (cls) {
+      rawWords++;
+      if (cls === 2) caps++;
+    }
   }
+  let linkChars = 0;
+  if (mayLink && MAY_LINK.test(text)) for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
+  const e = lastNonSpace(text);
+  const last = e >= 0 ? text.charCodeAt(e) : -1;
+  const sentenceEnd = SENTENCE_END_CHARS.has(last) || (CLOSING_MARKS.has(last) && e > 0 && SENTENCE_END_CHARS.has(text.charCodeAt(e - 1)));
   return {
     chars: text.length,
-    words: ws.length,
-    stopDensity: stopwordDensity(ws, lang),
-    terminal: /[.!?…:;"”»)\]]\s*$/u.test(text),
-    sentence: ws.length >= 3 && SENTENCE_START.test(text) && SENTENCE_END.test(text),
+    words: wordCount,
+    terminal: TERMINAL_CHARS.has(last),
+    sentence: wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text),
     linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
     capShare: rawWords ? caps / rawWords : 0,
   };
@@ -130,6 +188,8 @@ const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Ge
 /** A date (and time) alone on a line, with an optional label: "23.10.2018", "11 Jan 2019", "Publiziert: 03.04.2020, 12:35", "October 19, 2021". */
 const DATELINE = /^(?:[\p{L} ]{1,20}:\s*)?(?:\p{L}{2,10}\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|\p{L}{3,10}\.?)\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\p{L}{3,10}\.?\s+\d{1,2},\s*\d{4})(?:(?:,|\s)\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?$/iu;
 const MAY_BREADCRUMB = /[»›>|/]/;
+/** Every date shape of DATELINE has a digit: a cheap gate for its costly Unicode test. */
+const HAS_DIGIT = /\d/;
 const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
 
 export interface LineVerdict {
@@ -159,7 +219,7 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
   if (MAY_BREADCRUMB.test(t) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
   }
-  if (t.length <= 60 && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
+  if (t.length <= 60 && HAS_DIGIT.test(t) && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
   const rule = matchPhrase(t, k);
   if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
   return null;
@@ -167,6 +227,12 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
 
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
 export function blockRuleVerdict(text: string, k: Knowledge = knowledge()): { verdict: LineVerdict | null; partial: LineVerdict | null } {
+  if (!text.includes('\n')) {
+    // One line (every block of a text dump): the same answer without splitting.
+    const v = lineVerdict(text, k);
+    if (!v) return { verdict: null, partial: null };
+    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+  }
   const lines = text.split('\n').filter((l) => l.trim());
   const verdicts = lines.map((l) => lineVerdict(l, k));
   const named = verdicts.find((v) => v && v.reason !== 'url') ?? verdicts.find((v) => v) ?? null;
@@ -206,6 +272,45 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
   return f.terminal && f.chars >= LENGTH_HIGH && f.capShare < 0.5 ? 'near-good' : 'bad';
 }
 
+// ---- per-block facts, cached by text ------------------------------------------
+
+/** What the classifier knows about a block's text before it knows the document: rule verdicts, words, shape. */
+interface BlockFacts {
+  rule: { verdict: LineVerdict | null; partial: LineVerdict | null };
+  scan: WordScan;
+  /** Null when a rule removes the block (it is never graded). */
+  shape: ShapeFeatures | null;
+}
+
+/**
+ * Text dumps repeat lines (menus, footers, share rows: a quarter of the dev-set dump lines
+ * recur within their page, 40 % across pages), so the facts of a block text are kept and
+ * reused. Bounded: the cache starts afresh when full, and when the knowledge changes.
+ */
+const FACTS_CACHE_LIMIT = 10_000;
+const factsCache = new Map<string, BlockFacts>();
+let factsKnowledge: Knowledge | null = null;
+
+/** Forget the cached block facts (the benchmark times a cold classifier). */
+export function clearBlockFactsCache(): void {
+  factsCache.clear();
+}
+
+function blockFacts(text: string, k: Knowledge): BlockFacts {
+  if (factsKnowledge !== k) {
+    factsCache.clear();
+    factsKnowledge = k;
+  }
+  let f = factsCache.get(text);
+  if (f) return f;
+  const rule = blockRuleVerdict(text, k);
+  const scan = scanWords(text);
+  f = { rule, scan, shape: rule.verdict ? null : shapeFeatures(text, scan.words) };
+  if (factsCache.size >= FACTS_CACHE_LIMIT) factsCache.clear();
+  factsCache.set(text, f);
+  return f;
+}
+
 // ---- classification ---------------------------------------------------------
 
 export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions): Decision[] {
@@ -216,16 +321,16 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const partials: Array<LineVerdict | null> = blocks.map(() => null);
   const features: Array<BlockFeatures | null> = blocks.map(() => null);
 
-  const blockWords = blocks.map((b) => words(b.text));
-  const docLang = documentLanguage(blockWords, opts.lang);
+  const facts = blocks.map((b) => blockFacts(b.text, k));
+  const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts.map((f) => f.scan));
   blocks.forEach((b, i) => {
-    const { verdict, partial } = blockRuleVerdict(b.text, k);
-    if (verdict) {
-      out[i] = { action: 'remove', grade: 'rule', reason: verdict.reason, confidence: 0.95, detail: verdict.detail };
+    const { rule, scan, shape } = facts[i]!;
+    if (rule.verdict) {
+      out[i] = { action: 'remove', grade: 'rule', reason: rule.verdict.reason, confidence: 0.95, detail: rule.verdict.detail };
       return;
     }
-    partials[i] = partial;
-    features[i] = blockFeatures(b.text, b.lang ?? docLang, blockWords[i]);
+    partials[i] = rule.partial;
+    features[i] = withStopDensity(shape!, stopwordDensityOfScan(scan, b.lang ?? docLang));
     grades[i] = grade(features[i]!, b.kind);
   });
 
@@ -298,6 +403,7 @@ function applyBlockModel(
   const threshold = Math.min(0.99, (model.threshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   if (threshold <= 0) return;
   const ctx = blockContext(blocks, out, s);
+  const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
   out.forEach((d, i) => {
     if (d.action === 'remove' && !(d.grade !== 'rule' && (d.reason === 'outside-main' || d.reason === 'low-content'))) return;
@@ -306,7 +412,7 @@ function applyBlockModel(
     const f = s.features[i]!;
     const outside = first >= 0 && (i < first || i > last);
     if (f.sentence && (d.grade === 'good' || d.grade === 'near-good') && (!outside || s.aggr < OUTSIDE_PROSE_AT)) return;
-    const p = contentProbability(model, blockVector(ctx, i));
+    const p = probabilities[i]!;
     if (p >= threshold) return;
     out[i] = {
       action: 'remove',
@@ -337,14 +443,19 @@ function blockContext(
  * blocks a rule removes, which the model is never asked about). Used by scripts/train-blocks.ts.
  */
 export function blockModelVectors(blocks: ClassifierInput[], opts: Omit<ClassifyOptions, 'blockModel' | 'mode' | 'aggressiveness'>): Array<number[] | null> {
+  const ctx = blockModelContext(blocks, opts);
+  return blocks.map((_, i) => (ctx.features[i] ? blockVector(ctx, i) : null));
+}
+
+/** The block model's inputs for a text document, built from the plain definitions (training and tests). */
+export function blockModelContext(blocks: ClassifierInput[], opts: Omit<ClassifyOptions, 'blockModel' | 'mode' | 'aggressiveness'>): BlockContext {
   const decisions = classifyBlocks(blocks, { ...opts, aggressiveness: 0, mode: 'text', blockModel: null });
   const blockWords = blocks.map((b) => words(b.text));
   const docLang = documentLanguage(blockWords, opts.lang);
   const features = blocks.map((b, i) => (decisions[i]!.grade === 'rule' ? null : blockFeatures(b.text, b.lang ?? docLang, blockWords[i])));
   const grades = blocks.map((b, i) => (features[i] ? grade(features[i]!, b.kind) : null));
   const partials = blocks.map((b, i) => (features[i] ? blockRuleVerdict(b.text).partial : null));
-  const ctx = blockContext(blocks, decisions, { features, grades, partials, span: articleSpan(blocks, grades, 'text') });
-  return blocks.map((_, i) => (features[i] ? blockVector(ctx, i) : null));
+  return blockContext(blocks, decisions, { features, grades, partials, span: articleSpan(blocks, grades, 'text') });
 }
 
 /** Aggressiveness from which short blocks outside the article go (text documents). */
@@ -417,7 +528,20 @@ export function gradeDocument(blocks: ClassifierInput[], lang?: string | null, m
 /** 1–4 capitalised words, no digits, no sentence punctuation: "Asia World", "Politics". */
 export function isSectionLabel(text: string): boolean {
   const t = text.trim();
-  if (t.length > 40 || /[\d.,;:!?"“”()]/.test(t)) return false;
-  const ws = t.split(/\s+/);
-  return ws.length <= 4 && ws.every((w) => /^[\p{Lu}&]/u.test(w));
+  if (!t || t.length > 40 || /[\d.,;:!?"“”()]/.test(t)) return false;
+  // At most four whitespace-separated words, each starting with a capital or "&".
+  let count = 0;
+  let afterSpace = true;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (isSpaceCode(c)) {
+      afterSpace = true;
+      continue;
+    }
+    if (!afterSpace) continue;
+    afterSpace = false;
+    if (++count > 4) return false;
+    if (c !== 38 && letterClass(c >= 0xd800 && c <= 0xdbff ? t.codePointAt(i)! : c) !== 2) return false;
+  }
+  return true;
 }

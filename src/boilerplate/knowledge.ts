@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { firstChars } from './first-chars.ts';
 
 export const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/boilerplate');
 
@@ -31,16 +32,92 @@ export interface PhraseRule {
   lang: string;
   source: string;
   re: RegExp;
+  /** Characters a match can start with (null: any), see first-chars.ts. */
+  first: Set<number> | null;
 }
 
 export interface Knowledge {
   rules: PhraseRule[];
   languages: string[];
-  /** One alternation per reason and case mode: a line is tested against ~25 regular expressions instead of every pattern. */
+  /** One alternation per reason and case mode, in file order (the first that matches names the line). */
   combined: Array<{ reason: string; re: RegExp; caseSensitive: boolean; rules: PhraseRule[] }>;
+  /**
+   * Consecutive `combined` groups of the same case mode and flags merged into one regular
+   * expression, with an empty named marker after each group's alternation: one test per run
+   * instead of one per reason (this runs on every short line), same first-match order.
+   */
+  merged: MergedRun[];
   /** Patterns found anywhere in a short line ("… All Rights Reserved. 87990cbe…"). */
   contains: PhraseRule[];
   containsAny: RegExp | null;
+}
+
+/** Consecutive phrase groups of one case mode and flags, tested as one regular expression. */
+export interface MergedRun {
+  caseSensitive: boolean;
+  groups: Knowledge['combined'];
+  /** All the run's patterns in one expression. */
+  all: Dispatched;
+  /**
+   * The run's expression restricted to the patterns that can start with a given first
+   * character (src/boilerplate/first-chars.ts), built on first use per character; null
+   * when no pattern can.
+   */
+  byFirst: Map<number, Dispatched | null>;
+}
+
+/** Distinct first characters a run keeps a restricted expression for; beyond, lines use the whole one. */
+const MAX_DISPATCH_CHARS = 1024;
+
+/** Capturing groups a pattern opens (to find the markers after it): "(" not followed by "?", and named groups. */
+function countCaptures(source: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(' && (source[i + 1] !== '?' || (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!'))) n++;
+  }
+  return n;
+}
+
+/**
+ * One expression for these groups, in order, each followed by an empty capture group as a
+ * marker; `markers[i]` is the capture index of the i-th group's marker (-1 when none of its
+ * patterns is kept).
+ */
+function runExpression(groups: Knowledge['combined'], flags: string, keep: (r: PhraseRule) => boolean = () => true): Dispatched | null {
+  const parts: string[] = [];
+  const markers: number[] = [];
+  let captures = 0;
+  for (const g of groups) {
+    const rules = g.rules.filter(keep);
+    if (!rules.length) {
+      markers.push(-1);
+      continue;
+    }
+    for (const r of rules) captures += countCaptures(r.source);
+    markers.push(++captures);
+    parts.push(`(?:${rules.map((r) => `(?:${r.source})`).join('|')})()`);
+  }
+  // Backtracking tries the groups in order, so the first group that matches the whole line is the one reported.
+  return parts.length ? { re: new RegExp(`^(?:${parts.join('|')})$`, flags), markers } : null;
+}
+
+interface Dispatched {
+  re: RegExp;
+  markers: number[];
+}
+
+function dispatch(run: MergedRun, first: number): Dispatched | null {
+  let hit = run.byFirst.get(first);
+  if (hit !== undefined) return hit;
+  if (run.byFirst.size >= MAX_DISPATCH_CHARS) return run.all;
+  hit = runExpression(run.groups, run.all.re.flags, (r) => r.first === null || r.first.has(first));
+  run.byFirst.set(first, hit);
+  return hit;
 }
 
 /** Trailing punctuation and markers that do not change what a line is ("Leave a Reply:", "Required fields are marked *"). */
@@ -93,13 +170,13 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (${reason}): ${source}: ${(err as Error).message}`);
         }
-        rules.push({ reason, lang: data.lang, source, re, caseSensitive });
+        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source) });
       }
     }
     for (const [reason, patterns] of Object.entries(data.containsRules)) {
       for (const source of patterns) {
         try {
-          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false });
+          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null });
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (containsRules.${reason}): ${source}: ${(err as Error).message}`);
         }
@@ -119,8 +196,15 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     caseSensitive: g[0]!.caseSensitive,
     rules: g,
   }));
+  const runs: Array<{ caseSensitive: boolean; flags: string; groups: Knowledge['combined'] }> = [];
+  for (const group of combined) {
+    const run = runs[runs.length - 1];
+    if (run && run.caseSensitive === group.caseSensitive && run.flags === group.re.flags) run.groups.push(group);
+    else runs.push({ caseSensitive: group.caseSensitive, flags: group.re.flags, groups: [group] });
+  }
+  const merged: MergedRun[] = runs.map((r) => ({ caseSensitive: r.caseSensitive, groups: r.groups, all: runExpression(r.groups, r.flags)!, byFirst: new Map() }));
   const containsAny = contains.length ? new RegExp(contains.map((r) => `(?:${r.source})`).join('|'), contains.some((r) => r.re.flags) ? 'u' : '') : null;
-  return { rules, languages, combined, contains, containsAny };
+  return { rules, languages, combined, merged, contains, containsAny };
 }
 
 let cached: Knowledge | null = null;
@@ -142,11 +226,14 @@ export function matchPhrase(line: string, k: Knowledge = knowledge()): PhraseRul
     const hit = k.contains.find((r) => r.re.test(lower));
     if (hit) return hit;
   }
-  for (const group of k.combined) {
-    const subject = group.caseSensitive ? core : lower;
-    if (!group.re.test(subject)) continue;
+  for (const run of k.merged) {
+    const subject = run.caseSensitive ? core : lower;
+    const restricted = dispatch(run, subject.charCodeAt(0));
+    const m = restricted?.re.exec(subject);
+    if (!m) continue;
+    const group = run.groups.find((_, gi) => restricted!.markers[gi]! >= 0 && m[restricted!.markers[gi]!] !== undefined);
     // Name the exact pattern for the removal's detail (only on a hit, so the cost is rare).
-    return group.rules.find((r) => r.re.test(subject)) ?? null;
+    return group?.rules.find((r) => r.re.test(subject)) ?? null;
   }
   return null;
 }
@@ -172,7 +259,6 @@ export function hasStopwords(lang: string): boolean {
   return STOP_LANGS.includes(lang);
 }
 
-const stopSets = new Map<string, Set<string>>(STOP_LANGS.map((l) => [l, new Set((STOPWORDS_ISO[l] ?? []).map((w) => w.toLowerCase()))]));
 
 /**
  * The language whose stop words cover most of `ws` (a whole document's words),
@@ -180,22 +266,181 @@ const stopSets = new Map<string, Set<string>>(STOP_LANGS.map((l) => [l, new Set(
  * without a list and densities are not meaningful.
  */
 export function guessStopwordLanguage(blockWords: string[][]): string | null {
-  let total = 0;
-  for (const ws of blockWords) total += ws.length;
-  if (total < 5) return null;
-  // A few hundred words, taken evenly over the document, tell the language as well as all of them.
-  const step = Math.max(1, Math.floor(total / 600));
-  const counts = new Int32Array(STOP_LANGS.length);
-  let seen = 0;
-  let k = 0;
-  for (const ws of blockWords) {
-    for (const w of ws) {
-      if (k++ % step) continue;
-      seen++;
-      const langs = stopIndex.get(w);
-      if (langs) for (const li of langs) counts[li]!++;
+  return guessStopwordLanguageOfScans(blockWords.map(scanOfWords));
+}
+
+/**
+ * Word separators, by UTF-16 code unit: whitespace, ASCII punctuation and digits, common
+ * typographic marks — the class [\s\d!-&(-/:-@[-`{-~\u00a0-\u00bf\u2000-\u2018\u201a-\u206f\u3000-\u303f]
+ * as a table (a hand-written scan allocates nothing but the words; this runs on every line).
+ * The apostrophes ' and ’ are not separators: "don't" is one word.
+ */
+const SEPARATOR_LIMIT = 0x3040;
+const IS_SEPARATOR = (() => {
+  const t = new Uint8Array(SEPARATOR_LIMIT);
+  const mark = (from: number, to = from) => t.fill(1, from, to + 1);
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f]) mark(c);
+  mark(0x30, 0x39);
+  mark(0x21, 0x26);
+  mark(0x28, 0x2f);
+  mark(0x3a, 0x40);
+  mark(0x5b, 0x60);
+  mark(0x7b, 0x7e);
+  mark(0xa0, 0xbf);
+  mark(0x2000, 0x2018);
+  mark(0x201a, 0x206f);
+  mark(0x3000, 0x303f);
+  return t;
+})();
+
+export function isWordSeparator(code: number): boolean {
+  return code < SEPARATOR_LIMIT ? IS_SEPARATOR[code] === 1 : code === 0xfeff;
+}
+
+/** Lower-cased words of a text: maximal runs of non-separator characters. */
+export function words(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < SEPARATOR_LIMIT ? IS_SEPARATOR[c] === 1 : c === 0xfeff) {
+      if (start >= 0) {
+        out.push(lower.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(start === 0 ? lower : lower.slice(start));
+  return out;
+}
+
+// ---- stop words without word strings (the classifier's hot path) ---------------
+
+/**
+ * Every listed stop word in an open-addressing table keyed by an FNV-1a hash of its
+ * characters, with the languages that list it as a 64-bit mask (two 32-bit halves):
+ * a line's stop words are found while its characters are scanned, no word string is built.
+ */
+const STOP_TABLE_SIZE = 1 << 16;
+const STOP_MASK = STOP_TABLE_SIZE - 1;
+const stopTableWord: Array<string | undefined> = new Array<string | undefined>(STOP_TABLE_SIZE);
+const stopTableHash = new Int32Array(STOP_TABLE_SIZE);
+const stopLangsLow = new Int32Array(STOP_TABLE_SIZE);
+const stopLangsHigh = new Int32Array(STOP_TABLE_SIZE);
+if (STOP_LANGS.length > 64 || stopIndex.size > STOP_TABLE_SIZE / 2) throw new Error('stop-word table too small for the stopwords-iso lists');
+
+function fnv(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+for (const [word, langs] of stopIndex) {
+  const h = fnv(word, 0, word.length);
+  let slot = h & STOP_MASK;
+  while (stopTableWord[slot] !== undefined) slot = (slot + 1) & STOP_MASK;
+  stopTableWord[slot] = word;
+  stopTableHash[slot] = h;
+  for (const li of langs) {
+    if (li < 32) stopLangsLow[slot]! |= 1 << li;
+    else stopLangsHigh[slot]! |= 1 << (li - 32);
+  }
+}
+
+/** Table slot of the stop word lower[from, to), or -1. */
+function stopSlot(lower: string, from: number, to: number, h: number): number {
+  const len = to - from;
+  for (let slot = h & STOP_MASK; ; slot = (slot + 1) & STOP_MASK) {
+    const w = stopTableWord[slot];
+    if (w === undefined) return -1;
+    if (stopTableHash[slot] !== h || w.length !== len) continue;
+    let k = 0;
+    while (k < len && w.charCodeAt(k) === lower.charCodeAt(from + k)) k++;
+    if (k === len) return slot;
+  }
+}
+
+/** Words of a text (as `words()` splits them) and where its stop words are. */
+export interface WordScan {
+  words: number;
+  /** Pairs [index of the word in the text, stop-table slot], one per stop word. */
+  stops: number[];
+}
+
+/** The words of a text as `words()` counts them, with its stop words located, without building word strings. */
+export function scanWords(text: string): WordScan {
+  const lower = text.toLowerCase();
+  const stops: number[] = [];
+  let count = 0;
+  let start = -1;
+  let h = 0;
+  const n = lower.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? lower.charCodeAt(i) : 32;
+    if (c < SEPARATOR_LIMIT ? IS_SEPARATOR[c] === 1 : c === 0xfeff) {
+      if (start >= 0) {
+        const slot = stopSlot(lower, start, i, h);
+        if (slot >= 0) stops.push(count, slot);
+        count++;
+        start = -1;
+      }
+    } else {
+      if (start < 0) {
+        start = i;
+        h = 0x811c9dc5 | 0;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
     }
   }
+  return { words: count, stops };
+}
+
+/** Adds 1 to counts[li] for every language li that lists the word in this slot. */
+function countSlotLangs(slot: number, counts: Int32Array): void {
+  for (let half = 0; half < 2; half++) {
+    let m = half ? stopLangsHigh[slot]! : stopLangsLow[slot]!;
+    while (m) {
+      const low = m & -m;
+      counts[31 - Math.clz32(low) + half * 32]!++;
+      m ^= low;
+    }
+  }
+}
+
+/** The scan of words already split (and lower-cased) by `words()`. */
+function scanOfWords(ws: string[]): WordScan {
+  const stops: number[] = [];
+  ws.forEach((w, i) => {
+    const slot = stopSlot(w, 0, w.length, fnv(w, 0, w.length));
+    if (slot >= 0) stops.push(i, slot);
+  });
+  return { words: ws.length, stops };
+}
+
+function slotHasLang(slot: number, li: number): boolean {
+  return li < 32 ? ((stopLangsLow[slot]! >>> li) & 1) === 1 : ((stopLangsHigh[slot]! >>> (li - 32)) & 1) === 1;
+}
+
+const stopLangIndex = new Map(STOP_LANGS.map((l, i) => [l, i]));
+
+/** guessStopwordLanguage over scanned blocks (same sampling, same answer). */
+export function guessStopwordLanguageOfScans(scans: WordScan[]): string | null {
+  let total = 0;
+  for (const sc of scans) total += sc.words;
+  if (total < 5) return null;
+  const step = Math.max(1, Math.floor(total / 600));
+  const counts = new Int32Array(STOP_LANGS.length);
+  let offset = 0;
+  for (const sc of scans) {
+    const st = sc.stops;
+    for (let j = 0; j < st.length; j += 2) {
+      if ((offset + st[j]!) % step) continue;
+      countSlotLangs(st[j + 1]!, counts);
+    }
+    offset += sc.words;
+  }
+  const seen = Math.ceil(total / step);
   let best = -1;
   let bestCount = 0;
   counts.forEach((c, li) => {
@@ -204,14 +449,27 @@ export function guessStopwordLanguage(blockWords: string[][]): string | null {
   return best >= 0 && bestCount >= 0.1 * seen ? STOP_LANGS[best]! : null;
 }
 
-/** Word separators: whitespace, ASCII punctuation and digits, common typographic marks (a character class is much faster than \p{L} matching). */
-const NON_WORD = /[\s\d!-&(-/:-@[-`{-~\u00a0-\u00bf\u2000-\u2018\u201a-\u206f\u3000-\u303f]+/;
-
-export function words(text: string): string[] {
-  const parts = text.toLowerCase().split(NON_WORD);
-  if (parts[0] === '') parts.shift();
-  if (parts.length && parts[parts.length - 1] === '') parts.pop();
-  return parts;
+/** stopwordDensity of a scanned text (same answer as on its `words()`). */
+export function stopwordDensityOfScan(sc: WordScan, lang?: string | null): number | null {
+  if (lang === null) return null;
+  if (!sc.words) return 0;
+  const st = sc.stops;
+  if (lang) {
+    const li = stopLangIndex.get(lang);
+    if (li !== undefined) {
+      let n = 0;
+      for (let j = 1; j < st.length; j += 2) if (slotHasLang(st[j]!, li)) n++;
+      return n / sc.words;
+    }
+  }
+  let best = 0;
+  if (st.length) {
+    const counts = new Int32Array(STOP_LANGS.length);
+    for (let j = 1; j < st.length; j += 2) countSlotLangs(st[j]!, counts);
+    for (const c of counts) if (c > best) best = c;
+  }
+  if (!best && !lang) return 0;
+  return best ? best / sc.words : null;
 }
 
 /**
@@ -221,20 +479,5 @@ export function words(text: string): string[] {
  * list covers any word.
  */
 export function stopwordDensity(ws: string[], lang?: string | null): number | null {
-  if (lang === null) return null;
-  if (!ws.length) return 0;
-  if (lang) {
-    const set = stopSets.get(lang);
-    if (set) {
-      let n = 0;
-      for (const w of ws) if (set.has(w)) n++;
-      return n / ws.length;
-    }
-  }
-  const counts = new Map<number, number>();
-  for (const w of ws) for (const li of stopIndex.get(w) ?? []) counts.set(li, (counts.get(li) ?? 0) + 1);
-  let best = 0;
-  for (const c of counts.values()) if (c > best) best = c;
-  if (!best && !lang) return 0;
-  return best ? best / ws.length : null;
+  return stopwordDensityOfScan(scanOfWords(ws), lang);
 }

@@ -1,0 +1,176 @@
+/**
+ * Which characters can a regular expression's match start with? A conservative
+ * reading of a pattern's source, used to test a line only against the phrase
+ * patterns that can match it: with a few hundred whole-line patterns, most of
+ * the time went into alternatives that fail on the line's first character.
+ *
+ * Conservative means: the answer is a set that contains every possible first
+ * UTF-16 code unit of a non-empty match, or null ("any") whenever the pattern
+ * uses something this reader does not model (character escapes such as \d or
+ * \p{…}, `.`, negated or escaped classes, lookaround, anchors, back references).
+ * A null answer only costs speed, never a match.
+ */
+
+/** The first code units a non-empty match can start with, or null for "could be any". */
+export function firstChars(source: string): Set<number> | null {
+  try {
+    const p = new Reader(source);
+    const r = p.alternation();
+    if (p.i !== source.length) return null;
+    return r.first;
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+}
+
+class Unsupported extends Error {}
+
+interface Info {
+  /** null = any character. */
+  first: Set<number> | null;
+  /** Can match the empty string. */
+  nullable: boolean;
+}
+
+function union(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
+  if (!a || !b) return null;
+  return new Set([...a, ...b]);
+}
+
+/** Escaped characters that stand for themselves. */
+const LITERAL_ESCAPES = new Set([...'.\\/()[]{}|?*+^$-\'"#&,:;<>=!@%~` ']);
+const MAX_CLASS_RANGE = 256;
+const DIGITS = Array.from({ length: 10 }, (_, d) => 48 + d);
+
+class Reader {
+  i = 0;
+  constructor(private readonly s: string) {}
+
+  private peek(): string | undefined {
+    return this.s[this.i];
+  }
+
+  alternation(): Info {
+    let info = this.sequence();
+    while (this.peek() === '|') {
+      this.i++;
+      const next = this.sequence();
+      info = { first: union(info.first, next.first), nullable: info.nullable || next.nullable };
+    }
+    return info;
+  }
+
+  private sequence(): Info {
+    let first: Set<number> | null = new Set();
+    // Until a non-nullable atom, every atom's first characters can start the sequence.
+    let open = true;
+    for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
+      const atom = this.quantified();
+      if (open) {
+        first = union(first, atom.first);
+        if (!atom.nullable) open = false;
+      }
+    }
+    return { first, nullable: open };
+  }
+
+  private quantified(): Info {
+    const atom = this.atom();
+    const q = this.peek();
+    let min = 1;
+    if (q === '?' || q === '*') {
+      min = 0;
+      this.i++;
+    } else if (q === '+') this.i++;
+    else if (q === '{') {
+      const m = /^\{(\d+)(,\d*)?\}/.exec(this.s.slice(this.i));
+      if (!m) throw new Unsupported();
+      min = Number(m[1]);
+      this.i += m[0].length;
+    } else return atom;
+    if (this.peek() === '?') this.i++;
+    return { first: atom.first, nullable: atom.nullable || min === 0 };
+  }
+
+  private atom(): Info {
+    const c = this.s[this.i++];
+    if (c === undefined) throw new Unsupported();
+    if (c === '(') {
+      if (this.s.startsWith('?:', this.i)) this.i += 2;
+      else if (this.peek() === '?') {
+        const named = /^\?<([A-Za-z_$][\w$]*)>/.exec(this.s.slice(this.i));
+        if (!named) throw new Unsupported(); // lookaround
+        this.i += named[0].length;
+      }
+      const inner = this.alternation();
+      if (this.s[this.i++] !== ')') throw new Unsupported();
+      return inner;
+    }
+    if (c === '[') return { first: this.charClass(), nullable: false };
+    if (c === '\\') {
+      const e = this.s[this.i++];
+      if (e === undefined) throw new Unsupported();
+      if (LITERAL_ESCAPES.has(e)) return { first: new Set([e.charCodeAt(0)]), nullable: false };
+      if (e === 'd') return { first: new Set(DIGITS), nullable: false };
+      // Word boundaries consume nothing.
+      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true };
+      if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return { first: null, nullable: false };
+      if (e === 'p' || e === 'P') {
+        const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));
+        if (!m) throw new Unsupported();
+        this.i += m[0].length;
+        return { first: null, nullable: false };
+      }
+      throw new Unsupported();
+    }
+    if (c === '.') return { first: null, nullable: false };
+    if (c === '^' || c === '$' || c === ')' || c === '|' || c === '?' || c === '*' || c === '+' || c === '{') throw new Unsupported();
+    // A literal character (an astral one starts with its high surrogate, as the subject does).
+    return { first: new Set([c.charCodeAt(0)]), nullable: false };
+  }
+
+  /** A class of literal characters and small ranges; negated classes, class escapes (\\w …) and wide ranges read as "any". */
+  private charClass(): Set<number> | null {
+    let any = false;
+    if (this.peek() === '^') {
+      any = true;
+      this.i++;
+    }
+    const out = new Set<number>();
+    for (;;) {
+      const c = this.s[this.i++];
+      if (c === undefined) throw new Unsupported();
+      if (c === ']') return any ? null : out;
+      let from: number;
+      if (c === '\\') {
+        const e = this.s[this.i++];
+        if (e === undefined) throw new Unsupported();
+        if (e === 'p' || e === 'P') {
+          const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));
+          if (!m) throw new Unsupported();
+          this.i += m[0].length;
+          any = true;
+          continue;
+        }
+        if (!LITERAL_ESCAPES.has(e)) {
+          // \w, \d, \s, \u…: too wide or not modelled; the class can start anything.
+          if (!/[wWdDsSbBtnrfv]/.test(e)) throw new Unsupported();
+          any = true;
+          continue;
+        }
+        from = e.charCodeAt(0);
+      } else from = c.charCodeAt(0);
+      if (from >= 0xd800 && from <= 0xdfff) throw new Unsupported();
+      if (this.peek() === '-' && this.s[this.i + 1] !== ']' && this.s[this.i + 1] !== undefined) {
+        this.i++;
+        const t = this.s[this.i++]!;
+        if (t === '\\' || t === '[') throw new Unsupported();
+        const to = t.charCodeAt(0);
+        if (to < from || (to >= 0xd800 && to <= 0xdfff)) throw new Unsupported();
+        if (to - from > MAX_CLASS_RANGE) any = true;
+        else for (let x = from; x <= to; x++) out.add(x);
+      } else out.add(from);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The classifier's fast paths give the same answers as the plain definitions they replace:
+ * the first-character dispatch of the phrase rules, the stop-word scan without word strings,
+ * the one-pass shape features, the folded block-model scorer and the cache of block facts.
+ * Each is checked against a straightforward reference on generated lines and on the seeds.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { firstChars } from '../src/boilerplate/first-chars.ts';
+import {
+  guessStopwordLanguage,
+  guessStopwordLanguageOfScans,
+  knowledge,
+  matchPhrase,
+  normalizeLine,
+  scanWords,
+  stopwordDensity,
+  stopwordDensityOfScan,
+  words,
+  type PhraseRule,
+} from '../src/boilerplate/knowledge.ts';
+import { blockFeatures, blockModelContext, classifyBlocks, clearBlockFactsCache, isSectionLabel } from '../src/boilerplate/classify.ts';
+import { blockVector, contentProbabilities, contentProbability, shippedBlockModel } from '../src/boilerplate/block-model.ts';
+import { REPO_ROOT } from './helpers/shared.ts';
+
+const SEED_LINES = readdirSync(path.join(REPO_ROOT, 'raw'))
+  .filter((f) => f.endsWith('.txt'))
+  .flatMap((f) => readFileSync(path.join(REPO_ROOT, 'raw', f), 'utf8').split('\n'))
+  .filter((l) => l.trim());
+
+/** Pieces lines are built from: words of the phrase files, prose, links, quotes, odd whitespace and letters. */
+const PIECES = [
+  'share', 'Share', 'follow us on', 'Follow', 'Leave a Reply', 'read more', '©', '(c)', 'copyright', 'By', 'by', 'Von', 'Foto:', 'photo',
+  'comments', '12', '2024', 'Related Articles', 'teilen', 'Kommentar', 'cookies', 'we use cookies', 'newsletter', 'Anzeige', 'Quelle:',
+  'the', 'der', 'die', 'und', 'le', 'la', 'de', 'que', 'il', 'è', 'não', 'don\u2019t', "don't", 'İstanbul', 'ΣΟΦΊΑ', 'Straße', 'Élysée',
+  'https://twitter.com/x', 'www.example.com', 'WwW.Example.org', 'x@y.com', '[email protected]', '@handle', '»', '|', '/', '–', '.', ',', '!',
+  '?', ':', '"', '\u201c', '\u201d', '\u2018', '\u2019', '(', ')', '[', ']', '*', ' ', '  ', '\t', '\u00a0', '\u2009', '\u3000', '\ufeff', '\u1680',
+  '\u{1F600}', 'a', 'Z', '\u00e9', '\u00c9', '5', '\u0130', '\u03a3',
+];
+const line = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 14 }).map((ps) => ps.join(''));
+const lineWithSpaces = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 14 }).map((ps) => ps.join(' '));
+const anyLine = fc.oneof(line, lineWithSpaces, fc.string({ maxLength: 60 }), fc.constantFrom(...SEED_LINES));
+
+/** The phrase matcher without dispatch or merging: every group in order, then its first matching pattern. */
+function referenceMatch(text: string): PhraseRule | null {
+  const k = knowledge();
+  if (text.length > 250) return null;
+  const core = normalizeLine(text);
+  if (!core) return null;
+  const lower = core.toLowerCase();
+  if (lower.length <= 250 && k.containsAny?.test(lower)) {
+    const hit = k.contains.find((r) => r.re.test(lower));
+    if (hit) return hit;
+  }
+  for (const group of k.combined) {
+    const subject = group.caseSensitive ? core : lower;
+    if (group.re.test(subject)) return group.rules.find((r) => r.re.test(subject)) ?? null;
+  }
+  return null;
+}
+
+/** Plain definitions over stopwords-iso: the share of words a language lists, and the best-covering language of a sample. */
+const STOPWORDS = createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
+const STOP_LANGS = Object.keys(STOPWORDS).sort();
+const STOP_SETS = new Map(STOP_LANGS.map((l) => [l, new Set(STOPWORDS[l]!.map((w) => w.toLowerCase()))]));
+function referenceDensity(ws: string[], lang?: string | null): number | null {
+  if (lang === null) return null;
+  if (!ws.length) return 0;
+  const set = lang ? STOP_SETS.get(lang) : undefined;
+  if (set) return ws.filter((w) => set.has(w)).length / ws.length;
+  const best = Math.max(0, ...STOP_LANGS.map((l) => ws.filter((w) => STOP_SETS.get(l)!.has(w)).length));
+  if (!best && !lang) return 0;
+  return best ? best / ws.length : null;
+}
+function referenceGuess(blockWords: string[][]): string | null {
+  const all = blockWords.flat();
+  if (all.length < 5) return null;
+  const step = Math.max(1, Math.floor(all.length / 600));
+  const sample = all.filter((_, i) => i % step === 0);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const l of STOP_LANGS) {
+    const c = sample.filter((w) => STOP_SETS.get(l)!.has(w)).length;
+    if (c > bestCount) [best, bestCount] = [l, c];
+  }
+  return best && bestCount >= 0.1 * sample.length ? best : null;
+}
+
+const NON_WORD = /[\s\d!-&(-/:-@[-`{-~\u00a0-\u00bf\u2000-\u2018\u201a-\u206f\u3000-\u303f]+/;
+const referenceWords = (t: string) => t.toLowerCase().split(NON_WORD).filter((w, i, a) => w !== '' || (i > 0 && i < a.length - 1));
+
+describe('first characters of a pattern', () => {
+  it.each([
+    ['share( this)?', 's'],
+    ['(foto|bild)s?: .{2,80}', 'bf'],
+    ['[Vv]on|VON', 'Vv'],
+    ['(jetzt )?(auf \\w+ )?teilen', 'jat'],
+    ['(\\S+ )?bloggers? likes? this', null],
+    ['\\d+ comments?', '0123456789'],
+    ['\\(c\\)|©', '(©'],
+  ])('%s starts with %s', (source, expected) => {
+    const got = firstChars(source);
+    if (expected === null) expect(got).toBeNull();
+    else expect([...got!].map((c) => String.fromCharCode(c)).sort().join('')).toBe([...expected].sort().join(''));
+  });
+
+  it('gives up ("any") on what it does not model', () => {
+    for (const s of ['(?=a)b', 'a\\1', '^a', '[^a]b', '.{0,40}x', '\\p{Lu}x']) expect(firstChars(s), s).toBeNull();
+  });
+
+  it('every pattern of the shipped knowledge: a line its dispatch skips is never matched by it', () => {
+    const k = knowledge();
+    fc.assert(
+      fc.property(anyLine, (text) => {
+        const lower = normalizeLine(text).toLowerCase();
+        if (!lower) return;
+        for (const r of k.rules) {
+          const subject = r.caseSensitive ? normalizeLine(text) : lower;
+          if (r.first && !r.first.has(subject.charCodeAt(0))) expect(r.re.test(subject), `${r.source} on ${JSON.stringify(subject)}`).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('phrase rules: dispatched and merged = every group in order', () => {
+  it('on the seed lines and on generated lines', () => {
+    for (const text of SEED_LINES) expect(matchPhrase(text)?.source ?? null, text).toBe(referenceMatch(text)?.source ?? null);
+    fc.assert(
+      fc.property(anyLine, (text) => {
+        expect(matchPhrase(text)?.source ?? null).toBe(referenceMatch(text)?.source ?? null);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('matches lines made of the patterns themselves (hits, not only misses)', () => {
+    const hits = ['Leave a Reply', 'Share this', 'Follow us on Twitter', '© 2024 Example Media', 'Foto: dpa', '12 Kommentare', 'Read more', 'Von Max Muster']
+      .map((t) => matchPhrase(t)?.reason ?? null);
+    expect(hits.every((h) => h !== null)).toBe(true);
+  });
+});
+
+describe('stop words without word strings', () => {
+  it('counts the words words() splits and gives the same densities and language guess', () => {
+    fc.assert(
+      fc.property(fc.array(anyLine, { minLength: 1, maxLength: 8 }), fc.constantFrom(undefined, null, 'en', 'de', 'fr', 'xx', ''), (texts, lang) => {
+        const scans = texts.map(scanWords);
+        texts.forEach((t, i) => {
+          expect(scans[i]!.words).toBe(words(t).length);
+          expect(words(t)).toEqual(referenceWords(t));
+          expect(stopwordDensityOfScan(scans[i]!, lang)).toBe(referenceDensity(words(t), lang));
+          expect(stopwordDensity(words(t), lang)).toBe(referenceDensity(words(t), lang));
+        });
+        expect(guessStopwordLanguageOfScans(scans)).toBe(referenceGuess(texts.map((t) => words(t))));
+        expect(guessStopwordLanguage(texts.map((t) => words(t)))).toBe(referenceGuess(texts.map((t) => words(t))));
+      }),
+      { numRuns: 300 },
+    );
+    const seedScans = SEED_LINES.map(scanWords);
+    expect(guessStopwordLanguageOfScans(seedScans)).toBe(referenceGuess(SEED_LINES.map((t) => words(t))));
+    expect(guessStopwordLanguageOfScans(seedScans)).toBe('en');
+  });
+});
+
+describe('one-pass shape features = their regular-expression definitions', () => {
+  const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
+  const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.-]+|\[email[\s\u00a0]*protected\]/giu;
+  const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
+  function reference(text: string) {
+    let linkChars = 0;
+    for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
+    let rawWords = 0;
+    let caps = 0;
+    for (const m of text.matchAll(/(?:^|\s)(\S)/gu)) {
+      if (!/\p{L}/u.test(m[1]!)) continue;
+      rawWords++;
+      if (/\p{Lu}/u.test(m[1]!)) caps++;
+    }
+    const n = words(text).length;
+    return {
+      terminal: /[.!?…:;"”»)\]]\s*$/u.test(text),
+      sentence: n >= 3 && /^\s*["“„«'‘(]?\p{Lu}/u.test(text) && /[.!?…]["”»’)]?\s*$/u.test(text),
+      linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
+      capShare: rawWords ? caps / rawWords : 0,
+    };
+  }
+  it('on generated and seed lines', () => {
+    const check = (text: string) => {
+      const f = blockFeatures(text, 'en');
+      expect({ terminal: f.terminal, sentence: f.sentence, linkShare: f.linkShare, capShare: f.capShare }, JSON.stringify(text)).toEqual(reference(text));
+    };
+    SEED_LINES.forEach(check);
+    fc.assert(
+      fc.property(anyLine, (t) => {
+        check(t);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('section labels: at most four words, each capitalised', () => {
+    const reference = (text: string) => {
+      const t = text.trim();
+      if (t.length > 40 || /[\d.,;:!?"“”()]/.test(t)) return false;
+      const ws = t.split(/\s+/);
+      return ws.length <= 4 && ws.every((w) => /^[\p{Lu}&]/u.test(w));
+    };
+    for (const t of ['Asia World', 'News & Politics', 'Élysée Palace', 'politics', 'One Two Three Four Five', ' ', 'İstanbul']) expect(isSectionLabel(t), t).toBe(reference(t));
+    fc.assert(
+      fc.property(anyLine, (t) => {
+        expect(isSectionLabel(t), JSON.stringify(t)).toBe(reference(t));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('block model and cache', () => {
+  it('the folded scorer equals the logistic model on the feature vectors', () => {
+    const model = shippedBlockModel()!;
+    const blocks = SEED_LINES.map((text) => ({ text, kind: 'paragraph' as const }));
+    const ctx = blockModelContext(blocks, { titleLifted: false });
+    const folded = contentProbabilities(model, ctx);
+    blocks.forEach((_, i) => expect(Math.abs(folded[i]! - contentProbability(model, blockVector(ctx, i)))).toBeLessThan(1e-12));
+  });
+
+  it('the cache of block facts never changes a decision', () => {
+    const blocks = SEED_LINES.map((text) => ({ text, kind: 'paragraph' as const }));
+    clearBlockFactsCache();
+    const cold = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
+    const warm = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
+    const other = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' });
+    clearBlockFactsCache();
+    expect(warm).toEqual(cold);
+    expect(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' })).toEqual(other);
+  });
+});
