@@ -172,3 +172,23 @@ describe('property: article paragraphs survive the furniture around them', () =>
     );
   });
 });
+
+describe('link clusters inside the article', () => {
+  const teasers = [1, 2, 3, 4]
+    .map((n) => `<li><h4><a href="/story-${n}">Council approves budget number ${n} for the new year</a></h4><p>Short excerpt ${n}</p></li>`)
+    .join('');
+
+  it('a teaser list inside the body (links and short excerpts, no prose) goes as a whole', () => {
+    const html = page('', `<article><div class="body">${paragraphs}<ul class="more">${teasers}</ul>${paragraphs}</div></article>`);
+    const ex = extractHtml(html);
+    expect(ex.blocks.map((b) => b.text)).toEqual([...BODY, ...BODY]);
+    expect(ex.removed.find((r) => r.text === 'Short excerpt 2')?.reason).toBe('link-list');
+  });
+
+  it('a list of linked sources with one prose item stays', () => {
+    const prose = 'The full report of the council, with the votes of every member and the minutes of the debate, is available online.';
+    const html = page('', `<article><div class="body">${paragraphs}<ul class="sources">${teasers}<li>${prose}</li></ul></div></article>`);
+    expect(kept(html)).toContain(prose);
+    expect(kept(html)).toContain('Short excerpt 2');
+  });
+});

@@ -362,6 +362,7 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
       if (verdicts[i] && verdicts[i] !== 'hidden' && matchesSummary(b.text, summary)) verdicts[i] = null;
     });
   }
+  dropLinkClusters(all, verdicts, container, body);
   dropOrphanHeadings(all, verdicts);
 
   const blocks: ExtractedBlock[] = [];
@@ -418,6 +419,42 @@ function headingLevel(b: RawBlock): number {
  * comments, a dangling "Share this" at the end. It goes with its section, under
  * the reason of the section's first removed block.
  */
+/** Fewest blocks an element needs before its link density is judged as a whole. */
+const CLUSTER_MIN_BLOCKS = 3;
+/** Link share above which an element inside the article without prose is a link cluster. */
+const CLUSTER_LINK_DENSITY = 0.5;
+
+/**
+ * Teaser lists and link boxes inside the article (Readability's "clean
+ * conditionally"): an element below the container whose kept blocks are
+ * mostly link text and none of which reads as prose goes as a whole. The
+ * per-block link test misses the short excerpts between the links.
+ */
+function dropLinkClusters(all: RawBlock[], verdicts: Array<string | null>, container: ParentNode, body: ParentNode): void {
+  const stats = new Map<ParentNode, { chars: number; links: number; blocks: number; prose: number }>();
+  all.forEach((b, i) => {
+    if (verdicts[i] && verdicts[i] !== 'link-list') return;
+    const up = ancestors(b.owner, body);
+    const depth = up.indexOf(container);
+    if (depth < 0) return;
+    const prose = readsAsProse(b.text) && b.linkChars / b.text.length < 0.3 ? 1 : 0;
+    for (const a of up.slice(0, depth)) {
+      const s = stats.get(a) ?? { chars: 0, links: 0, blocks: 0, prose: 0 };
+      s.chars += b.text.length;
+      s.links += b.linkChars;
+      s.blocks++;
+      s.prose += prose;
+      stats.set(a, s);
+    }
+  });
+  const clusters = new Set<ParentNode>();
+  for (const [el, s] of stats) if (s.blocks >= CLUSTER_MIN_BLOCKS && !s.prose && s.links > CLUSTER_LINK_DENSITY * s.chars) clusters.add(el);
+  if (!clusters.size) return;
+  all.forEach((b, i) => {
+    if (!verdicts[i] && ancestors(b.owner, body).some((a) => clusters.has(a))) verdicts[i] = 'link-list';
+  });
+}
+
 /** Section titles of widgets are short ("Related articles", "Mehr zum Thema"). */
 const ORPHAN_HEADING_MAX_WORDS = 8;
 
