@@ -15,6 +15,8 @@ import {
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
 import { countChunks, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { capitalizedName, capitalizedNameByRegex } from '../src/artifacts/names.ts';
+import { startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
 const lex = getLexicon();
 const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
@@ -163,6 +165,18 @@ describe('properties', () => {
       }),
     );
     expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
+  });
+
+  it('the name-word checks equal their regular-expression definitions', () => {
+    const pieces = fc.constantFrom('A', 'b', 'Z', 'z', 'É', 'é', "'", '’', 's', '-', 'Ω', 'ω', '1', 'x');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 8 }).map((a) => a.join('')), (w) => {
+        expect(capitalizedName({ text: w })).toBe(capitalizedNameByRegex(w));
+        expect(startsWithCapitalAndTwoLower(w)).toBe(/^\p{Lu}\p{Ll}{2,}/u.test(w));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(capitalizedName({ text: 'Biden’s' })).toBe(true);
   });
 
   const newsish = fc.array(

@@ -71,10 +71,21 @@ class UnionFind {
   }
 }
 
+/** /^\p{Lu}\p{Ll}{2,}/u, with an ASCII fast path (runs for every capitalised token of the run). */
+export function startsWithCapitalAndTwoLower(w: string): boolean {
+  const c = w.charCodeAt(0);
+  if (c >= 65 && c <= 90 && w.length >= 3) {
+    const a = w.charCodeAt(1);
+    const b = w.charCodeAt(2);
+    if (a >= 97 && a <= 122 && b >= 97 && b <= 122) return true;
+  }
+  return /^\p{Lu}\p{Ll}{2,}/u.test(w);
+}
+
 /** Capitalised words that are not sentence-initial: candidate entity words of a document. */
 function entityWords(text: string, tokens: Token[], into: Set<string>): void {
   for (const t of tokens) {
-    if (!startsUpper(t.text) || !/^\p{Lu}\p{Ll}{2,}/u.test(t.text)) continue;
+    if (!startsUpper(t.text) || !startsWithCapitalAndTwoLower(t.text)) continue;
     const before = text.slice(Math.max(0, t.start - 2), t.start);
     if (t.start === 0 || /[.!?:"“]\s?$/.test(before)) continue;
     into.add(t.text.replace(/['’]s?$/u, ''));

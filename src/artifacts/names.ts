@@ -37,8 +37,29 @@ function stripPossessive(s: string): string {
   return s.replace(/['’]s?$/u, '');
 }
 
-function capitalizedName(t: Token): boolean {
-  return /^\p{Lu}\p{Ll}+(?:['’]s?)?$/u.test(t.text) || /^\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+$/u.test(t.text);
+/** Length of the run of ASCII lowercase letters in `w` from `i`. */
+function asciiLowerRun(w: string, i: number): number {
+  let k = i;
+  while (k < w.length && w.charCodeAt(k) >= 97 && w.charCodeAt(k) <= 122) k++;
+  return k - i;
+}
+
+/** The name-word pattern, as a regular expression (the definition `capitalizedName` is property-tested against). */
+export function capitalizedNameByRegex(w: string): boolean {
+  return /^\p{Lu}\p{Ll}+(?:['’]s?)?$/u.test(w) || /^\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+$/u.test(w);
+}
+
+/** A capitalised name word: "Biden", "Biden’s", "Smith-Jones" (see capitalizedNameByRegex). */
+export function capitalizedName(t: Pick<Token, 'text'>): boolean {
+  const w = t.text;
+  const c = w.charCodeAt(0);
+  // ASCII fast path (this runs for every capitalised token of the run): "Biden", "Biden's", "Biden’s".
+  if (c >= 65 && c <= 90) {
+    const n = 1 + asciiLowerRun(w, 1);
+    if (n === w.length) return n > 1;
+    if (n > 1 && n + 2 === w.length && (w[n] === "'" || w[n] === '’') && w[n + 1] === 's') return true;
+  }
+  return capitalizedNameByRegex(w);
 }
 
 /**
