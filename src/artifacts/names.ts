@@ -30,6 +30,8 @@ const INITIAL = /^\p{Lu}\.?$/u;
 
 /** Fold diacritics and case: "José" → "jose". */
 export function foldName(s: string): string {
+  // ASCII has nothing to fold but case (most names in English news).
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -73,6 +75,10 @@ export function extractNameMentions(text: string, isCommonWord: (lower: string) 
   const out: NameMention[] = [];
   let i = 0;
   while (i < tokens.length) {
+    if (!startsUpper(tokens[i]!.text)) {
+      i++; // most tokens: no name starts here
+      continue;
+    }
     // Build a run of capitalised tokens / initials separated by exactly one space.
     const run: Token[] = [];
     let j = i;
