@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diffWords } from 'diff';
 import { buildReport } from '../src/report/index.ts';
+import { escapeHtml } from '../src/report/html.ts';
+import { wordDiff } from '../src/report/pages.ts';
 import { MANIFEST_FILE } from '../src/report/manifest.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'newsclean-report-incr-'));
@@ -155,6 +158,18 @@ function apply(m: Model, c: Change): void {
       break;
   }
 }
+
+describe('cluster word diffs', () => {
+  it('an exact copy short-cuts diffWords with the same markup', () => {
+    const viaDiff = (a: string, b: string) => diffWords(a, b).map((p) => (p.added ? `<ins>${escapeHtml(p.value)}</ins>` : p.removed ? `<del>${escapeHtml(p.value)}</del>` : escapeHtml(p.value))).join('');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80 }), (a, b) => {
+        expect(wordDiff(a, a).html).toBe(viaDiff(a, a));
+        expect(wordDiff(a, b).html).toBe(viaDiff(a, b));
+      }),
+    );
+  });
+});
 
 describe('incremental report build', () => {
   it('after any sequence of changes, equals a full build byte for byte (manifest included)', async () => {

@@ -273,8 +273,15 @@ async function buildInto(
     clusters.push(toCluster(value));
     clusterLines.push(line);
   }
-  const wanted = new Set(clusters.flatMap((c) => c.members.map((m) => `${m.doc}\u0000${m.paragraph}`)));
-  const memberTexts = new Map<string, string>();
+  // Texts of clustered paragraphs, by document then paragraph (nested maps: no key strings built per paragraph).
+  const memberTexts = new Map<string, Map<number, string | null>>();
+  for (const c of clusters) {
+    for (const m of c.members) {
+      const paras = memberTexts.get(m.doc) ?? new Map<number, string | null>();
+      paras.set(m.paragraph, null);
+      memberTexts.set(m.doc, paras);
+    }
+  }
 
   // documents.jsonl records carry their flags; flags.jsonl (the same flags, one
   // per line) is read only for records without a `flags` field, and only once.
@@ -349,10 +356,8 @@ async function buildInto(
       inc(agg.flagsByKind, f.kind);
       agg.flagConfidences.push(f.confidence);
     }
-    doc.paragraphs.forEach((p, i) => {
-      const key = `${doc.id}\u0000${i}`;
-      if (wanted.has(key)) memberTexts.set(key, p.text);
-    });
+    const clustered = memberTexts.get(doc.id);
+    if (clustered) for (const i of clustered.keys()) clustered.set(i, doc.paragraphs[i]?.text ?? null);
     rows.push({
       id: doc.id,
       href: pageHref('docs/', doc.id),
@@ -386,7 +391,7 @@ async function buildInto(
     if (missing.length) agg.problems.push(`cluster ${c.id}: ${missing.length} members point at documents not in documents.jsonl`);
     const nav = { prev: clusters[i - 1]?.id ?? null, next: clusters[i + 1]?.id ?? null };
     // A cluster page depends on its record, its members' texts, its neighbours and the context.
-    const memberText = (doc: string, p: number) => memberTexts.get(`${doc}\u0000${p}`) ?? null;
+    const memberText = (doc: string, p: number) => memberTexts.get(doc)?.get(p) ?? null;
     const texts = c.members.map((m) => memberText(m.doc, m.paragraph) ?? '\u0001missing');
     const key = sha256(context, 'cluster', clusterLines[i]!, ...texts, nav.prev ?? '', nav.next ?? '');
     await schedule(() => page(`clusters/${pageFileName(c.id)}`, key, () => renderClusterPage(c, memberText, nav, ctx)));

@@ -204,6 +204,8 @@ ${doc.fixes.length ? html`<section class="doc-fixes"><h2>Automatic fixes (${doc.
 /** Word diff of a member against the canonical text; very long texts are shown whole instead. */
 export function wordDiff(canonical: string, text: string): SafeHtml {
   if (canonical.length + text.length > 40_000) return html`<p class="muted">too long for a word diff</p><p>${text}</p>`;
+  // An exact copy (most members of a wire story's cluster): diffWords would return the text as one unchanged part.
+  if (canonical === text) return html`${text}`;
   const parts = diffWords(canonical, text);
   return html`${parts.map((p) => (p.added ? html`<ins>${p.value}</ins>` : p.removed ? html`<del>${p.value}</del>` : html`${p.value}`))}`;
 }
@@ -215,12 +217,19 @@ export function renderClusterPage(
   ctx: PageContext,
 ): string {
   const extra = Object.entries(cluster.extra);
+  // Members often repeat each other word for word: diff each distinct text once.
+  const diffs = new Map<string, SafeHtml>();
+  const diffOf = (text: string) => {
+    let d = diffs.get(text);
+    if (!d) diffs.set(text, (d = wordDiff(cluster.canonical, text)));
+    return d;
+  };
   const members = cluster.members.map((m, i) => {
     const text = memberText(m.doc, m.paragraph);
     return html`<li class="member" id="member-${i}" tabindex="-1">
 <div class="member-meta"><a href="${pageHref('../docs/', m.doc)}#p${m.paragraph}">${m.doc}</a> ¶${m.paragraph}
 ${text !== null ? reviewButton({ type: 'cluster-member', cluster: cluster.id, doc: m.doc, text }, 'Not a copy') : ''}</div>
-${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : html`<p class="worddiff">${wordDiff(cluster.canonical, text)}</p>`}
+${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : html`<p class="worddiff">${diffOf(text)}</p>`}
 </li>`;
   });
   const body = html`<header class="top">
