@@ -192,3 +192,23 @@ describe('link clusters inside the article', () => {
     expect(kept(html)).toContain('Short excerpt 2');
   });
 });
+
+describe('article rendered client-side from a script template', () => {
+  const template = `<div class="post"><h3>Coal plant to close</h3><div class="post-body">${paragraphs}</div></div>`;
+
+  it('when the DOM holds next to nothing, the template\'s extraction stands in, with offsets into the page', () => {
+    const html = page('', `<div id="blog"><p>Loading…</p></div><script type="text/template">${template}</script>`);
+    const ex = extractHtml(html);
+    expect(ex.blocks.map((b) => b.text)).toEqual(BODY);
+    expect(ex.meta['usedScriptTemplate']).toBe(true);
+    expect(ex.removed).toContainEqual(expect.objectContaining({ text: 'Loading…', reason: 'superseded-by-template' }));
+    for (const b of ex.blocks) expect(html.slice(b.source.start, b.source.end)).toContain(b.text.split(' ')[0]);
+  });
+
+  it('a page whose DOM has the article ignores its widget templates', () => {
+    const html = page('', `<article>${paragraphs}</article><script type="text/template"><div class="tpl"><p>${'Template text of a comment widget that is much longer than it needs to be. '.repeat(30)}</p></div></script>`);
+    const ex = extractHtml(html);
+    expect(ex.blocks.map((b) => b.text)).toEqual(BODY);
+    expect(ex.meta['usedScriptTemplate']).toBeUndefined();
+  });
+});

@@ -269,7 +269,7 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   const dom = parseDocument(nesting.html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
   // The pre-scan is an estimate (implied end tags); flattening the parsed tree is the guarantee.
   const flattened = boundDepth(dom, opts.maxDepth);
-  const { meta, body: bodyEl } = readMeta(dom);
+  const { meta, body: bodyEl, templates } = readMeta(dom);
   if (nesting.changed || flattened) {
     meta['degraded'] = `nesting deeper than ${opts.maxDepth} levels (about ${nesting.maxDepth}) was flattened${nesting.changed ? '; source offsets are approximate' : ''}`;
   }
@@ -387,9 +387,42 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
       if (text) blocks.push({ kind: 'paragraph', text, source: src });
     }
     meta['usedJsonLdArticleBody'] = true;
+  } else {
+    templateFallback(templates, blocks, removed, keptChars, meta, opts);
   }
   delete meta['articleBodySource'];
   return { blocks, removed, meta, rawText };
+}
+
+/** Script types that carry HTML for the browser to render (Blogger dynamic views, Backbone/Angular templates). */
+const TEMPLATE_SCRIPT_TYPES = new Set(['text/template', 'text/html', 'text/x-template', 'text/ng-template']);
+/** Shortest template text (characters of extracted article text) that may stand in for the page. */
+const TEMPLATE_MIN_CHARS = 500;
+
+/**
+ * Pages that render their article client-side from an HTML template in a
+ * script element: when the DOM kept less than a quarter of the text the
+ * largest template yields, the template's extraction replaces it (the DOM
+ * blocks stay listed under removed, as with JSON-LD articleBody).
+ */
+function templateFallback(templates: Element[], blocks: ExtractedBlock[], removed: ExtractedRemoval[], keptChars: number, meta: Extraction['meta'], opts: HtmlExtractOptions): void {
+  let best: Text | null = null;
+  for (const el of templates) {
+    const t = el.children.find((c): c is Text => c.type === 'text');
+    if (t && t.data.length > (best?.data.length ?? 0)) best = t;
+  }
+  if (!best || best.data.length < TEMPLATE_MIN_CHARS) return;
+  const prefix = '<html><body>';
+  const inner = extractHtml(`${prefix}${best.data}</body></html>`, opts);
+  const innerChars = inner.blocks.reduce((n, b) => n + b.text.length, 0);
+  if (innerChars < TEMPLATE_MIN_CHARS || keptChars >= innerChars * 0.25) return;
+  const shift = (best.startIndex ?? 0) - prefix.length;
+  const moved = (b: ExtractedBlock) => ({ ...b, source: { start: Math.max(0, b.source.start + shift), end: Math.max(0, b.source.end + shift) } });
+  for (const b of blocks.splice(0)) removed.push({ ...b, reason: 'superseded-by-template' });
+  for (const r of inner.removed) removed.push({ ...moved(r), reason: r.reason });
+  removed.sort((a, b) => a.source.start - b.source.start);
+  for (const b of inner.blocks) blocks.push(moved(b));
+  meta['usedScriptTemplate'] = true;
 }
 
 /** Shortest page summary worth matching (shorter ones are slogans, not leads). */
@@ -597,7 +630,7 @@ function chooseContainer(body: ParentNode, goodMass: Map<ParentNode, number>, go
  * <html lang>, JSON-LD articleBody). A walk instead of several cheerio
  * selector queries: each query scans the whole page, and this runs per page.
  */
-function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | null } {
+function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | null; templates: Element[] } {
   const meta: Extraction['meta'] = {};
   const metaContent = new Map<string, string>();
   let titleText: string | undefined;
@@ -607,6 +640,7 @@ function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | nu
   let canonical: string | undefined;
   let body: Element | null = null;
   const ldScripts: Element[] = [];
+  const templates: Element[] = [];
   const stack: AnyNode[] = [...dom.children].reverse();
   while (stack.length) {
     const n = stack.pop()!;
@@ -638,6 +672,7 @@ function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | nu
         break;
       case 'script':
         if (a['type']?.toLowerCase() === 'application/ld+json') ldScripts.push(n);
+        else if (TEMPLATE_SCRIPT_TYPES.has(a['type']?.toLowerCase() ?? '')) templates.push(n);
         continue;
     }
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
@@ -666,7 +701,7 @@ function readMeta(dom: Document): { meta: Extraction['meta']; body: Element | nu
       // Malformed JSON-LD is common; the DOM extraction stands on its own.
     }
   }
-  return { meta, body };
+  return { meta, body, templates };
 }
 
 function isElementNode(n: AnyNode): n is Element {

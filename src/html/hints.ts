@@ -67,7 +67,8 @@ const SUBSTRING_HINTS: Array<[RegExp, HintReason]> = [
   [/comment|disqus|respond|reply|replies|discussion/, 'comments'],
   [/share|sharing|sharer|social|sociable|addthis|shariff|addtoany|printfriendly/, 'share'],
   [/related|recommend|readmore|youmaylike|outbrain|taboola|morestories|alsoread|teaser-list|popular|trending|mostread/, 'related'],
-  [/cookie|consent|gdpr|cmp-|privacy-banner/, 'cookie'],
+  // `cmp-` alone is Adobe AEM's component prefix (cmp-text, cmp-container): only consent-manager boxes count.
+  [/cookie|consent|gdpr|cmp-?(?:box|banner|wrapper|consent|layer|modal|popup|overlay)|privacy-banner/, 'cookie'],
   [/newsletter|subscribe|subscription|signup|mailchimp|optin/, 'newsletter'],
   [/advert|sponsor|adsense|adslot|adunit|dfp-|banner/, 'advert'],
   [/sidebar|(?<!elementor-)widget|sidecol|rightcol|leftcol|marginalia/, 'sidebar'],
