@@ -53,16 +53,18 @@ describe('IntMultiMap (LSH band table)', () => {
         const stamps = new Int32Array(21);
         let stamp = 0;
         for (let k = 0; k <= 50; k++) {
-          const out: number[] = [];
-          map.collectCounted(k * 0x9e3779b1, out, stamps, new Int32Array(21), ++stamp);
-          expect(out.sort((a, b) => a - b)).toEqual([...(ref.get(k) ?? [])].sort((a, b) => a - b));
+          const out = new Int32Array(21);
+          const n = map.collectCounted(k * 0x9e3779b1, out, 0, stamps, new Int32Array(21), ++stamp);
+          expect([...out.subarray(0, n)].sort((a, b) => a - b)).toEqual([...(ref.get(k) ?? [])].sort((a, b) => a - b));
         }
         // Over several keys: each value once, counted once per key that holds it.
         const counts = new Int32Array(21);
-        const out: number[] = [];
+        const found = new Int32Array(21);
+        let n = 0;
         const keys = [0, 1, 2, 3, 4, 5, 6, 7];
         stamp++;
-        for (const k of keys) map.collectCounted(k * 0x9e3779b1, out, stamps, counts, stamp);
+        for (const k of keys) n = map.collectCounted(k * 0x9e3779b1, found, n, stamps, counts, stamp);
+        const out = [...found.subarray(0, n)];
         const expected = new Map<number, number>();
         for (const k of keys) for (const v of ref.get(k) ?? []) expected.set(v, (expected.get(v) ?? 0) + 1);
         expect(new Map(out.map((v) => [v, counts[v]!]))).toEqual(expected);
@@ -71,5 +73,17 @@ describe('IntMultiMap (LSH band table)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('holds at most maxPerKey values under one key, the first ones added', async () => {
+    const { IntMultiMap } = await import('../src/dedup/minhash.ts');
+    const map = new IntMultiMap(4);
+    const added = Array.from({ length: 10 }, (_, v) => map.add(7, v, 4));
+    expect(added).toEqual([true, true, true, true, false, false, false, false, false, false]);
+    expect(map.add(7, 2, 4)).toBe(false); // present already
+    expect(map.add(8, 9, 4)).toBe(true); // other keys are not affected
+    const values: number[] = [];
+    map.forEach(7, (v) => values.push(v));
+    expect(values.sort()).toEqual([0, 1, 2, 3]);
   });
 });

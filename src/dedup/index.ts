@@ -63,6 +63,12 @@ export interface MatchThresholds {
    * paragraph joins is the one with the most hits in 98.8 % of cases).
    */
   maxCandidates: number;
+  /**
+   * Clusters an LSH band key may point at; later clusters sharing a full key
+   * are not added to it (they stay reachable through their other bands). Keeps
+   * candidate collection linear on crowded dumps.
+   */
+  maxBucketClusters: number;
 }
 
 export const DEFAULT_INDEX_PARAMS: IndexParams = { featureVersion: FEATURE_VERSION, hashes: 128, seed: 0x5eed, bands: 42, rows: 3 };
@@ -74,6 +80,7 @@ export const DEFAULT_THRESHOLDS: MatchThresholds = {
   minMatched: 5,
   maxReps: 4,
   maxCandidates: 32,
+  maxBucketClusters: 64,
 };
 
 export class IndexParamsMismatch extends Error {
@@ -234,13 +241,18 @@ export class DedupIndex {
   private stamps = new Int32Array(1024);
   private hits = new Int32Array(1024);
   private stamp = 0;
+  /** Scratch: the distinct clusters found by one lookup, then the ties at the cut. */
+  private found = new Int32Array(1024);
+  private ties = new Int32Array(1024);
+  /** Scratch: candidates per band hit count. */
+  private hitCounts = new Int32Array(1);
 
   /**
    * Clusters whose LSH bands collide with `tokens`, ascending; their band hit
    * counts stay in `hits` until the next call. At most `maxCandidates`: the
    * ones with the most colliding bands, ties to the older cluster.
    */
-  private collectCandidates(tokens: Int32Array): number[] {
+  private collectCandidates(tokens: Int32Array): Int32Array {
     const keys = this.bandKeysOf(tokens);
     if (this.stamps.length < this.ids.length) {
       const size = Math.max(this.ids.length, this.stamps.length * 2);
@@ -248,28 +260,46 @@ export class DedupIndex {
       stamps.set(this.stamps);
       this.stamps = stamps;
       this.hits = new Int32Array(size);
+      this.found = new Int32Array(size);
+      this.ties = new Int32Array(size);
     }
     const stamp = ++this.stamp;
-    const found: number[] = [];
-    for (let b = 0; b < keys.length; b++) this.bands.collectCounted(keys[b]!, found, this.stamps, this.hits, stamp);
+    const found = this.found;
     const hits = this.hits;
+    let n = 0;
+    for (let b = 0; b < keys.length; b++) n = this.bands.collectCounted(keys[b]!, found, n, this.stamps, hits, stamp);
+    const cap = this.thresholds.maxCandidates;
+    if (n <= cap) return found.subarray(0, n).sort();
     // Crowded buckets (a dump whose paragraphs share one small vocabulary): keep the
-    // candidates with the most colliding bands. Depends only on the index's content,
-    // never on input order.
-    if (found.length > this.thresholds.maxCandidates) found.sort((a, b) => hits[b]! - hits[a]! || a - b).length = this.thresholds.maxCandidates;
-    if (found.length > 1) found.sort((a, b) => a - b);
-    return found;
+    // candidates with the most colliding bands, ties to the older cluster (lower
+    // number). Depends only on the index's content, never on input order. Linear:
+    // a count per hit value finds the cut.
+    if (this.hitCounts.length < keys.length + 1) this.hitCounts = new Int32Array(keys.length + 1);
+    const perHits = this.hitCounts.fill(0);
+    for (let i = 0; i < n; i++) perHits[hits[found[i]!]!]!++;
+    let cut = keys.length;
+    for (let above = 0; above + perHits[cut]! < cap; cut--) above += perHits[cut]!;
+    let kept = 0;
+    let tied = 0;
+    for (let i = 0; i < n; i++) {
+      const c = found[i]!;
+      if (hits[c]! > cut) found[kept++] = c;
+      else if (hits[c] === cut) this.ties[tied++] = c;
+    }
+    const ties = this.ties.subarray(0, tied).sort();
+    for (let i = 0; kept < cap; i++) found[kept++] = ties[i]!;
+    return found.subarray(0, kept).sort();
   }
 
   /** Candidate clusters (see `maxCandidates`) for `tokens`, ascending, with their colliding band counts. */
   candidateHits(tokens: Int32Array): { clusters: number[]; hits: number[] } {
-    const clusters = this.collectCandidates(tokens);
+    const clusters = Array.from(this.collectCandidates(tokens));
     return { clusters, hits: clusters.map((c) => this.hits[c]!) };
   }
 
   /** Candidate clusters for `tokens`, ascending. */
   candidates(tokens: Int32Array): number[] {
-    return this.collectCandidates(tokens);
+    return Array.from(this.collectCandidates(tokens));
   }
 
   /**
@@ -333,7 +363,7 @@ export class DedupIndex {
 
   private insertBands(tokens: Int32Array, cluster: number): void {
     const keys = this.bandKeysOf(tokens);
-    for (let b = 0; b < keys.length; b++) this.bands.add(keys[b]!, cluster);
+    for (let b = 0; b < keys.length; b++) this.bands.add(keys[b]!, cluster, this.thresholds.maxBucketClusters);
   }
 
   private newCluster(id: string, f: RepTokens, size: number): number {

@@ -144,12 +144,19 @@ export class IntMultiMap {
     }
   }
 
-  /** Add (key, value) unless that exact pair is present. */
-  add(key: number, value: number): void {
+  /**
+   * Add (key, value) unless that exact pair is present, or `key` already holds
+   * `maxPerKey` values (then nothing is added and false is returned: a key
+   * shared by that many values says little, and an unbounded bucket makes
+   * every lookup of it, and every insertion, cost its whole length).
+   */
+  add(key: number, value: number, maxPerKey = Infinity): boolean {
     key |= 0;
     const en = this.entries;
+    let held = 0;
     for (let e = this.heads[fmix32(key) & (this.heads.length - 1)]!; e >= 0; e = en[3 * e + 2]!) {
-      if (en[3 * e] === key && en[3 * e + 1] === value) return;
+      if (en[3 * e] !== key) continue;
+      if (en[3 * e + 1] === value || ++held >= maxPerKey) return false;
     }
     if (3 * this.count === this.entries.length) this.growEntries();
     if (this.count >= 2 * this.heads.length) this.rehash();
@@ -160,15 +167,18 @@ export class IntMultiMap {
     this.entries[at + 1] = value;
     this.entries[at + 2] = this.heads[slot]!;
     this.heads[slot] = e;
+    return true;
   }
 
   /**
-   * Append to `out` each value stored under `key` whose `stamps[value]` is not
-   * `stamp` yet, stamp it and start its count in `counts` at 1; a value seen
-   * again under this stamp has its count raised. Collects distinct values over
-   * several keys, with how many keys each came from, without allocating.
+   * Write to `out` from position `n` each value stored under `key` whose
+   * `stamps[value]` is not `stamp` yet, stamp it and start its count in
+   * `counts` at 1; a value seen again under this stamp has its count raised.
+   * Returns the new end of `out`. Collects distinct values over several keys,
+   * with how many keys each came from, without allocating (`out` must have
+   * room for every distinct value).
    */
-  collectCounted(key: number, out: number[], stamps: Int32Array, counts: Int32Array, stamp: number): void {
+  collectCounted(key: number, out: Int32Array, n: number, stamps: Int32Array, counts: Int32Array, stamp: number): number {
     key |= 0;
     const en = this.entries;
     for (let e = this.heads[fmix32(key) & (this.heads.length - 1)]!; e >= 0; e = en[3 * e + 2]!) {
@@ -177,9 +187,10 @@ export class IntMultiMap {
       if (stamps[v] !== stamp) {
         stamps[v] = stamp;
         counts[v] = 1;
-        out.push(v);
+        out[n++] = v;
       } else counts[v]!++;
     }
+    return n;
   }
 
   /** Call `fn` for each value stored under `key`. */
