@@ -74,9 +74,16 @@ function looksTechnical(chunk: string): boolean {
   return /[/@\\_=#<>{}]|www|https?|\.(com|org|net|io|gov|edu|js|ts|py|html?|php|pdf|jpe?g|png)\b/i.test(chunk);
 }
 
+/** A lowercase letter glued to a capitalised glue word ("phaseOf"): the necessary condition of a glued quote, as one pattern. */
+const GLUED_GLUE_WORD = new RegExp(
+  `\\p{Ll}(?:${[...GLUE_WORDS].map((w) => w[0]!.toUpperCase() + w.slice(1)).join('|')})(?![\\p{L}\\p{N}_])`,
+  'u',
+);
+
 export function detectGluedQuotes(text: string): Detection[] {
   const out: Detection[] = [];
-  if (!/\p{Ll}\p{Lu}/u.test(text)) return out; // cheap pre-check: most paragraphs have no lower-upper junction
+  // Cheap pre-checks: most paragraphs have no lower-upper junction, fewer still one before a glue word.
+  if (!/\p{Ll}\p{Lu}/u.test(text) || !GLUED_GLUE_WORD.test(text)) return out;
   const wn = getWordNet();
   for (const m of text.matchAll(/(?<![\p{L}\p{N}#@_.\/-])(\p{Ll}{3,})(\p{Lu}\p{Ll}{0,5})(?![\p{L}\p{N}_])/gu)) {
     const [whole, left, right] = m as unknown as [string, string, string];
@@ -161,9 +168,9 @@ export function detectGarbledQuotes(text: string): Detection[] {
     });
   }
   // Guillemets of one direction only (French quotes half converted by a translator).
-  const opens = [...text.matchAll(/«/g)].length;
+  // (Only when there is a » and no «: the pattern tries every letter of the paragraph otherwise.)
+  if (!text.includes('»') || text.includes('«')) return out;
   for (const m of text.matchAll(/(\p{L}+)»/gu)) {
-    if (opens > 0) break;
     out.push({
       start: m.index,
       end: m.index + m[0].length,
