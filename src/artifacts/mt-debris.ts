@@ -198,9 +198,8 @@ export function detectSentenceBreaks(text: string): Detection[] {
   // an MT break is one odd sentence in otherwise regular prose.
   const lowercaseStarts = [...text.matchAll(/(?:^|[.!?] )\p{Ll}/gu)].length;
   const informal = lowercaseStarts > 1 || /(?:^|\s)i(?:\s|['’])/.test(text);
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu)) {
+  for (const m of informal ? [] : text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu)) {
     const [, left, right] = m as unknown as [string, string, string];
-    if (informal) break;
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
     if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !wn.has(right) && wn.synsets(right).length === 0)) continue; // code identifiers, names in lowercase
     if (/^\p{Lu}+$/u.test(left) && left.length <= 4) continue; // acronyms used as abbreviations ("approx. PST. then")
