@@ -35,6 +35,13 @@ const L2 = 1e-3;
 const ITERATIONS = 400;
 const LEARNING_RATE = 0.5;
 const THRESHOLDS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+const PROSE_THRESHOLDS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35];
+/**
+ * Conservative by default: a prose threshold may cost at most this much recall on the
+ * training pages against cutting no prose outside the article (losing prose is worse
+ * than keeping a boilerplate line).
+ */
+const MAX_PROSE_RECALL_LOSS = 0.02;
 
 export interface PreparedPage {
   page: DevPage;
@@ -118,20 +125,37 @@ export function scoreDumps(pages: PreparedPage[], model: BlockModel | null): Sco
 /** Train on these pages: weights, then the threshold that maximises their snippet F1. */
 export function train(pages: PreparedPage[], description: string): BlockModel {
   const fit = fitLogistic(pages.flatMap((p) => p.rows));
-  const base: BlockModel = { kind: 'logistic-regression', description, features: FEATURE_NAMES, ...fit, threshold: 0.5, training: {} };
-  let best = { threshold: 0.5, f1: -1 };
+  const base: BlockModel = { kind: 'logistic-regression', description, features: FEATURE_NAMES, ...fit, threshold: 0.5, proseThreshold: 0, training: {} };
+  let best = { threshold: 0.5, f1: -1, recall: 0 };
   for (const threshold of THRESHOLDS) {
-    const f1 = prf(scoreDumps(pages, { ...base, threshold })).f1;
-    if (f1 > best.f1 + 1e-9) best = { threshold, f1 };
+    const r = prf(scoreDumps(pages, { ...base, threshold }));
+    if (r.f1 > best.f1 + 1e-9) best = { threshold, f1: r.f1, recall: r.recall };
+  }
+  // Then how sure the model must be to cut prose outside the article, within the recall budget.
+  let prose = { proseThreshold: 0, f1: best.f1 };
+  for (const proseThreshold of PROSE_THRESHOLDS.filter((t) => t > 0 && t <= best.threshold)) {
+    const r = prf(scoreDumps(pages, { ...base, threshold: best.threshold, proseThreshold }));
+    if (r.f1 > prose.f1 + 1e-9 && best.recall - r.recall <= MAX_PROSE_RECALL_LOSS) prose = { proseThreshold, f1: r.f1 };
   }
   return {
     ...base,
     threshold: best.threshold,
-    training: { pages: pages.length, rows: pages.reduce((s, p) => s + p.rows.length, 0), weakWeight: WEAK_WEIGHT, l2: L2, iterations: ITERATIONS, learningRate: LEARNING_RATE, trainingF1: Math.round(best.f1 * 1000) / 1000 },
+    proseThreshold: prose.proseThreshold,
+    training: {
+      pages: pages.length,
+      rows: pages.reduce((s, p) => s + p.rows.length, 0),
+      weakWeight: WEAK_WEIGHT,
+      l2: L2,
+      iterations: ITERATIONS,
+      learningRate: LEARNING_RATE,
+      maxProseRecallLoss: MAX_PROSE_RECALL_LOSS,
+      trainingF1: Math.round(prose.f1 * 1000) / 1000,
+    },
   };
 }
 
 /** Two-fold held-out evaluation: pooled scores of each fold under the model trained on the other, and of the rules alone. */
+/** Two-fold held-out scores; `thresholds` holds each fold model's threshold and prose threshold. */
 export function crossValidate(pages: PreparedPage[]): { heldOut: Score; rulesOnly: Score; thresholds: number[] } {
   let heldOut: Score = { tp: 0, fp: 0, fn: 0, tn: 0 };
   let rulesOnly: Score = { tp: 0, fp: 0, fn: 0, tn: 0 };
@@ -140,7 +164,7 @@ export function crossValidate(pages: PreparedPage[]): { heldOut: Score; rulesOnl
     const trainPages = pages.filter((p) => foldOf(p.page.file) !== fold);
     const testPages = pages.filter((p) => foldOf(p.page.file) === fold);
     const model = train(trainPages, `fold ${fold} held out`);
-    thresholds.push(model.threshold);
+    thresholds.push(model.threshold, model.proseThreshold);
     heldOut = addScores(heldOut, scoreDumps(testPages, model));
     rulesOnly = addScores(rulesOnly, scoreDumps(testPages, null));
   }
@@ -155,7 +179,7 @@ async function main() {
     return `P ${r.precision.toFixed(3)} R ${r.recall.toFixed(3)} F1 ${r.f1.toFixed(3)}`;
   };
   const cv = crossValidate(pages);
-  console.log(`2-fold held-out (train on one half by file-name hash, score the other): rules + model ${f(cv.heldOut)} | rules alone ${f(cv.rulesOnly)} (thresholds ${cv.thresholds.join(', ')})`);
+  console.log(`2-fold held-out (train on one half by file-name hash, score the other): rules + model ${f(cv.heldOut)} | rules alone ${f(cv.rulesOnly)} (threshold / prose threshold per fold: ${cv.thresholds.join(', ')})`);
   if (process.argv.includes('--cv')) return;
   const model = train(pages, `Text-dump block model: logistic regression over ${FEATURE_NAMES.length} block and context features, trained by scripts/train-blocks.ts on the ${pages.length} pages of the html-extraction dev set.`);
   writeFileSync(BLOCK_MODEL_PATH, `${JSON.stringify(model, null, 1)}\n`);

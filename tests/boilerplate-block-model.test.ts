@@ -66,6 +66,24 @@ describe('block model', () => {
     expect(d[7]!.action).toBe('flag');
   });
 
+  it('cuts a sentence outside the article only below its prose threshold, and never one inside it', () => {
+    const m = shippedBlockModel()!;
+    const comment = 'Great article, thanks so much for sharing this with all of us here today!';
+    const page = [...PAGE, P(comment)];
+    const hostile: BlockModel = { ...m, weights: m.weights.map(() => 0), bias: -20, proseThreshold: 0 };
+    const last = page.length - 1;
+    expect(classifyBlocks(page, { aggressiveness: 0.5, mode: 'text', blockModel: hostile })[last]!.action).not.toBe('remove');
+    const sure = classifyBlocks(page, { aggressiveness: 0.5, mode: 'text', blockModel: { ...hostile, proseThreshold: 0.2 } });
+    expect(sure[last]).toMatchObject({ action: 'remove', reason: 'outside-main' });
+    expect(sure[last]!.action === 'remove' && sure[last]!.detail).toMatch(/prose outside the article/);
+    expect(sure[4]!.action).toBe('keep');
+    expect(sure[5]!.action).toBe('keep');
+    // A model that is unsure (probability between the two thresholds) keeps the prose.
+    const unsure: BlockModel = { ...hostile, bias: 0, proseThreshold: 0.2, threshold: 0.9 };
+    expect(classifyBlocks(page, { aggressiveness: 0.5, mode: 'text', blockModel: unsure })[last]!.action).not.toBe('remove');
+    expect(classifyBlocks(page, { aggressiveness: 0, mode: 'text', blockModel: { ...hostile, proseThreshold: 0.2 } })[last]!.action).not.toBe('remove');
+  });
+
   it('splits the dev set into folds by a stable hash of the file name', () => {
     expect(foldOf('0001.html')).toBe(foldOf('0001.html'));
     const folds = Array.from({ length: 200 }, (_, i) => foldOf(`${i}.html`));

@@ -133,6 +133,12 @@ const modelSchema = z.strictObject({
   bias: z.number(),
   /** Probability of article text under which a block goes, at the default aggressiveness. */
   threshold: z.number().min(0).max(1),
+  /**
+   * Probability under which a sentence-shaped prose block outside the article span goes at
+   * the default aggressiveness (comments, teasers, bios after the article); 0 = never. Kept
+   * lower than `threshold`: the model must be surer to cut something that reads as prose.
+   */
+  proseThreshold: z.number().min(0).max(1).default(0),
   training: z.record(z.string(), z.unknown()),
 });
 

@@ -376,8 +376,9 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     }
     out[i] = { action: 'keep', grade: g };
   });
-  const model = opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
-  if (mode === 'text' && model && blocks.length) {
+  // HTML documents never use the model (nor load it).
+  const model = mode !== 'text' ? null : opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
+  if (model && blocks.length) {
     applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted });
   }
   return out as Decision[];
@@ -390,8 +391,9 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
  * otherwise, even where the grade-and-span heuristic would have cut it (it then stays
  * flagged). Rule removals are never undone. 0 removes nothing, and the threshold grows
  * with the knob, so the knob stays monotonic. A sentence-shaped prose block is never cut
- * inside the article span, and outside it only from OUTSIDE_PROSE_AT, as with the rules:
- * losing prose is worse than keeping a boilerplate line.
+ * inside the article span; outside it, below OUTSIDE_PROSE_AT, only when the model is surer
+ * (its lower `proseThreshold`: comments, teasers and bios after the article read as prose),
+ * as losing prose is worse than keeping a boilerplate line.
  * Held-out, this beats the heuristic alone by about 0.01 F1 on the dev set (docs/boilerplate.md).
  */
 function applyBlockModel(
@@ -402,6 +404,8 @@ function applyBlockModel(
 ): void {
   const threshold = Math.min(0.99, (model.threshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   if (threshold <= 0) return;
+  // Never above `threshold`, so crossing OUTSIDE_PROSE_AT (where prose outside takes `threshold`) only adds removals.
+  const proseThreshold = Math.min(threshold, (model.proseThreshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   const ctx = blockContext(blocks, out, s);
   const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
@@ -411,15 +415,17 @@ function applyBlockModel(
     if (i === 0 && !s.titleLifted) return;
     const f = s.features[i]!;
     const outside = first >= 0 && (i < first || i > last);
-    if (f.sentence && (d.grade === 'good' || d.grade === 'near-good') && (!outside || s.aggr < OUTSIDE_PROSE_AT)) return;
+    const prose = f.sentence && (d.grade === 'good' || d.grade === 'near-good');
+    if (prose && !outside) return;
+    const cut = prose && s.aggr < OUTSIDE_PROSE_AT ? proseThreshold : threshold;
     const p = probabilities[i]!;
-    if (p >= threshold) return;
+    if (p >= cut) return;
     out[i] = {
       action: 'remove',
       grade: d.grade,
       reason: outside ? 'outside-main' : 'low-content',
       confidence: Math.round((1 - p) * 100) / 100,
-      detail: `block model: probability of article text ${p.toFixed(2)} < ${threshold.toFixed(2)}`,
+      detail: `block model: probability of article text ${p.toFixed(2)} < ${cut.toFixed(2)}${prose ? ' (prose outside the article)' : ''}`,
     };
   });
 }
