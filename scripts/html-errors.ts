@@ -4,7 +4,8 @@
  * lost (false negatives), with the block that holds them, its DOM path (tag.class#id chain)
  * and who decided (DOM extractor reason or text classifier reason).
  *
- *   npx tsx scripts/html-errors.ts [--fp|--fn] [--summary] [--file NAME]
+ *   npx tsx scripts/html-errors.ts [--fp|--fn] [--summary] [--file NAME] [--blocks]
+ *   (--blocks with --file: every block of the page in order, + kept, - removed by the DOM, x by the classifier)
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';

@@ -212,3 +212,13 @@ describe('article rendered client-side from a script template', () => {
     expect(ex.meta['usedScriptTemplate']).toBeUndefined();
   });
 });
+
+describe('widgets marked up on an inline element', () => {
+  it('a paragraph whose whole text sits in a widget-classed span takes the widget reason', () => {
+    const rating = 'Was this article useful? (95 votes: 4.7 of 5)';
+    const html = page('', `<article>${paragraphs}<p><span class="post-ratings">${rating}</span></p><p>An ordinary closing line with a <span class="post-ratings-note">rating</span> word.</p></article>`);
+    expect(reasonOf(html, rating)).toBe('share');
+    // The hint of an inline element inside a longer block says nothing about the block.
+    expect(kept(html)).toContain('An ordinary closing line with a rating word.');
+  });
+});

@@ -79,6 +79,8 @@ export class HtmlExtractError extends Error {
 interface RawBlock extends ExtractedBlock {
   /** Innermost block-level element holding the text. */
   owner: ParentNode;
+  /** Innermost element holding all of the block's text (the owner, or an inline element inside it such as a span). */
+  inner: ParentNode;
   linkChars: number;
   /** Text length that counts as prose evidence for container scoring. */
   weight: number;
@@ -141,17 +143,22 @@ function collectBlocks(root: ParentNode): RawBlock[] {
   let end = -1;
   let pre = false;
 
+  let firstText: Text | null = null;
+  let lastText: Text | null = null;
   const flush = (owner: ParentNode, kind: BlockKind) => {
     if (!parts.length) return;
     const joined = parts.join('');
     parts = [];
     const text = normalizeBlockText(joined, pre);
     if (text) {
-      blocks.push({ kind, text, source: { start: Math.max(0, start), end: Math.max(start, end) }, owner, linkChars: Math.min(linkChars, text.length), weight: 0 });
+      const inner = firstText && lastText ? commonParent(firstText, lastText, owner) : owner;
+      blocks.push({ kind, text, source: { start: Math.max(0, start), end: Math.max(start, end) }, owner, inner, linkChars: Math.min(linkChars, text.length), weight: 0 });
     }
     linkChars = 0;
     start = -1;
     end = -1;
+    firstText = null;
+    lastText = null;
   };
 
   const visit = (node: ParentNode, owner: ParentNode, kind: BlockKind, inLink: boolean) => {
@@ -165,6 +172,8 @@ function collectBlocks(root: ParentNode): RawBlock[] {
         parts.push(pre ? data : data.replace(/\s+/g, ' '));
         if (inLink) linkChars += data.trim().length;
         if (start < 0) start = child.startIndex ?? -1;
+        firstText ??= child as Text;
+        lastText = child as Text;
         end = child.endIndex != null ? child.endIndex + 1 : end;
         continue;
       }
@@ -192,6 +201,14 @@ function collectBlocks(root: ParentNode): RawBlock[] {
   visit(root, root, 'paragraph', false);
   flush(root, 'paragraph');
   return blocks;
+}
+
+/** The innermost element containing both text nodes, not above `owner`. */
+function commonParent(first: Text, last: Text, owner: ParentNode): ParentNode {
+  const up = new Set<ParentNode>();
+  for (let n = first.parent as ParentNode | null; n && n !== owner; n = n.parent as ParentNode | null) up.add(n);
+  for (let n = last.parent as ParentNode | null; n && n !== owner; n = n.parent as ParentNode | null) if (up.has(n)) return n;
+  return owner;
 }
 
 function normalizeBlockText(s: string, pre: boolean): string {
@@ -310,7 +327,7 @@ export function extractHtml(html: string, options: Partial<HtmlExtractOptions> =
   /** Innermost widget reason on the path from the block to the body (outermost wins: a share bar inside comments is comments). */
   const widgetReason = (b: RawBlock): HintReason | null => {
     let found: HintReason | null = null;
-    for (const a of ancestors(b.owner, body)) {
+    for (const a of ancestors(b.inner, body)) {
       const r = widgetOf(a);
       if (r) found = r;
     }
