@@ -105,6 +105,22 @@ const TERMINAL_CHARS = new Set([...'.!?…:;"”»)]'].map((c) => c.charCodeAt(0
 const SENTENCE_END_CHARS = new Set([...'.!?…'].map((c) => c.charCodeAt(0)));
 const CLOSING_MARKS = new Set([...'"”»’)'].map((c) => c.charCodeAt(0)));
 
+/** ASCII characters by what shapeFeatures asks of them: whitespace, letter, capital, may start a link ("@", "[", ".", ":"). */
+const ASCII_SPACE = 1;
+const ASCII_LETTER = 2;
+const ASCII_UPPER = 4;
+const ASCII_LINK_MARK = 8;
+const ASCII_CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    if (isSpaceCode(c)) t[c]! |= ASCII_SPACE;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) t[c]! |= ASCII_LETTER;
+    if (c >= 65 && c <= 90) t[c]! |= ASCII_UPPER;
+  }
+  for (const ch of '@[.:') t[ch.charCodeAt(0)]! |= ASCII_LINK_MARK;
+  return t;
+})();
+
 /** 0 = not a letter, 1 = letter, 2 = upper-case letter; non-ASCII code points are looked up once (\p{L}, \p{Lu}). */
 const letterClassCache = new Map<number, number>();
 function letterClass(cp: number): number {
@@ -140,7 +156,19 @@ function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
-      if (c === 64 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47) || c === 91) mayLink = true;
+      const a = ASCII_CLASS[c]!;
+      if (a & ASCII_LINK_MARK && (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47))) mayLink = true;
+      if (a & ASCII_SPACE) {
+        afterSpace = true;
+        continue;
+      }
+      if (!afterSpace) continue;
+      afterSpace = false;
+      if (a & ASCII_LETTER) {
+        rawWords++;
+        if (a & ASCII_UPPER) caps++;
+      }
+      continue;
     }
     if (isSpaceCode(c)) {
       afterSpace = true;
@@ -288,6 +316,7 @@ interface BlockFacts {
  * reused. Bounded: the cache starts afresh when full, and when the knowledge changes.
  */
 const FACTS_CACHE_LIMIT = 10_000;
+const FACTS_CACHE_MAX_CHARS = 200;
 const factsCache = new Map<string, BlockFacts>();
 let factsKnowledge: Knowledge | null = null;
 
@@ -301,11 +330,14 @@ function blockFacts(text: string, k: Knowledge): BlockFacts {
     factsCache.clear();
     factsKnowledge = k;
   }
-  let f = factsCache.get(text);
+  // Only short texts are kept: chrome repeats, prose paragraphs rarely do, and hashing long ones costs more than it saves.
+  const cacheable = text.length <= FACTS_CACHE_MAX_CHARS;
+  let f = cacheable ? factsCache.get(text) : undefined;
   if (f) return f;
   const rule = blockRuleVerdict(text, k);
   const scan = scanWords(text);
   f = { rule, scan, shape: rule.verdict ? null : shapeFeatures(text, scan.words) };
+  if (!cacheable) return f;
   if (factsCache.size >= FACTS_CACHE_LIMIT) factsCache.clear();
   factsCache.set(text, f);
   return f;

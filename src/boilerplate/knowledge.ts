@@ -349,14 +349,20 @@ for (const [word, langs] of stopIndex) {
 }
 
 /** Table slot of the stop word lower[from, to), or -1. */
-function stopSlot(lower: string, from: number, to: number, h: number): number {
+function stopSlot(lower: string, from: number, to: number, h: number, asciiFold = false): number {
   const len = to - from;
   for (let slot = h & STOP_MASK; ; slot = (slot + 1) & STOP_MASK) {
     const w = stopTableWord[slot];
     if (w === undefined) return -1;
     if (stopTableHash[slot] !== h || w.length !== len) continue;
     let k = 0;
-    while (k < len && w.charCodeAt(k) === lower.charCodeAt(from + k)) k++;
+    if (asciiFold) {
+      for (; k < len; k++) {
+        let c = lower.charCodeAt(from + k);
+        if (c >= 65 && c <= 90) c |= 32;
+        if (w.charCodeAt(k) !== c) break;
+      }
+    } else while (k < len && w.charCodeAt(k) === lower.charCodeAt(from + k)) k++;
     if (k === len) return slot;
   }
 }
@@ -370,17 +376,30 @@ export interface WordScan {
 
 /** The words of a text as `words()` counts them, with its stop words located, without building word strings. */
 export function scanWords(text: string): WordScan {
-  const lower = text.toLowerCase();
+  return scanLowerWords(isAsciiText(text) ? text : text.toLowerCase(), true);
+}
+
+function isAsciiText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/**
+ * The scan proper. With `asciiFold`, A–Z are lower-cased as they are read (the text is plain
+ * ASCII, where that is all toLowerCase does): no lower-cased copy of every line is made.
+ */
+function scanLowerWords(lower: string, asciiFold: boolean): WordScan {
   const stops: number[] = [];
   let count = 0;
   let start = -1;
   let h = 0;
   const n = lower.length;
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? lower.charCodeAt(i) : 32;
+    let c = i < n ? lower.charCodeAt(i) : 32;
+    if (asciiFold && c >= 65 && c <= 90) c |= 32;
     if (c < SEPARATOR_LIMIT ? IS_SEPARATOR[c] === 1 : c === 0xfeff) {
       if (start >= 0) {
-        const slot = stopSlot(lower, start, i, h);
+        const slot = stopSlot(lower, start, i, h, asciiFold);
         if (slot >= 0) stops.push(count, slot);
         count++;
         start = -1;
