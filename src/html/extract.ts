@@ -12,6 +12,14 @@
  * page's prose (a theme that puts `sidebar-left` on the page wrapper must not
  * lose the article).
  *
+ * Around the container, in this order: the article's lead is looked for just
+ * before it (`findLead`); photo credits and figure legends go
+ * (`isPictureFurniture`); a block holding the page's own summary
+ * (og:description) is kept wherever it sits; link clusters inside the article
+ * go as a whole (`dropLinkClusters`); short headings left without their section
+ * follow it (`dropOrphanHeadings`). Pages rendered from JSON-LD articleBody or an
+ * HTML script template fall back to that when the DOM holds next to nothing.
+ *
  * Guard rails: input above `maxInputChars` is refused with an error; the DOM
  * is flattened below `maxDepth` (a 100,000-deep nesting becomes text under one
  * element) so no recursive walk here or in cheerio can overflow the stack.
