@@ -176,6 +176,7 @@ async function measure(file: string): Promise<void> {
       indexFileBytesPerParagraph: Math.round(fileBytes / inputs.length),
       distinct: result.counts.distinct,
       bandEntriesPerParagraph: Math.round((index.bandEntries / inputs.length) * 10) / 10,
+      phases: Object.fromEntries(result.phases.map((p) => [p.phase, { s: p.ms / 1000, cpuS: p.cpuMs / 1000 }])),
     }),
   );
 }

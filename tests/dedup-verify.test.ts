@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { diffArrays } from 'diff';
-import { align, lcsLength } from '../src/dedup/verify.ts';
+import { align, LcsPattern, lcsLength } from '../src/dedup/verify.ts';
 
 /** The aligned-token count of a minimal diff (Myers, diff package). */
 function diffKept(a: number[], b: number[]): number {
@@ -27,6 +27,19 @@ describe('bit-parallel LCS', () => {
         expect(lcsLength(Int32Array.from(a), Int32Array.from(b))).toBe(diffKept(a, b));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives the same answers when one pattern object is reused for sequences of varying length', () => {
+    const seq = fc.array(fc.integer({ min: -3, max: 40 }), { maxLength: 100 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(seq, seq), { minLength: 1, maxLength: 8 }), (pairs) => {
+        const reused = new LcsPattern();
+        for (const [a, b] of pairs) {
+          expect(reused.set(Int32Array.from(a)).lcs(Int32Array.from(b))).toBe(diffKept(a, b));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

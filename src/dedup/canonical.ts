@@ -11,7 +11,7 @@
  * Ties: more exact copies, then the smaller exact-duplicate key (input order
  * never decides).
  */
-import { align } from './verify.ts';
+import { LcsPattern } from './verify.ts';
 
 export interface CanonicalCandidate {
   text: string;
@@ -40,6 +40,9 @@ export function chooseCanonical(candidates: CanonicalCandidate[]): CanonicalChoi
   const compared = order.length > MAX_COMPARED ? order.filter((_, i) => i % Math.ceil(order.length / MAX_COMPARED) === 0) : order;
   const longest = Math.max(...candidates.map((c) => c.tokens.length), 1);
   const total = candidates.reduce((n, c) => n + c.copies, 0);
+  // One alignment pattern per compared member, reused against every candidate (a cluster of
+  // k distinct texts costs k × 24 alignments; building a pattern for each was most of it).
+  const patterns = new Map(compared.map((j) => [j, new LcsPattern(candidates[j]!.tokens)]));
   let best: (CanonicalChoice & { score: number; copies: number; key: string; flagsPerCopy: number }) | null = null;
   for (const i of order) {
     const c = candidates[i]!;
@@ -48,7 +51,9 @@ export function chooseCanonical(candidates: CanonicalCandidate[]): CanonicalChoi
     for (const j of compared) {
       if (j === i) continue;
       const o = candidates[j]!;
-      sum += align(c.tokens, o.tokens).overlap * o.copies;
+      const longer = Math.max(c.tokens.length, o.tokens.length);
+      // Overlap: aligned tokens / the longer sequence's length.
+      sum += (longer ? patterns.get(j)!.lcs(c.tokens) / longer : 0) * o.copies;
       weight += o.copies;
     }
     const agreement = weight ? sum / weight : 1;

@@ -11,7 +11,7 @@
  */
 import { chooseCanonical } from './canonical.ts';
 import { FeatureExtractor, type ParagraphFeatures } from './features.ts';
-import { DedupIndex, type IndexParams, type MatchThresholds } from './index.ts';
+import { DedupIndex, IntPool, type IndexParams, type MatchThresholds } from './index.ts';
 import { forEachFeatures, type ParallelOptions } from './parallel.ts';
 
 export interface DedupInput {
@@ -53,6 +53,28 @@ export interface DedupResult {
   /** Per input: the index cluster it joined or founded, singletons included (null when not eligible); cross-run bookkeeping (src/stages/dedup.ts). */
   indexIds: (string | null)[];
   counts: { paragraphs: number; eligible: number; distinct: number; clustered: number; clusters: number };
+  /** Wall and process CPU milliseconds per phase (features, index, canonical choice): where a slow run spends its time. */
+  phases: PhaseTime[];
+}
+
+export interface PhaseTime {
+  phase: string;
+  ms: number;
+  /** Process CPU time (every thread: the extraction worker's included). */
+  cpuMs: number;
+}
+
+class PhaseClock {
+  readonly times: PhaseTime[] = [];
+  private wall = performance.now();
+  private cpu = process.cpuUsage();
+  lap(phase: string): void {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    this.times.push({ phase, ms: Math.round(wall - this.wall), cpuMs: Math.round((cpu.user + cpu.system - this.cpu.user - this.cpu.system) / 1000) });
+    this.wall = wall;
+    this.cpu = cpu;
+  }
 }
 
 export interface ClusterOptions extends Partial<EligibilityOptions>, ParallelOptions {
@@ -70,6 +92,9 @@ interface Unit {
   flags: number;
   cluster: number;
   containment: number;
+  /** Where this unit's content tokens are kept after indexing (see `joinedTokens`); -1: the index holds them (it founded the cluster). */
+  tokenAt: number;
+  tokenLength: number;
 }
 
 export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOptions = {}): DedupResult {
@@ -78,6 +103,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
   const index = opts.index ?? new DedupIndex(opts.params, opts.thresholds, { expectedParagraphs: inputs.length, extractor });
   const existing = index.size;
 
+  const phases = new PhaseClock();
   const units = new Map<string, Unit>();
   let eligible = 0;
   forEachFeatures(inputs.map((input) => input.text), extractor, (f, i) => {
@@ -88,20 +114,29 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     if (u) {
       u.inputs.push(i);
       u.flags += input.flags ?? 0;
-    } else units.set(f.key, { f, inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1 });
+    } else units.set(f.key, { f, inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1, tokenAt: -1, tokenLength: 0 });
   }, opts);
 
+  phases.lap('extract');
   const ordered = [...units.values()].sort((a, b) => b.f.tokens.length - a.f.tokens.length || (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0));
+  // Content tokens for the canonical choice: a unit that founded a cluster finds its own in
+  // the index (its leader); the others are copied into one pool (per-paragraph arrays
+  // would cost ~100 bytes of overhead each, and re-extracting them cost a sixth of the run).
+  const joinedTokens = new IntPool();
   for (const u of ordered) {
     const m = index.add(u.f, u.inputs.length);
     u.cluster = m.cluster;
     u.containment = m.containment;
-    // The index keeps what it needs. Most units stay alone; the canonical choice
-    // re-extracts the few it needs, which keeps memory flat at a million paragraphs.
+    if (!m.created) {
+      u.tokenAt = joinedTokens.pushArray(u.f.tokens);
+      u.tokenLength = u.f.tokens.length;
+    }
     u.f.surface = EMPTY;
     u.f.tokens = EMPTY;
   }
+  const tokensOf = (u: Unit) => (u.tokenAt < 0 ? index.leaderTokens(u.cluster) : joinedTokens.data.subarray(u.tokenAt, u.tokenAt + u.tokenLength));
 
+  phases.lap('index');
   const byCluster = new Map<number, Unit[]>();
   for (const u of ordered) {
     const list = byCluster.get(u.cluster);
@@ -127,7 +162,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
         // The representative text of an exact-copy group: its first member by (doc, seq).
         const first = [...u.inputs].sort(memberOrder)[0]!;
         const text = inputs[first]!.text;
-        return { text, tokens: extractor.extract(text).tokens, key: u.f.key, copies: u.inputs.length, flags: u.flags };
+        return { text, tokens: tokensOf(u), key: u.f.key, copies: u.inputs.length, flags: u.flags };
       }),
     );
     const chosen = list[choice.index]!;
@@ -144,6 +179,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     });
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  phases.lap('canonical');
   return {
     clusters,
     assignment,
@@ -155,5 +191,6 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
       clustered: clusters.reduce((n, c) => n + c.members.length, 0),
       clusters: clusters.length,
     },
+    phases: phases.times,
   };
 }

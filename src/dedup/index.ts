@@ -110,16 +110,34 @@ interface RepTokens {
   surface: Int32Array;
 }
 
-/** A paragraph's sequences prepared for repeated alignment. */
+/**
+ * A paragraph's sequences prepared for repeated alignment. The index reuses
+ * one instance (and its pattern arrays) for every paragraph it queries.
+ */
 class Patterns {
-  readonly tokens: LcsPattern;
-  private surfacePattern: LcsPattern | null = null;
-  constructor(private readonly f: RepTokens) {
-    this.tokens = new LcsPattern(f.tokens);
+  readonly tokens = new LcsPattern();
+  private readonly surfacePattern = new LcsPattern();
+  private f: RepTokens | null = null;
+  private surfaceReady = false;
+
+  constructor(f?: RepTokens) {
+    if (f) this.set(f);
   }
+
+  set(f: RepTokens): this {
+    this.f = f;
+    this.tokens.set(f.tokens);
+    this.surfaceReady = false;
+    return this;
+  }
+
   /** Built on first use: most candidates fail the content test against the leader and never need it. */
   get surface(): LcsPattern {
-    return (this.surfacePattern ??= new LcsPattern(this.f.surface));
+    if (!this.surfaceReady) {
+      this.surfacePattern.set(this.f!.surface);
+      this.surfaceReady = true;
+    }
+    return this.surfacePattern;
   }
 }
 
@@ -130,7 +148,7 @@ function paramDifferences(a: IndexParams, b: IndexParams): string[] {
 }
 
 /** A growable Int32Array. */
-class IntVec {
+export class IntPool {
   data: Int32Array;
   length = 0;
   constructor(cap = 1024) {
@@ -164,14 +182,14 @@ export class DedupIndex {
   thresholds: MatchThresholds;
   private readonly ids: string[] = [];
   /** Token pool: every representative's content and surface sequences. */
-  private readonly pool = new IntVec(1 << 16);
+  private readonly pool = new IntPool(1 << 16);
   /** Per cluster: (content offset, content length, surface offset, surface length) of its leader in the pool. */
-  private readonly leaders = new IntVec(1 << 12);
+  private readonly leaders = new IntPool(1 << 12);
   /** Further representatives: flat (cluster, content offset, length, surface offset, length) records, and per cluster their positions. */
-  private readonly extraReps = new IntVec(1 << 10);
+  private readonly extraReps = new IntPool(1 << 10);
   private readonly repsOf = new Map<number, number[]>();
   /** Paragraphs (exact copies counted) added to each cluster over the index's life. */
-  private readonly sizes = new IntVec(1 << 12);
+  private readonly sizes = new IntPool(1 << 12);
   private readonly bands: IntMultiMap;
   private readonly sig: Uint32Array;
   private readonly keys: Uint32Array;
@@ -220,6 +238,13 @@ export class DedupIndex {
     return this.pool.data.byteLength + this.leaders.data.byteLength + this.extraReps.data.byteLength + this.sizes.data.byteLength + this.bands.bytes;
   }
 
+  /** The content tokens of a cluster's leader (a view into the pool: valid until the next add). */
+  leaderTokens(cluster: number): Int32Array {
+    if (cluster < 0 || cluster >= this.ids.length) throw new RangeError(`no cluster ${cluster}`);
+    const at = this.leaders.data[4 * cluster]!;
+    return this.pool.data.subarray(at, at + this.leaders.data[4 * cluster + 1]!);
+  }
+
   features(text: string): ParagraphFeatures {
     return this.extractor.extract(text);
   }
@@ -236,6 +261,9 @@ export class DedupIndex {
     this.keysFor = tokens;
     return bandKeys(signature(tokens, this.params, this.sig), this.params.bands, this.params.rows, this.keys);
   }
+
+  /** The paragraph being queried, prepared for alignment (reused). */
+  private readonly patterns = new Patterns();
 
   /** Per cluster: the last `stamp` at which `candidates` saw it, and its band hits under that stamp. */
   private stamps = new Int32Array(1024);
@@ -352,7 +380,7 @@ export class DedupIndex {
     let best: Match | null = null;
     const candidates = this.collectCandidates(f.tokens);
     if (candidates.length === 0) return null;
-    const patterns = new Patterns(f);
+    const patterns = this.patterns.set(f);
     for (const c of candidates) {
       const m = this.check(patterns, c);
       // Ties go to the older cluster (lower number), so the answer does not depend on set iteration.

@@ -16,46 +16,64 @@
  * leader and representatives with one pattern.
  */
 export class LcsPattern {
-  readonly length: number;
-  private readonly words: number;
+  length = 0;
+  seq: Int32Array = new Int32Array(0);
+  private words = 0;
   /**
    * token → row in `masks` (each row `words` long), as an open-addressing table
    * (Fibonacci hashing, linear probing; row -1 marks a free slot): looked up
    * once per token of every compared sequence, several times faster than a Map.
+   * The arrays are kept and reused by `set` (the index aligns one paragraph at a
+   * time; allocating them per paragraph was a tenth of the run).
    */
-  private readonly slotTokens: Int32Array;
-  private readonly slotRows: Int32Array;
-  private readonly shift: number;
-  private readonly masks: Uint32Array;
-  private readonly v: Uint32Array;
+  private slotTokens = new Int32Array(16);
+  private slotRows = new Int32Array(16);
+  private shift = 28;
+  private tableMask = 15;
+  private masks = new Uint32Array(16);
+  private v = new Uint32Array(1);
 
-  constructor(readonly seq: Int32Array) {
+  constructor(seq?: Int32Array) {
+    if (seq) this.set(seq);
+  }
+
+  /** Make this the pattern of `seq` (reusing the arrays when they are large enough). */
+  set(seq: Int32Array): this {
+    this.seq = seq;
     this.length = seq.length;
     const words = (this.words = (seq.length + 31) >>> 5);
     const bits = Math.max(4, Math.ceil(Math.log2(seq.length * 2 + 1)));
+    const size = 1 << bits;
     this.shift = 32 - bits;
-    this.slotTokens = new Int32Array(1 << bits);
-    this.slotRows = new Int32Array(1 << bits).fill(-1);
-    this.masks = new Uint32Array(seq.length * words);
+    this.tableMask = size - 1;
+    if (this.slotTokens.length < size) {
+      this.slotTokens = new Int32Array(size);
+      this.slotRows = new Int32Array(size);
+    }
+    this.slotRows.fill(-1, 0, size);
+    if (this.masks.length < seq.length * words) this.masks = new Uint32Array(seq.length * words);
+    if (this.v.length < words) this.v = new Uint32Array(words);
+    const { slotTokens, slotRows, masks } = this;
     let distinct = 0;
     for (let i = 0; i < seq.length; i++) {
       const t = seq[i]!;
       let slot = Math.imul(t, 0x9e3779b1) >>> this.shift;
-      while (this.slotRows[slot] !== -1 && this.slotTokens[slot] !== t) slot = (slot + 1) & (this.slotTokens.length - 1);
-      if (this.slotRows[slot] === -1) {
-        this.slotTokens[slot] = t;
-        this.slotRows[slot] = distinct++ * words;
+      while (slotRows[slot] !== -1 && slotTokens[slot] !== t) slot = (slot + 1) & this.tableMask;
+      if (slotRows[slot] === -1) {
+        slotTokens[slot] = t;
+        const row = (slotRows[slot] = distinct++ * words);
+        masks.fill(0, row, row + words);
       }
-      this.masks[this.slotRows[slot]! + (i >>> 5)]! |= 1 << (i & 31);
+      masks[slotRows[slot]! + (i >>> 5)]! |= 1 << (i & 31);
     }
-    this.v = new Uint32Array(words);
+    return this;
   }
 
   /** Row of `token` in `masks`, or -1 when the pattern does not contain it. */
   private row(token: number): number {
     const tokens = this.slotTokens;
     const rows = this.slotRows;
-    const mask = tokens.length - 1;
+    const mask = this.tableMask;
     for (let slot = Math.imul(token, 0x9e3779b1) >>> this.shift; ; slot = (slot + 1) & mask) {
       const row = rows[slot]!;
       if (row === -1 || tokens[slot] === token) return row;
@@ -78,7 +96,7 @@ export class LcsPattern {
     const end = start + length;
     const words = this.words;
     const masks = this.masks;
-    const v = this.v.fill(0xffffffff);
+    const v = this.v.fill(0xffffffff, 0, words);
     if (words === 1) {
       // One machine word: no carries between words.
       let v0 = 0xffffffff;
