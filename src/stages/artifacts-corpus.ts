@@ -128,16 +128,28 @@ export default defineCorpusStage({
      * The copy a clustered paragraph is compared with: the cluster's canonical text, or, for the
      * paragraph that is the canonical text (dedup may pick a spun copy), the first member that differs.
      */
-    const referenceCopy = (d: Doc, blockIndex: number): { text: string; cluster: string; what: string } | null => {
+    type ReferenceCopy = { text: string; cluster: string; what: string };
+    // Per cluster, the member compared with paragraphs equal to the canonical text (a verbatim wire story
+    // copied by hundreds of sites would otherwise scan the member list once per copy).
+    const differingMember = new Map<string, ReferenceCopy | null>();
+    const referenceCopy = (d: Doc, blockIndex: number): ReferenceCopy | null => {
       const block = d.blocks[blockIndex]!;
       const record = block.cluster ? ctx.corpus.clusters.get(block.cluster) : undefined;
       if (!record) return null;
       if (record.canonical !== block.text) return { text: record.canonical, cluster: record.id, what: `the canonical text of near-duplicate cluster ${record.id}` };
-      for (const m of record.members) {
-        const other = docsById.get(m.doc)?.blocks.find((b) => b.seq === m.seq);
-        if (other && other.text !== block.text) return { text: other.text, cluster: record.id, what: `a member of near-duplicate cluster ${record.id} (document ${m.doc})` };
+      let found = differingMember.get(record.id);
+      if (found === undefined) {
+        found = null;
+        for (const m of record.members) {
+          const other = docsById.get(m.doc)?.blocks.find((b) => b.seq === m.seq);
+          if (other && other.text !== record.canonical) {
+            found = { text: other.text, cluster: record.id, what: `a member of near-duplicate cluster ${record.id} (document ${m.doc})` };
+            break;
+          }
+        }
+        differingMember.set(record.id, found);
       }
-      return null;
+      return found;
     };
     return {
       collect(doc) {
