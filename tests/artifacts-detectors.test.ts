@@ -65,6 +65,26 @@ describe('spun fixed expressions', () => {
     expect(ds[0]!.evidence).toMatch(/rare WordNet synonym/);
   });
 
+  it('flags a WordNet synonym of a minor sense in a title or compound that keeps one of its words', () => {
+    for (const [text, spun, suggestion] of [
+      ['The death bell rose to 40 on Sunday.', 'death bell', 'death toll'],
+      ['Thousands live in the refugee pack near the border.', 'refugee pack', 'refugee camp'],
+    ] as const) {
+      const ds = detectSpunExpressions(text, lex);
+      expect(ds.map((d) => [text.slice(d.start, d.end), d.suggestion])).toEqual([[spun, suggestion]]);
+      expect(ds[0]!.evidence).toMatch(/minor sense/);
+    }
+  });
+
+  it.each([
+    ['a synonym of the dominant sense', 'The government promised humanitarian assistance.'],
+    ['the replaced word in the synonym’s dominant sense', 'She served as chief judge of the tribal court.'],
+    ['every word replaced', 'Homes that produce extra power deliver it to the grid.'],
+    ['a hyphenated expression written without its hyphen', 'He was traveling at a high rate of speed.'],
+  ])('does not flag minor-sense look-alikes: %s', (_why, text) => {
+    expect(detectSpunExpressions(text, lex)).toEqual([]);
+  });
+
   it('takes extra entries and spinner synonyms from the config', () => {
     const custom = getLexicon({ entries: [{ phrase: 'Harbour Authority', type: 'name' }], spinnerSynonyms: { harbour: ['seaport'] } });
     const text = 'The Seaport Authority said so.';

@@ -114,7 +114,7 @@ export class ArtifactLexicon {
    * ("aid" → "assistance", "war" → "warfare"). A writer choosing another
    * word picks one that means what the expression means; a thesaurus-driven
    * spinner ignores sense and takes lemmas of any sense ("toll" → "bell",
-   * "market" → "grocery", "officer" → "policeman"), so a synonym from a
+   * "camp" → "pack", "talks" → "mouth"), so a synonym from a
    * minor sense is evidence of spinning.
    */
   isDominantSense(original: string, substitute: string): boolean {
