@@ -319,20 +319,16 @@ async function buildInto(
     await put(rel, await render());
   };
 
-  // A document page depends on its record, its diff, its neighbours (prev/next
-  // links) and the page context; nothing else, so a new document re-renders
-  // only itself and the two pages next to it.
+  // A document page depends on its record, its diff and the page context,
+  // nothing else (its prev/next links come from data/columns.js): a new
+  // document renders its own page only.
   const rows: TableRow[] = [];
-  let held: { doc: ReportDoc; line: string; fileFlags: string } | null = null;
-  let prevId: string | null = null;
-  const emitDoc = async ({ doc, line, fileFlags }: NonNullable<typeof held>, nextId: string | null) => {
-    const nav = { prev: prevId, next: nextId };
-    prevId = doc.id;
+  const emitDoc = async (doc: ReportDoc, line: string, fileFlags: string) => {
     await schedule(async () => {
       const diff = await diffIdentity(outputDir, doc.id, previous?.diffs[doc.id]);
       if (diff.sig !== null) built.diffs[doc.id] = [diff.sig, diff.hash];
-      const key = sha256(context, 'doc', line, fileFlags, diff.hash, nav.prev ?? '', nav.next ?? '');
-      await page(`docs/${pageFileName(doc.id)}`, key, async () => renderDocPage(doc, diff.text !== undefined ? diff.text : await readDiff(outputDir, doc.id), nav, ctx));
+      const key = sha256(context, 'doc', line, fileFlags, diff.hash);
+      await page(`docs/${pageFileName(doc.id)}`, key, async () => renderDocPage(doc, diff.text !== undefined ? diff.text : await readDiff(outputDir, doc.id), ctx));
     });
   };
   const seen = new Set<string>();
@@ -372,10 +368,8 @@ async function buildInto(
       clusterParas: doc.paragraphs.filter((p) => p.cluster).length,
       date: doc.date ?? '',
     });
-    if (held) await emitDoc(held, doc.id);
-    held = { doc, line, fileFlags };
+    await emitDoc(doc, line, fileFlags);
   }
-  if (held) await emitDoc(held, null);
 
   for await (const r of readJsonl(path.join(outputDir, 'set-aside.jsonl'), bad('set-aside.jsonl'))) {
     const s = toSetAside(r);

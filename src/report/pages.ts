@@ -150,7 +150,13 @@ function metadataTable(doc: ReportDoc): SafeHtml {
   return html`<table class="meta">${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</table>`;
 }
 
-export function renderDocPage(doc: ReportDoc, diffText: string | null, nav: NavLinks, ctx: PageContext): string {
+/**
+ * A document page depends on its record and diff only. Its previous/next links
+ * are added by report.js from data/columns.js (the ids in input order): a page
+ * naming its neighbours would have to be rewritten whenever a document arrives
+ * next to it, and incremental runs bring new documents all over the corpus.
+ */
+export function renderDocPage(doc: ReportDoc, diffText: string | null, ctx: PageContext): string {
   const docFlags = doc.flags.filter((f) => f.paragraph === null);
   const spanFlags = doc.flags.filter((f) => f.paragraph !== null);
   const orphanFlags = spanFlags.filter((f) => !doc.paragraphs[f.paragraph!]);
@@ -174,7 +180,7 @@ ${flags.length ? html`<ul class="flags">${flags.map(({ flag, n: k }) => flagDeta
 </div>`;
   });
   const body = html`<header class="top">
-<nav class="docnav"><a href="../index.html" rel="index" id="nav-index">index</a>${nav.prev ? html` <a href="${pageHref('', nav.prev)}" rel="prev" id="nav-prev">← previous document</a>` : ''}${nav.next ? html` <a href="${pageHref('', nav.next)}" rel="next" id="nav-next">next document →</a>` : ''}</nav>
+<nav class="docnav" id="doc-nav"><a href="../index.html" rel="index" id="nav-index">index</a></nav>
 <h1>${doc.title ?? doc.id}</h1>
 </header>
 <main>

@@ -290,6 +290,37 @@
     e.preventDefault();
   });
 
+  /* ---------- previous / next document (document pages) ----------
+   * Not written into the page: a page naming its neighbours would have to be
+   * rewritten whenever a document arrives next to it. The order is that of
+   * data/columns.js (document ids in input order). Ids the writers produce are
+   * file-name safe; any other id has a hashed page name and gets no link here. */
+  if (pageKind === 'doc') setupDocNav();
+  function setupDocNav() {
+    var nav = document.getElementById('doc-nav');
+    var id = body.dataset.doc;
+    if (!nav || !id) return;
+    function link(other, rel, label) {
+      if (typeof other !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,150}$/.test(other) || /^(index|list-\d+)$/.test(other)) return;
+      var a = document.createElement('a');
+      a.setAttribute('href', encodeURIComponent(other) + '.html');
+      a.rel = rel;
+      a.id = 'nav-' + rel;
+      a.textContent = label;
+      nav.appendChild(document.createTextNode(' '));
+      nav.appendChild(a);
+    }
+    loadData('columns').then(function (cols) {
+      var i = cols.id.indexOf(id);
+      if (i < 0) return;
+      link(cols.id[i - 1], 'prev', '← previous document');
+      link(cols.id[i + 1], 'next', 'next document →');
+      nav.dataset.ready = 'yes';
+    }, function () {
+      nav.dataset.ready = 'no';
+    });
+  }
+
   /* ---------- document table (index) ---------- */
   var table = null;
   if (pageKind === 'index') table = setupTable();
