@@ -539,8 +539,8 @@ function dropOrphanHeadings(all: RawBlock[], verdicts: Array<string | null>): vo
 
 /** How far above the main container the article's lead may sit (header > intro > p). */
 const LEAD_SCOPE_LEVELS = 3;
-/** How many blocks before the container are searched for the lead. */
-const LEAD_WINDOW = 10;
+/** How many blocks before the container are searched for the lead (a share bar alone is a dozen; the scope is the real bound). */
+const LEAD_WINDOW = 30;
 
 /**
  * The lead (standfirst, teaser, "chapô") often sits in the article's header, a
