@@ -111,6 +111,25 @@ describe('first characters of a pattern', () => {
     for (const s of ['(?=a)b', 'a\\1', '^a', '[^a]b', '.{0,40}x', '\\p{Lu}x']) expect(firstChars(s), s).toBeNull();
   });
 
+  it('on any pattern: never throws, and every non-empty match starts with a character of its answer', () => {
+    // Small alphabets, so that random patterns and random lines do match each other.
+    const piece = fc.constantFrom('a', 'b', 'ab', '(', ')', '(?:', '|', '?', '*', '+', '{0,2}', '{1}', '[ab]', '[a-c]', '[^a]', '\\d', '\\w', '\\s', '\\b', '.', '\\.', '1', ' ', '(?<n>', '(?=a)', '-', ']');
+    const subject = fc.array(fc.constantFrom('a', 'b', 'c', '1', ' ', '.', '-'), { minLength: 1, maxLength: 6 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }).map((ps) => ps.join('')), fc.array(subject, { minLength: 1, maxLength: 20 }), (source, subjects) => {
+        let re: RegExp;
+        try {
+          re = new RegExp(`^(?:${source})$`);
+        } catch {
+          return; // not a pattern: the knowledge loader refuses it before this runs
+        }
+        const first = firstChars(source);
+        for (const s of subjects) if (re.test(s) && first) expect(first.has(s.charCodeAt(0)), `${source} on ${JSON.stringify(s)}`).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('every pattern of the shipped knowledge: a line its dispatch skips is never matched by it', () => {
     const k = knowledge();
     fc.assert(
