@@ -1,5 +1,5 @@
 /**
- * Worker side of parallel feature extraction (src/dedup/parallel.ts): extract
+ * Packed feature extraction, and the worker side of parallel extraction (src/dedup/parallel.ts): extract
  * the features of a share of the paragraphs and send them back packed in a few
  * typed arrays (transferred, not copied). Token ids are hashes of class
  * strings, so they are the same in every thread: results are identical to
@@ -8,6 +8,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { WordNet } from '../lexicon/wordnet.ts';
 import { FeatureExtractor } from './features.ts';
+import { IntPool } from './index.ts';
 
 export interface ExtractJob {
   texts: string[];
@@ -27,33 +28,14 @@ export interface PackedFeatures {
   keys: string[];
 }
 
-/** Appends to a growable Int32Array (grown by half, so the worker never holds per-paragraph arrays and a packed copy at once). */
-class Pool {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  append(xs: Int32Array): void {
-    if (this.length + xs.length > this.data.length) {
-      const next = new Int32Array(Math.max(Math.ceil(this.data.length * 1.5), this.length + xs.length));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    this.data.set(xs, this.length);
-    this.length += xs.length;
-  }
-  /** The filled part, in an array of its own (transferable). */
-  take(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
 export function packFeatures(extractor: FeatureExtractor, texts: string[]): PackedFeatures {
   const n = texts.length;
   const words = new Int32Array(n);
   const tokenLengths = new Int32Array(n);
   const surfaceLengths = new Int32Array(n);
   const keys: string[] = new Array(n);
-  const tokens = new Pool();
-  const surface = new Pool();
+  const tokens = new IntPool(1 << 16);
+  const surface = new IntPool(1 << 16);
   for (let i = 0; i < n; i++) {
     const f = extractor.extract(texts[i]!);
     // The text is no longer needed here: let the collector take it while the rest is extracted.
@@ -62,10 +44,11 @@ export function packFeatures(extractor: FeatureExtractor, texts: string[]): Pack
     keys[i] = f.key;
     tokenLengths[i] = f.tokens.length;
     surfaceLengths[i] = f.surface.length;
-    tokens.append(f.tokens);
-    surface.append(f.surface);
+    tokens.pushArray(f.tokens);
+    surface.pushArray(f.surface);
   }
-  return { words, tokenLengths, surfaceLengths, tokens: tokens.take(), surface: surface.take(), keys };
+  // Views, not copies (a copy would briefly double the largest arrays); posting transfers the whole buffers.
+  return { words, tokenLengths, surfaceLengths, tokens: tokens.view(), surface: surface.view(), keys };
 }
 
 export function runExtractJob(job: ExtractJob): void {

@@ -11,7 +11,7 @@
  * extracts its share itself: a missing worker costs time, never results.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { PackedFeatures } from './extract-worker.ts';
+import { packFeatures, type PackedFeatures } from './extract-worker.ts';
 import type { FeatureExtractor, ParagraphFeatures } from './features.ts';
 
 /** Below this many paragraphs a worker's start-up (~0.5 s: tsx, WordNet) costs more than it saves. */
@@ -30,7 +30,7 @@ export interface ParallelOptions {
 export function forEachFeatures(texts: readonly string[], extractor: FeatureExtractor, fn: (f: ParagraphFeatures, i: number) => void, opts: ParallelOptions = {}): void {
   const config = extractor.workerConfig;
   if (opts.parallel === false || texts.length < (opts.minParagraphs ?? PARALLEL_MIN_PARAGRAPHS) || !config) {
-    for (let i = 0; i < texts.length; i++) fn(extractor.extract(texts[i]!), i);
+    forEachPacked(packFeatures(extractor, texts.slice()), 0, fn);
     return;
   }
   // The worker starts later (module loading, its own WordNet), so it gets a little less.
@@ -52,7 +52,9 @@ export function forEachFeatures(texts: readonly string[], extractor: FeatureExtr
   } catch (err) {
     failure = `worker did not start: ${String(err)}`;
   }
-  for (let i = 0; i < split; i++) fn(extractor.extract(texts[i]!), i);
+  // Packed like the worker's share: two large arrays instead of two small ones per
+  // paragraph (per-array overhead and a fragmented heap cost ~150 MB at a million).
+  forEachPacked(packFeatures(extractor, texts.slice(0, split)), 0, fn);
 
   let packed: PackedFeatures | null = null;
   if (worker) {
@@ -67,22 +69,24 @@ export function forEachFeatures(texts: readonly string[], extractor: FeatureExtr
   }
   port1.close();
   if (packed) {
-    let tokenAt = 0;
-    let surfaceAt = 0;
-    for (let j = 0; j < packed.keys.length; j++) {
-      const tokenLength = packed.tokenLengths[j]!;
-      const surfaceLength = packed.surfaceLengths[j]!;
-      // Views into the packed arrays: no copy per paragraph.
-      const f: ParagraphFeatures = {
-        words: packed.words[j]!,
-        tokens: packed.tokens.subarray(tokenAt, (tokenAt += tokenLength)),
-        surface: packed.surface.subarray(surfaceAt, (surfaceAt += surfaceLength)),
-        key: packed.keys[j]!,
-      };
-      fn(f, split + j);
-    }
+    forEachPacked(packed, split, fn);
     return;
   }
   (opts.onWorkerFailure ?? ((reason: string) => process.emitWarning(`dedup: ${reason}; extracting on one thread`)))(failure);
-  for (let i = split; i < texts.length; i++) fn(extractor.extract(texts[i]!), i);
+  forEachPacked(packFeatures(extractor, texts.slice(split)), split, fn);
+}
+
+/** Call `fn` with each paragraph's features as views into the packed arrays (no copy per paragraph); `first`: input index of the first. */
+function forEachPacked(packed: PackedFeatures, first: number, fn: (f: ParagraphFeatures, i: number) => void): void {
+  let tokenAt = 0;
+  let surfaceAt = 0;
+  for (let j = 0; j < packed.keys.length; j++) {
+    const f: ParagraphFeatures = {
+      words: packed.words[j]!,
+      tokens: packed.tokens.subarray(tokenAt, (tokenAt += packed.tokenLengths[j]!)),
+      surface: packed.surface.subarray(surfaceAt, (surfaceAt += packed.surfaceLengths[j]!)),
+      key: packed.keys[j]!,
+    };
+    fn(f, first + j);
+  }
 }
