@@ -12,7 +12,7 @@
 import { chooseCanonical } from './canonical.ts';
 import { FeatureExtractor, type ParagraphFeatures } from './features.ts';
 import { DedupIndex, IntPool, type IndexParams, type MatchThresholds } from './index.ts';
-import { forEachFeatures, type ParallelOptions } from './parallel.ts';
+import { extractFeatures, type ParallelOptions } from './parallel.ts';
 
 export interface DedupInput {
   doc: string;
@@ -84,10 +84,13 @@ export interface ClusterOptions extends Partial<EligibilityOptions>, ParallelOpt
   extractor?: FeatureExtractor;
 }
 
-const EMPTY = new Int32Array(0);
-
+/** One distinct normalised text (its exact copies grouped). Features stay packed in the store (`first` finds them). */
 interface Unit {
-  f: ParagraphFeatures;
+  key: string;
+  /** Input index of the first copy (its features stand for all). */
+  first: number;
+  contentTokens: number;
+  surfaceTokens: number;
   inputs: number[];
   flags: number;
   cluster: number;
@@ -106,7 +109,8 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
   const phases = new PhaseClock();
   const units = new Map<string, Unit>();
   let eligible = 0;
-  forEachFeatures(inputs.map((input) => input.text), extractor, (f, i) => {
+  const store = extractFeatures(inputs.map((input) => input.text), extractor, opts);
+  store.forEach((f, i) => {
     const input = inputs[i]!;
     if (f.words < elig.minWords || f.tokens.length < elig.minContentWords) return;
     eligible++;
@@ -114,25 +118,32 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     if (u) {
       u.inputs.push(i);
       u.flags += input.flags ?? 0;
-    } else units.set(f.key, { f, inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1, tokenAt: -1, tokenLength: 0 });
-  }, opts);
+    } else {
+      units.set(f.key, {
+        key: f.key, first: i, contentTokens: f.tokens.length, surfaceTokens: f.surface.length,
+        inputs: [i], flags: input.flags ?? 0, cluster: -1, containment: 1, tokenAt: -1, tokenLength: 0,
+      });
+    }
+  });
 
   phases.lap('extract');
-  const ordered = [...units.values()].sort((a, b) => b.f.tokens.length - a.f.tokens.length || (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0));
+  let unitTokens = 0;
+  for (const u of units.values()) unitTokens += u.contentTokens + u.surfaceTokens;
+  index.reserveTokens(unitTokens);
+  const ordered = [...units.values()].sort((a, b) => b.contentTokens - a.contentTokens || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Content tokens for the canonical choice: a unit that founded a cluster finds its own in
   // the index (its leader); the others are copied into one pool (per-paragraph arrays
   // would cost ~100 bytes of overhead each, and re-extracting them cost a sixth of the run).
   const joinedTokens = new IntPool();
   for (const u of ordered) {
-    const m = index.add(u.f, u.inputs.length);
+    const f = store.get(u.first);
+    const m = index.add(f, u.inputs.length);
     u.cluster = m.cluster;
     u.containment = m.containment;
     if (!m.created) {
-      u.tokenAt = joinedTokens.pushArray(u.f.tokens);
-      u.tokenLength = u.f.tokens.length;
+      u.tokenAt = joinedTokens.pushArray(f.tokens);
+      u.tokenLength = f.tokens.length;
     }
-    u.f.surface = EMPTY;
-    u.f.tokens = EMPTY;
   }
   const tokensOf = (u: Unit) => (u.tokenAt < 0 ? index.leaderTokens(u.cluster) : joinedTokens.data.subarray(u.tokenAt, u.tokenAt + u.tokenLength));
 
@@ -162,7 +173,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
         // The representative text of an exact-copy group: its first member by (doc, seq).
         const first = [...u.inputs].sort(memberOrder)[0]!;
         const text = inputs[first]!.text;
-        return { text, tokens: tokensOf(u), key: u.f.key, copies: u.inputs.length, flags: u.flags };
+        return { text, tokens: tokensOf(u), key: u.key, copies: u.inputs.length, flags: u.flags };
       }),
     );
     const chosen = list[choice.index]!;

@@ -154,6 +154,10 @@ export class IntPool {
   constructor(cap = 1024) {
     this.data = new Int32Array(cap);
   }
+  /** Make room for `extra` more values at once (one allocation instead of several growths). */
+  reserveMore(extra: number): void {
+    this.reserve(extra);
+  }
   /** Grows by half (not double): the token pool reaches hundreds of MB, and a growth briefly holds both arrays. */
   private reserve(extra: number): void {
     if (this.length + extra <= this.data.length) return;
@@ -236,6 +240,16 @@ export class DedupIndex {
   /** Approximate bytes held in memory by the index's arrays. */
   get bytes(): number {
     return this.pool.data.byteLength + this.leaders.data.byteLength + this.extraReps.data.byteLength + this.sizes.data.byteLength + this.bands.bytes;
+  }
+
+  /**
+   * Make room in the token pool for paragraphs whose content and surface
+   * sequences hold `tokens` values in all (an upper bound of what adding them
+   * stores). At a million paragraphs the pool holds ~250 MB; growing it step by
+   * step briefly holds the old and the new array (the run's peak memory).
+   */
+  reserveTokens(tokens: number): void {
+    this.pool.reserveMore(tokens);
   }
 
   /** The content tokens of a cluster's leader (a view into the pool: valid until the next add). */

@@ -26,12 +26,58 @@ export interface ParallelOptions {
   onWorkerFailure?: (reason: string) => void;
 }
 
+/**
+ * The features of every paragraph of a run, kept packed (a few large arrays)
+ * and handed out as views on request: holding a view object per paragraph
+ * until indexing would cost ~150 bytes each (~100 MB of heap at a million).
+ */
+export class FeatureStore {
+  private readonly parts: { first: number; packed: PackedFeatures; tokenStart: Int32Array; surfaceStart: Int32Array }[] = [];
+
+  add(first: number, packed: PackedFeatures): void {
+    const n = packed.keys.length;
+    const tokenStart = new Int32Array(n);
+    const surfaceStart = new Int32Array(n);
+    for (let j = 1; j < n; j++) {
+      tokenStart[j] = tokenStart[j - 1]! + packed.tokenLengths[j - 1]!;
+      surfaceStart[j] = surfaceStart[j - 1]! + packed.surfaceLengths[j - 1]!;
+    }
+    this.parts.push({ first, packed, tokenStart, surfaceStart });
+  }
+
+  /** Features of input `i` (views into the packed arrays). */
+  get(i: number): ParagraphFeatures {
+    for (const part of this.parts) {
+      const j = i - part.first;
+      if (j < 0 || j >= part.packed.keys.length) continue;
+      const p = part.packed;
+      const t = part.tokenStart[j]!;
+      const s = part.surfaceStart[j]!;
+      return { words: p.words[j]!, key: p.keys[j]!, tokens: p.tokens.subarray(t, t + p.tokenLengths[j]!), surface: p.surface.subarray(s, s + p.surfaceLengths[j]!) };
+    }
+    throw new RangeError(`no features for input ${i}`);
+  }
+
+  /** Call `fn` with each paragraph's features in input order. */
+  forEach(fn: (f: ParagraphFeatures, i: number) => void): void {
+    for (const part of [...this.parts].sort((a, b) => a.first - b.first)) {
+      for (let j = 0; j < part.packed.keys.length; j++) fn(this.get(part.first + j), part.first + j);
+    }
+  }
+}
+
 /** Call `fn` with the features of every text, in input order. */
 export function forEachFeatures(texts: readonly string[], extractor: FeatureExtractor, fn: (f: ParagraphFeatures, i: number) => void, opts: ParallelOptions = {}): void {
+  extractFeatures(texts, extractor, opts).forEach(fn);
+}
+
+/** The features of every text, extracted on two threads when worthwhile (see the module comment). */
+export function extractFeatures(texts: readonly string[], extractor: FeatureExtractor, opts: ParallelOptions = {}): FeatureStore {
+  const store = new FeatureStore();
   const config = extractor.workerConfig;
   if (opts.parallel === false || texts.length < (opts.minParagraphs ?? PARALLEL_MIN_PARAGRAPHS) || !config) {
-    forEachPacked(packFeatures(extractor, texts.slice()), 0, fn);
-    return;
+    store.add(0, packFeatures(extractor, texts.slice()));
+    return store;
   }
   // The worker starts later (module loading, its own WordNet), so it gets a little less.
   const split = Math.floor(texts.length * 0.52);
@@ -54,7 +100,7 @@ export function forEachFeatures(texts: readonly string[], extractor: FeatureExtr
   }
   // Packed like the worker's share: two large arrays instead of two small ones per
   // paragraph (per-array overhead and a fragmented heap cost ~150 MB at a million).
-  forEachPacked(packFeatures(extractor, texts.slice(0, split)), 0, fn);
+  store.add(0, packFeatures(extractor, texts.slice(0, split)));
 
   let packed: PackedFeatures | null = null;
   if (worker) {
@@ -69,24 +115,10 @@ export function forEachFeatures(texts: readonly string[], extractor: FeatureExtr
   }
   port1.close();
   if (packed) {
-    forEachPacked(packed, split, fn);
-    return;
+    store.add(split, packed);
+    return store;
   }
   (opts.onWorkerFailure ?? ((reason: string) => process.emitWarning(`dedup: ${reason}; extracting on one thread`)))(failure);
-  forEachPacked(packFeatures(extractor, texts.slice(split)), split, fn);
-}
-
-/** Call `fn` with each paragraph's features as views into the packed arrays (no copy per paragraph); `first`: input index of the first. */
-function forEachPacked(packed: PackedFeatures, first: number, fn: (f: ParagraphFeatures, i: number) => void): void {
-  let tokenAt = 0;
-  let surfaceAt = 0;
-  for (let j = 0; j < packed.keys.length; j++) {
-    const f: ParagraphFeatures = {
-      words: packed.words[j]!,
-      tokens: packed.tokens.subarray(tokenAt, (tokenAt += packed.tokenLengths[j]!)),
-      surface: packed.surface.subarray(surfaceAt, (surfaceAt += packed.surfaceLengths[j]!)),
-      key: packed.keys[j]!,
-    };
-    fn(f, first + j);
-  }
+  store.add(split, packFeatures(extractor, texts.slice(split)));
+  return store;
 }
