@@ -6,6 +6,8 @@ import { blockContext, DEFAULT_DETECTOR_OPTIONS, detectInBlock } from '../src/ar
 import { getLexicon, loadAcronymFlips } from '../src/artifacts/lexicon.ts';
 import { detectMixedLanguage } from '../src/artifacts/mixed-language.ts';
 import {
+  CLAUSE_BREAK,
+  clauseBreaks,
   detectAbbreviationFlips,
   detectGarbledQuotes,
   detectGluedQuotes,
@@ -14,7 +16,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { countChunks, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { countChunks, hasLowerUpperPair, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
 import { capitalizedName, capitalizedNameByRegex } from '../src/artifacts/names.ts';
 import { startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
@@ -185,6 +187,32 @@ describe('properties', () => {
       }),
     );
     expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
+  });
+
+  it('the debris pre-checks equal their regular-expression definitions', () => {
+    // Astral letters (𝐀 uppercase, 𝐚 lowercase), a lone surrogate, letters without case (日) and non-letters.
+    const pieces = fc.constantFrom('a', 'B', 'z', 'Z', 'é', 'É', 'ß', 'ω', 'Ω', '𝐀', '𝐚', '\ud835', '日', ' ', '.', '’', '7', 'ǅ');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }).map((a) => a.join('')), (t) => {
+        expect(hasLowerUpperPair(t)).toBe(/\p{Ll}\p{Lu}/u.test(t));
+      }),
+      { numRuns: 3000 },
+    );
+    const clausey = fc.constantFrom('it', 'Country', 'a', 'é', 'É', '𝐚𝐚', '𝐀', '\udc00', '日本', '. ', '.', ' ', 'x-y', '7', 'U.S', 'mr', 'e.g', '\u0301');
+    const matchList = (ms: Iterable<RegExpMatchArray>) => [...ms].map((m) => [m.index, ...m]);
+    fc.assert(
+      fc.property(fc.array(clausey, { maxLength: 16 }).map((a) => a.join('')), (t) => {
+        expect(matchList(clauseBreaks(t))).toEqual(matchList(t.matchAll(CLAUSE_BREAK)));
+      }),
+      { numRuns: 3000 },
+    );
+    // "country" starts inside the first match, so like matchAll the scan does not try it again.
+    expect(matchList(clauseBreaks('away from it. country. then it. and'))).toEqual([
+      [10, 'it. country', 'it', 'country'],
+      [28, 'it. and', 'it', 'and'],
+    ]);
+    expect(hasLowerUpperPair('the new phaseOf policy')).toBe(true);
+    expect(hasLowerUpperPair('the new phase Of policy')).toBe(false);
   });
 
   it('the name-word checks equal their regular-expression definitions', () => {

@@ -17,7 +17,7 @@
 import { clampConfidence, type Detection } from './detection.ts';
 import type { AcronymFlip } from './lexicon.ts';
 import { getWordNet } from '../lexicon/wordnet.ts';
-import { countWordOccurrences } from './tokens.ts';
+import { countWordOccurrences, hasLowerUpperPair } from './tokens.ts';
 
 /** Lowercase words that end with a full stop without ending a sentence. */
 export const ABBREVIATIONS: ReadonlySet<string> = new Set(
@@ -83,7 +83,7 @@ const GLUED_GLUE_WORD = new RegExp(
 export function detectGluedQuotes(text: string): Detection[] {
   const out: Detection[] = [];
   // Cheap pre-checks: most paragraphs have no lower-upper junction, fewer still one before a glue word.
-  if (!/\p{Ll}\p{Lu}/u.test(text) || !GLUED_GLUE_WORD.test(text)) return out;
+  if (!hasLowerUpperPair(text) || !GLUED_GLUE_WORD.test(text)) return out;
   const wn = getWordNet();
   for (const m of text.matchAll(/(?<![\p{L}\p{N}#@_.\/-])(\p{Ll}{3,})(\p{Lu}\p{Ll}{0,5})(?![\p{L}\p{N}_])/gu)) {
     const [whole, left, right] = m as unknown as [string, string, string];
@@ -189,6 +189,57 @@ function sentenceEnd(text: string, from: number): number {
   return m ? from + m.index + 1 : text.length;
 }
 
+/** A full stop inside a clause: a word of two letters or more, ". ", a lowercase word (the definition `clauseBreaks` implements). */
+export const CLAUSE_BREAK = /(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu;
+const CLAUSE_BREAK_AT = new RegExp(CLAUSE_BREAK.source, 'uy');
+const LETTER = /\p{L}/u;
+
+/** Start of the run of letters (code points in \p{L}) that ends at `end`. */
+function letterRunStart(text: string, end: number): number {
+  let i = end;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+        i--;
+        continue;
+      }
+      break;
+    }
+    // A low surrogate after a high one is the second half of an astral code point.
+    const pair = c >= 0xdc00 && c <= 0xdfff && i >= 2 && (text.charCodeAt(i - 2) & 0xfc00) === 0xd800;
+    const from = pair ? i - 2 : i - 1;
+    if (!LETTER.test(String.fromCodePoint(text.codePointAt(from)!))) break;
+    i = from;
+  }
+  return i;
+}
+
+/**
+ * The matches of CLAUSE_BREAK, as `text.matchAll(CLAUSE_BREAK)` returns them
+ * (property-tested), found faster: a match ends its first word with ". ", and
+ * that word is the whole run of letters before it (the look-behind forbids a
+ * letter before the match, and a letter cannot match the full stop), so the
+ * anchored pattern is tried only at the start of the word before each ". "
+ * instead of at every position of the paragraph.
+ */
+export function* clauseBreaks(text: string): Generator<RegExpExecArray> {
+  let searchedTo = 0;
+  for (let dot = text.indexOf('. '); dot >= 0; dot = text.indexOf('. ', dot + 1)) {
+    const start = letterRunStart(text, dot);
+    if (start >= dot - 1 || start < searchedTo) continue;
+    CLAUSE_BREAK_AT.lastIndex = start;
+    const m = CLAUSE_BREAK_AT.exec(text);
+    if (!m) continue;
+    searchedTo = m.index + m[0].length;
+    yield m;
+  }
+}
+
+/** Necessary for a match of DETACHED_ADJECTIVE, and far cheaper to test: the pattern starts with a look-behind tried at every position. */
+const DETACHED_ADJECTIVE_HINT = /\. \p{Lu}\p{Ll}{2,}\.(?=\s|$)/u;
+const DETACHED_ADJECTIVE = /(?<![\p{L}\p{N}])(the|a|an|its|their|his|her) (\p{Ll}{3,})\. (\p{Lu}\p{Ll}{2,})\.(?=\s|$)/gu;
+
 export function detectSentenceBreaks(text: string): Detection[] {
   const out: Detection[] = [];
   if (!/\. (?:\p{Ll}|\p{Lu}\p{Ll}+\.)/u.test(text)) return out;
@@ -198,7 +249,7 @@ export function detectSentenceBreaks(text: string): Detection[] {
   // an MT break is one odd sentence in otherwise regular prose.
   const lowercaseStarts = [...text.matchAll(/(?:^|[.!?] )\p{Ll}/gu)].length;
   const informal = lowercaseStarts > 1 || /(?:^|\s)i(?:\s|['’])/.test(text);
-  for (const m of informal ? [] : text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu)) {
+  for (const m of informal ? [] : clauseBreaks(text)) {
     const [, left, right] = m as unknown as [string, string, string];
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
     if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !wn.has(right) && wn.synsets(right).length === 0)) continue; // code identifiers, names in lowercase
@@ -215,7 +266,7 @@ export function detectSentenceBreaks(text: string): Detection[] {
     });
   }
   // A one-word "sentence" that is an adjective or demonym, after "the <noun>.": "the government. Afghan."
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])(the|a|an|its|their|his|her) (\p{Ll}{3,})\. (\p{Lu}\p{Ll}{2,})\.(?=\s|$)/gu)) {
+  for (const m of DETACHED_ADJECTIVE_HINT.test(text) ? text.matchAll(DETACHED_ADJECTIVE) : []) {
     const [, det, noun, frag] = m as unknown as [string, string, string, string];
     if (ONE_WORD_SENTENCES.has(frag.toLowerCase())) continue;
     const adjective = wn.synsets(frag, 'a').length > 0 || /(an|ese|ish|i)$/.test(frag);
