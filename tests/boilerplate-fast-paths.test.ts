@@ -14,6 +14,7 @@ import {
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
   knowledge,
+  lowerCaseUnit,
   matchPhrase,
   normalizeLine,
   scanWords,
@@ -183,6 +184,27 @@ describe('stop words without word strings', () => {
     const seedScans = SEED_LINES.map(scanWords);
     expect(guessStopwordLanguageOfScans(seedScans)).toBe(referenceGuess(SEED_LINES.map((t) => words(t))));
     expect(guessStopwordLanguageOfScans(seedScans)).toBe('en');
+  });
+
+  it('lower-cases every UTF-16 code unit as toLowerCase does on the whole text (İ, Σ, surrogate pairs included)', () => {
+    // The scan folds case per character from a table; where the table answers, toLowerCase must give that
+    // unit in any position (alone, inside a word, word-final, after an astral letter), and scans must agree.
+    const mismatches: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      const lower = lowerCaseUnit(c);
+      if (lower !== 0) {
+        for (const [before, after] of [['', ''], ['A', 'b'], ['AB', ' '], ['a', ''], ['\u{10400}', 'x'], [' ', 'Z']] as const) {
+          const folded = (before + ch + after).toLowerCase();
+          if (folded.length !== before.length + 1 + after.length || folded.charCodeAt(before.length) !== lower) mismatches.push(`table ${c.toString(16)}`);
+        }
+      }
+      const t = `DIE${ch}der ${ch}THE${ch} ${ch} x \u{10400}${ch}Und`;
+      const scan = scanWords(t);
+      const ws = words(t);
+      if (scan.words !== ws.length || stopwordDensityOfScan(scan) !== referenceDensity(ws) || stopwordDensityOfScan(scan, 'de') !== referenceDensity(ws, 'de')) mismatches.push(`scan ${c.toString(16)}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 });
 

@@ -149,6 +149,8 @@ function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
   // One pass over the characters. Words as whitespace-separated tokens (/(?:^|\s)(\S)/gu): how many
   // start with a letter, how many of those with a capital. And whether a link can be present at
   // all (MAY_LINK: "://", "www." in any case, "@", "[email"), before the costly link expressions run.
+  // The class table through a local: a module binding is re-read on every use in a loop.
+  const asciiClass = ASCII_CLASS;
   let rawWords = 0;
   let caps = 0;
   let afterSpace = true;
@@ -156,7 +158,7 @@ function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
-      const a = ASCII_CLASS[c]!;
+      const a = asciiClass[c]!;
       if (a & ASCII_LINK_MARK && (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47))) mayLink = true;
       if (a & ASCII_SPACE) {
         afterSpace = true;
