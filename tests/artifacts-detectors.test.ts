@@ -8,6 +8,8 @@ import { detectMixedLanguage } from '../src/artifacts/mixed-language.ts';
 import {
   CLAUSE_BREAK,
   clauseBreaks,
+  LOST_APOSTROPHE,
+  lostApostropheCandidates,
   detectAbbreviationFlips,
   detectGarbledQuotes,
   detectGluedQuotes,
@@ -16,7 +18,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { countChunks, hasLowerUpperPair, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { countChunks, hasLowerUpperPair, hasUpperPair, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
 import { capitalizedName, capitalizedNameByRegex } from '../src/artifacts/names.ts';
 import { startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
@@ -195,6 +197,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 12 }).map((a) => a.join('')), (t) => {
         expect(hasLowerUpperPair(t)).toBe(/\p{Ll}\p{Lu}/u.test(t));
+        expect(hasUpperPair(t)).toBe(/\p{Lu}\p{Lu}/u.test(t));
       }),
       { numRuns: 3000 },
     );
@@ -203,6 +206,13 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(clausey, { maxLength: 16 }).map((a) => a.join('')), (t) => {
         expect(matchList(clauseBreaks(t))).toEqual(matchList(t.matchAll(CLAUSE_BREAK)));
+      }),
+      { numRuns: 3000 },
+    );
+    const possessive = fc.constantFrom('Biden', 'Bidens', 's', "'", '’', ' ', 'said', 'É', 'éé', '𝐀', '𝐚', '\udc00', '7', 'x', '\n');
+    fc.assert(
+      fc.property(fc.array(possessive, { maxLength: 12 }).map((a) => a.join('')), (t) => {
+        expect(matchList(lostApostropheCandidates(t))).toEqual(matchList(t.matchAll(LOST_APOSTROPHE)));
       }),
       { numRuns: 3000 },
     );

@@ -17,7 +17,7 @@
 import { clampConfidence, type Detection } from './detection.ts';
 import type { AcronymFlip } from './lexicon.ts';
 import { getWordNet } from '../lexicon/wordnet.ts';
-import { countWordOccurrences, hasLowerUpperPair } from './tokens.ts';
+import { countWordOccurrences, hasLowerUpperPair, hasUpperPair } from './tokens.ts';
 
 /** Lowercase words that end with a full stop without ending a sentence. */
 export const ABBREVIATIONS: ReadonlySet<string> = new Set(
@@ -194,6 +194,13 @@ export const CLAUSE_BREAK = /(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(
 const CLAUSE_BREAK_AT = new RegExp(CLAUSE_BREAK.source, 'uy');
 const LETTER = /\p{L}/u;
 
+/** The character (code point, as a string) that ends at `end` > 0: a low surrogate after a high one is the second half of an astral one. */
+function codePointBefore(text: string, end: number): string {
+  const c = text.charCodeAt(end - 1);
+  const pair = c >= 0xdc00 && c <= 0xdfff && end >= 2 && (text.charCodeAt(end - 2) & 0xfc00) === 0xd800;
+  return pair ? text.slice(end - 2, end) : text.charAt(end - 1);
+}
+
 /** Start of the run of letters (code points in \p{L}) that ends at `end`. */
 function letterRunStart(text: string, end: number): number {
   let i = end;
@@ -206,11 +213,9 @@ function letterRunStart(text: string, end: number): number {
       }
       break;
     }
-    // A low surrogate after a high one is the second half of an astral code point.
-    const pair = c >= 0xdc00 && c <= 0xdfff && i >= 2 && (text.charCodeAt(i - 2) & 0xfc00) === 0xd800;
-    const from = pair ? i - 2 : i - 1;
-    if (!LETTER.test(String.fromCodePoint(text.codePointAt(from)!))) break;
-    i = from;
+    const ch = codePointBefore(text, i);
+    if (!LETTER.test(ch)) break;
+    i -= ch.length;
   }
   return i;
 }
@@ -297,12 +302,31 @@ export function wordCounter(documentText: string): WordCounter {
   };
 }
 
+/** A capitalised word ending in s (and maybe an apostrophe) before a lowercase word (the definition `lostApostropheCandidates` implements). */
+export const LOST_APOSTROPHE = /(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu;
+const LOST_APOSTROPHE_UNANCHORED = /(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu;
+const WORD_CHAR_OR_APOSTROPHE = /[\p{L}\p{N}'’]/u;
+
+/**
+ * The matches of LOST_APOSTROPHE, as `text.matchAll(LOST_APOSTROPHE)` returns
+ * them (property-tested), with the look-behind checked on each match instead
+ * of at every position of the paragraph. Skipping the rest of a rejected
+ * match loses nothing: inside it are only lowercase letters and apostrophes,
+ * where no match can start.
+ */
+export function* lostApostropheCandidates(text: string): Generator<RegExpExecArray> {
+  for (const m of text.matchAll(LOST_APOSTROPHE_UNANCHORED)) {
+    if (m.index > 0 && WORD_CHAR_OR_APOSTROPHE.test(codePointBefore(text, m.index))) continue;
+    yield m as RegExpExecArray;
+  }
+}
+
 export function detectLostApostrophes(text: string, documentText: string | WordCounter): Detection[] {
   const out: Detection[] = [];
   if (!/\p{Lu}\p{Ll}{2,}s['’]?\s+\p{Ll}/u.test(text)) return out;
   const wn = getWordNet();
   const count = typeof documentText === 'string' ? wordCounter(documentText) : documentText;
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu)) {
+  for (const m of lostApostropheCandidates(text)) {
     const [whole, base, apostrophe, next] = m as unknown as [string, string, string, string];
     if (base.endsWith('s')) continue;
     const before = text.slice(Math.max(0, m.index - 4), m.index);
@@ -342,7 +366,7 @@ function writesAcronym(documentText: string, english: string): boolean {
 
 export function detectAbbreviationFlips(text: string, documentText: string, flips: Record<string, AcronymFlip>): Detection[] {
   const out: Detection[] = [];
-  if (!/\p{Lu}\p{Lu}/u.test(text)) return out;
+  if (!hasUpperPair(text)) return out;
   let pattern = flipPatterns.get(flips);
   if (!pattern) {
     const keys = Object.keys(flips).filter((k) => /^\p{Lu}{2,5}$/u.test(k));

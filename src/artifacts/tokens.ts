@@ -42,6 +42,8 @@ function wordCharLength(text: string, i: number, digits: boolean): number {
   return (digits ? LETTER_OR_DIGIT : LETTER).test(ch) ? ch.length : 0;
 }
 
+const notCapitalOrNonAscii = (c: number): boolean => c < 128 && !(c >= 65 && c <= 90);
+
 /**
  * Tokens of a text: the same result as `tokenizeWithRegex` (property-tested),
  * written as a character scanner because every detector tokenizes every
@@ -64,20 +66,27 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const start = i;
+    // Whether the token is ASCII without capitals: then its lowercase form is the token itself (one string, not two).
+    let plain = notCapitalOrNonAscii(text.charCodeAt(i));
     i += len;
     for (;;) {
       if (i >= n) break;
       len = wordCharLength(text, i, true);
       if (len > 0) {
+        plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
         i += len;
         continue;
       }
       const c = text.charCodeAt(i);
       // An inner apostrophe joins letters ("don't", "Biden’s"); after it, letters only.
       if ((c === 39 || c === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) {
+        plain &&= c === 39;
         i++;
         let l: number;
-        while (i < n && (l = wordCharLength(text, i, false)) > 0) i += l;
+        while (i < n && (l = wordCharLength(text, i, false)) > 0) {
+          plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
+          i += l;
+        }
         // The regex allows only letters after an apostrophe, then possibly another apostrophe group.
         const next = i < n ? text.charCodeAt(i) : 0;
         if ((next === 39 || next === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) continue;
@@ -85,7 +94,11 @@ export function tokenize(text: string): Token[] {
       }
       break;
     }
-    out.push(lowered ? { text: text.slice(start, i), lower: lowered.slice(start, i), start, end: i } : makeToken(text.slice(start, i), start));
+    if (!lowered) out.push(makeToken(text.slice(start, i), start));
+    else {
+      const raw = text.slice(start, i);
+      out.push({ text: raw, lower: plain ? raw : lowered.slice(start, i), start, end: i });
+    }
   }
   return out;
 }
@@ -142,31 +155,39 @@ export function countWordOccurrences(text: string, word: string): number {
 
 const LOWERCASE_LETTER = /\p{Ll}/u;
 const UPPERCASE_LETTER = /\p{Lu}/u;
+const OTHER = 0;
+const LOWER = 1;
+const UPPER = 2;
 
 /**
- * Whether a lowercase letter is directly followed by an uppercase one: the
- * same answer as /\p{Ll}\p{Lu}/u (property-tested), decided per code unit for
- * ASCII. The glued-quote pre-check asks it of every paragraph, and the
- * Unicode-property pattern scanning a paragraph without a match cost about
- * four times this loop.
+ * Whether a letter of case `first` is directly followed by one of case
+ * `second` (\p{Ll} = LOWER, \p{Lu} = UPPER), decided per code unit for ASCII.
+ * The debris pre-checks ask it of every paragraph, and a Unicode-property
+ * pattern scanning a paragraph without a match cost about four times this loop.
  */
-export function hasLowerUpperPair(text: string): boolean {
-  let previousLower = false;
+function hasCasePair(text: string, first: number, second: number): boolean {
+  let previous = OTHER;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128) {
-      if (previousLower && c >= 65 && c <= 90) return true;
-      previousLower = c >= 97 && c <= 122;
-      continue;
+    let current: number;
+    if (c < 128) current = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : OTHER;
+    else {
+      const cp = text.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      current = LOWERCASE_LETTER.test(ch) ? LOWER : UPPERCASE_LETTER.test(ch) ? UPPER : OTHER;
+      if (cp > 0xffff) i++;
     }
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    if (previousLower && UPPERCASE_LETTER.test(ch)) return true;
-    previousLower = LOWERCASE_LETTER.test(ch);
-    if (cp > 0xffff) i++;
+    if (previous === first && current === second) return true;
+    previous = current;
   }
   return false;
 }
+
+/** The same answer as /\p{Ll}\p{Lu}/u (property-tested): a lowercase letter directly followed by an uppercase one. */
+export const hasLowerUpperPair = (text: string): boolean => hasCasePair(text, LOWER, UPPER);
+
+/** The same answer as /\p{Lu}\p{Lu}/u (property-tested): two uppercase letters in a row. */
+export const hasUpperPair = (text: string): boolean => hasCasePair(text, UPPER, UPPER);
 
 /** True when the word starts with an uppercase letter (ASCII decided without a regex). */
 export function startsUpper(word: string): boolean {
