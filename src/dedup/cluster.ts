@@ -10,7 +10,7 @@
  * nor canonical texts.
  */
 import { chooseCanonical } from './canonical.ts';
-import { FeatureExtractor, type ParagraphFeatures } from './features.ts';
+import { FeatureExtractor } from './features.ts';
 import { DedupIndex, IntPool, type IndexParams, type MatchThresholds } from './index.ts';
 import { extractFeatures, type ParallelOptions } from './parallel.ts';
 
