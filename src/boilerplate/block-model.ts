@@ -94,6 +94,17 @@ export function blockVector(ctx: BlockContext, i: number): number[] {
 
 /** The features of block i that are not its own or its neighbours' (the last entries of FEATURE_NAMES). */
 function contextFeatures(ctx: BlockContext, i: number): number[] {
+  const c = new Array<number>(CONTEXT_WIDTH);
+  forEachContextFeature(ctx, i, (k, x) => (c[k] = x));
+  return c;
+}
+const CONTEXT_WIDTH = 10;
+
+/**
+ * Calls `take(k, value)` for each context feature of block i, in order: contextDot sums them
+ * without an array per block (this runs on every block of every text document).
+ */
+function forEachContextFeature(ctx: BlockContext, i: number, take: (k: number, value: number) => void): void {
   const n = ctx.grades.length;
   const [first, last] = ctx.span;
   const noSpan = first < 0;
@@ -109,18 +120,16 @@ function contextFeatures(ctx: BlockContext, i: number): number[] {
     if (g === 'good' || g === 'near-good') good++;
     if (g === 'rule') rule++;
   }
-  return [
-    inside ? 1 : 0,
-    !noSpan && i < first ? 1 : 0,
-    !noSpan && i > last ? 1 : 0,
-    noSpan ? 1 : 0,
-    Math.log1p(dist) / 3,
-    n > 1 ? i / (n - 1) : 0,
-    i === 0 ? 1 : 0,
-    ctx.sectionLabel[i] ? 1 : 0,
-    seen ? good / seen : 0,
-    seen ? rule / seen : 0,
-  ];
+  take(0, inside ? 1 : 0);
+  take(1, !noSpan && i < first ? 1 : 0);
+  take(2, !noSpan && i > last ? 1 : 0);
+  take(3, noSpan ? 1 : 0);
+  take(4, Math.log1p(dist) / 3);
+  take(5, n > 1 ? i / (n - 1) : 0);
+  take(6, i === 0 ? 1 : 0);
+  take(7, ctx.sectionLabel[i] ? 1 : 0);
+  take(8, seen ? good / seen : 0);
+  take(9, seen ? rule / seen : 0);
 }
 
 const modelSchema = z.strictObject({
@@ -195,11 +204,10 @@ export function contentProbabilities(model: BlockModel, ctx: BlockContext): Floa
   return z;
 }
 
-/** contextFeatures(ctx, i) · weights[base …]. */
+/** contextFeatures(ctx, i) · weights[base …], summed in the same order. */
 function contextDot(ctx: BlockContext, i: number, w: Float64Array, base: number): number {
-  const c = contextFeatures(ctx, i);
   let z = 0;
-  for (let k = 0; k < c.length; k++) z += w[base + k]! * c[k]!;
+  forEachContextFeature(ctx, i, (k, x) => (z += w[base + k]! * x));
   return z;
 }
 
