@@ -176,6 +176,7 @@ export async function buildReport(outputDir: string, opts: BuildReportOptions = 
         : previous.context !== context
           ? 'the config or the output folder changed'
           : null;
+  const manifestOf = (built: Built) => serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs });
   const finish = async (built: Built, mode: BuildReportResult['mode']): Promise<BuildReportResult> => {
     const indexBytes = (await stat(path.join(finalDir, 'index.html'))).size;
     const { files: _files, diffs: _diffs, ...counts } = built;
@@ -192,14 +193,14 @@ export async function buildReport(outputDir: string, opts: BuildReportOptions = 
       await rm(path.join(finalDir, rel), { recursive: true, force: true });
       built.deleted++;
     }
-    await writeFileAtomic(finalDir, [MANIFEST_FILE], serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs }), true);
+    await writeFileAtomic(finalDir, [MANIFEST_FILE], manifestOf(built), true);
     return finish(built, 'incremental');
   }
 
   const tmpDir = `${finalDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const built = await buildInto(outputDir, tmpDir, run, ctx, context, null, new Set());
-    await writeFile(path.join(tmpDir, MANIFEST_FILE), serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs }));
+    await writeFile(path.join(tmpDir, MANIFEST_FILE), manifestOf(built));
     if (existsSync(finalDir)) {
       const old = `${finalDir}.tmp-old-${process.pid}-${randomBytes(4).toString('hex')}`;
       await rename(finalDir, old);
@@ -213,14 +214,13 @@ export async function buildReport(outputDir: string, opts: BuildReportOptions = 
   }
 }
 
-interface Built {
+/** What one build produced: its counts, and the page keys and diff identities the next manifest records. */
+interface Built extends Pick<ReportManifest, 'files' | 'diffs'> {
   documents: number;
   clusters: number;
   rendered: number;
   written: number;
   deleted: number;
-  files: Record<string, string>;
-  diffs: Record<string, [string, string]>;
 }
 
 /**
