@@ -111,7 +111,7 @@ export interface RunRecordFields {
   counts: RunCounts;
   result: Pick<RunStagesResult, 'stages' | 'corpus'>;
   /** Every document of the outputs (set-aside ones are listed from here). */
-  docs: readonly Doc[];
+  docs: readonly Pick<Doc, 'id' | 'source' | 'setAside'>[];
   errors: readonly InputError[];
 }
 
@@ -150,7 +150,11 @@ export async function checkFolders(input: string, output: string): Promise<void>
   }
 }
 
-export function runCounts(stats: ReadStats, result: RunStagesResult, written: WriteSummary): RunCounts {
+export function runCounts(
+  stats: ReadStats,
+  result: Pick<RunStagesResult, 'errors'> & { docs: readonly Pick<Doc, 'setAside'>[] },
+  written: WriteSummary,
+): RunCounts {
   const setAside: Record<string, number> = {};
   for (const d of result.docs) if (d.setAside) setAside[d.setAside.reason] = (setAside[d.setAside.reason] ?? 0) + 1;
   return {

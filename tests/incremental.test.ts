@@ -15,6 +15,7 @@ import { configuredStages } from '../src/stages/configure.ts';
 import { acquireLock } from '../src/state/lock.ts';
 import { runJob, STATE_DIR, type JobOptions } from '../src/state/incremental.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
+import Database from 'better-sqlite3';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -291,6 +292,68 @@ describe('cross-run dedup with the built-in stage', () => {
     const docs = Object.fromEntries(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => [d.id, d.paragraphs as { cluster: string | null }[]]));
     expect(docs.d![2]!.cluster).toBe(wireId);
     expect(docs.c![2]!.cluster).toBe(loneCluster!.id);
+  });
+});
+
+describe('state schema 3 (cached output lines)', () => {
+  it('a state written by schema 2 is upgraded without loss: the next runs write what a state that was never downgraded gives', async () => {
+    const stages = configuredStages(resolveConfig({ pipeline: ['segment', 'normalize', 'reflow', 'dedup'] }));
+    const wire =
+      'The foreign ministry said on Thursday that talks between the two delegations would resume in Geneva next week, after a pause of almost three months over the prisoner exchange.';
+    const lone =
+      'Farmers in the northern valley reported that the late frost had destroyed nearly half of the apricot harvest, and the regional government promised emergency payments before the summer.';
+    const texts = (seed: number) => {
+      const rng = createRng(seed);
+      const vocabulary = 'river market station winter council engineer teacher village budget harbour museum orchard factory journal meadow airline lantern chapel tunnel cabinet'.split(' ');
+      const filler = () => Array.from({ length: 24 }, () => rng.pick(vocabulary)).join(' ') + '.';
+      return (...middle: string[]) => [filler(), filler(), ...middle, filler()].join('\n\n');
+    };
+    const upgraded = workspace();
+    const reference = workspace();
+    const write = (name: string, make: (doc: ReturnType<typeof texts>) => string, seed: number) => {
+      for (const ws of [upgraded, reference]) writeFileSync(path.join(ws.input, name), make(texts(seed)));
+    };
+    write('a.txt', (doc) => doc(wire), 1);
+    write('b.txt', (doc) => doc(wire.replace('Thursday', 'Thursday evening')), 2);
+    write('c.txt', (doc) => doc(lone), 3);
+    for (const ws of [upgraded, reference]) await job(ws, { stages });
+
+    // Turn the upgraded workspace's state back into what schema 2 wrote: no output columns, user_version 2.
+    const stateFile = path.join(upgraded.output, STATE_DIR, 'state.db');
+    const db = new Database(stateFile);
+    db.exec('ALTER TABLE documents DROP COLUMN output_lines; ALTER TABLE documents DROP COLUMN output_summary;');
+    db.pragma('user_version = 2');
+    db.close();
+
+    const files = ['documents.jsonl', 'flags.jsonl', 'clusters.jsonl', 'set-aside.jsonl'];
+    const same = (run: string) => {
+      for (const f of [...files, ...files.map((x) => `runs/${run}/${x}`), `runs/${run}/changes.json`]) {
+        expect(readFileSync(path.join(upgraded.output, f), 'utf8'), f).toBe(readFileSync(path.join(reference.output, f), 'utf8'));
+      }
+    };
+    // Run 2: a copy of the wire paragraph and of the run-1 singleton: earlier documents change cluster ids.
+    write('d.txt', (doc) => doc(wire, lone), 4);
+    const results = [];
+    for (const ws of [upgraded, reference]) results.push(await job(ws, { stages }));
+    // c: its singleton paragraph joined a cluster (a and b were in the wire cluster already).
+    expect(results.map((r) => r.run.incremental?.updatedDocuments)).toEqual([1, 1]);
+    same('000002');
+    const migrated = new Database(stateFile, { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(3);
+    expect(migrated.prepare('SELECT count(*) AS n FROM documents WHERE output_lines IS NULL OR output_summary IS NULL').get()).toEqual({ n: 0 });
+    migrated.close();
+
+    // Run 3, from the lines the upgrade stored: another copy; b and d removed, so the wire cluster dissolves and a's line is patched.
+    write('e.txt', (doc) => doc(lone), 5);
+    for (const ws of [upgraded, reference]) for (const gone of ['b.txt', 'd.txt']) rmSync(path.join(ws.input, gone));
+    results.length = 0;
+    for (const ws of [upgraded, reference]) results.push(await job(ws, { stages }));
+    expect(results.map((r) => r.run.incremental?.updatedDocuments)).toEqual([1, 1]);
+    same('000003');
+    const clusters = readJsonl(path.join(upgraded.output, 'clusters.jsonl'));
+    expect(clusters.map((c) => (c.members as { doc: string }[]).map((m) => m.doc))).toEqual([['c', 'e']]);
+    const a = readJsonl(path.join(upgraded.output, 'documents.jsonl')).find((d) => d.id === 'a');
+    expect((a?.paragraphs as { cluster: string | null }[]).map((p) => p.cluster)).toEqual([null, null, null, null]);
   });
 });
 

@@ -2,7 +2,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createDoc } from '../src/core/doc.ts';
+import type { Doc } from '../src/core/types.ts';
+import { serialiseDoc } from '../src/io/writers.ts';
+import { decodeLines, encodeOutput, OUTPUT_FORMAT, patchDocumentLine, type OutputSummary } from '../src/state/doc-cache.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/state/migrations.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
@@ -150,5 +155,71 @@ describe('buffered stage state', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => st.set('x', 'k', cyclic)).toThrow();
+  });
+});
+
+describe('cached output lines (schema 3)', () => {
+  /** A cleaned document with arbitrary texts (quotes, non-BMP, lone surrogates), flags, removals and clusters. */
+  const docArb = fc
+    .record({
+      id: fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/),
+      title: fc.option(fc.string({ unit: 'binary', maxLength: 20 })),
+      blocks: fc.array(
+        fc.record({ text: fc.string({ unit: 'binary', maxLength: 40 }), cluster: fc.option(fc.stringMatching(/^c[0-9a-f]{1,6}$/)), flagged: fc.boolean() }),
+        { maxLength: 6 },
+      ),
+      removed: fc.array(fc.constantFrom('share', 'byline', 'cookie-notice'), { maxLength: 3 }),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+    })
+    .map((r): Doc => {
+      const doc = createDoc({ id: r.id, source: `${r.id}.txt`, format: 'text', raw: 'raw', title: r.title });
+      doc.blocks = r.blocks.map((b, i) => ({
+        seq: i * 2,
+        kind: 'paragraph',
+        text: b.text,
+        source: { start: 0, end: 0 },
+        cluster: b.cluster,
+        flags: b.flagged && b.text.length > 0 ? [{ start: 0, end: 1, text: b.text.slice(0, 1), kind: 'mt-debris', confidence: r.confidence, suggestion: null, evidence: 'e', stage: 'artifacts' }] : [],
+      }));
+      doc.removed = r.removed.map((reason, i) => ({ seq: i * 2 + 1, kind: 'paragraph', text: reason, source: { start: 0, end: 0 }, reason, stage: 'boilerplate' }));
+      return doc;
+    });
+
+  it("patching a line's cluster ids gives the line the writer writes for the patched document", () => {
+    fc.assert(
+      fc.property(docArb, fc.array(fc.option(fc.stringMatching(/^c[0-9a-f]{1,6}$/)), { minLength: 6, maxLength: 6 }), (doc, assigned) => {
+        const before = serialiseDoc(doc).lines();
+        const clusters = doc.blocks.map((_, i) => assigned[i] ?? null);
+        doc.blocks.forEach((b, i) => {
+          b.cluster = clusters[i];
+        });
+        const after = serialiseDoc(doc).lines();
+        expect(patchDocumentLine(before.line, clusters).toString('utf8')).toBe(after.line.toString('utf8'));
+        // Flag lines hold no cluster ids.
+        expect(after.flagLines.equals(before.flagLines)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('packed lines come back byte for byte', () => {
+    fc.assert(
+      fc.property(docArb, (doc) => {
+        const { line, flagLines } = serialiseDoc(doc).lines();
+        const summary: OutputSummary = {
+          v: OUTPUT_FORMAT, source: doc.source, setAside: null, replacedBytes: 0, seqs: [], clusters: [], removedByReason: {}, flagsByKind: {}, lineBytes: line.length,
+        };
+        const back = decodeLines(encodeOutput(summary, line, flagLines).lines, summary);
+        expect(back.line.equals(line)).toBe(true);
+        expect(back.flagLines.equals(flagLines)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a line whose paragraph count does not match is refused, not patched', () => {
+    const doc = createDoc({ id: 'a', source: 'a.txt', format: 'text', raw: 'x' });
+    doc.blocks = [{ seq: 0, kind: 'paragraph', text: 'x', source: { start: 0, end: 1 }, flags: [] }];
+    expect(() => patchDocumentLine(serialiseDoc(doc).lines().line, [])).toThrow(/1 paragraphs, expected 0/);
   });
 });

@@ -68,6 +68,12 @@ export class AtomicLineWriter {
     if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
   }
 
+  /** Append bytes that already hold whole lines (each ending in a newline). */
+  async writeBytes(lines: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.stream.write(lines)) await once(this.stream, 'drain');
+  }
+
   async commit(): Promise<void> {
     if (this.failed) throw this.failed;
     this.stream.end();

@@ -158,13 +158,19 @@ export function setAsideRecord(doc: Doc): SetAsideRecord {
   };
 }
 
+/** What cluster records need of a kept document: its id and its blocks' seqs (a Doc is one). */
+export interface ClusterableDoc {
+  id: string;
+  blocks: readonly { seq: number }[];
+}
+
 /**
  * Cluster records with members as (doc, paragraph index among kept blocks).
  * Members whose document was set aside or whose block was removed after
  * clustering are dropped; a cluster left without members is not written.
  * Members are listed in input order; clusters are sorted by id.
  */
-export function clusterRecords(clusters: Iterable<ClusterRecord>, keptDocs: readonly Doc[]): ClusterOutputRecord[] {
+export function clusterRecords(clusters: Iterable<ClusterRecord>, keptDocs: readonly ClusterableDoc[]): ClusterOutputRecord[] {
   const paragraphIndex = new Map<string, Map<number, number>>();
   const docOrder = new Map<string, number>();
   keptDocs.forEach((d, i) => {

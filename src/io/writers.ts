@@ -19,6 +19,7 @@ import { asTextFile, documentDiff } from './diff.ts';
 import { isSafeId, safeJoin, UnsafePathError } from './ids.ts';
 import { sortedByKey } from '../core/compare.ts';
 import { clusterRecords, documentRecord, setAsideRecord } from './records.ts';
+import { cleanedText } from '../core/record.ts';
 
 export const OUTPUT_FILES = {
   documents: 'documents.jsonl',
@@ -88,43 +89,114 @@ export interface WriteOptions {
   docFiles?: (doc: Doc) => boolean;
 }
 
+/**
+ * One document as the corpus-wide JSONL files hold it: its serialised lines
+ * and what the run summary and the cluster records need. Incremental runs
+ * (src/state) keep these in the state, so a document that did not change is
+ * written again from its bytes, without being decoded or re-serialised.
+ */
+export interface SerialisedDoc {
+  id: string;
+  /** Set aside: `line` is its set-aside.jsonl line, and it has no flag lines. */
+  setAside: boolean;
+  /** Block seq of each block (= each paragraph of a kept document), in order: cluster members point at seqs. */
+  seqs: readonly number[];
+  removedByReason: Readonly<Record<string, number>>;
+  flagsByKind: Readonly<Record<string, number>>;
+  /** Its documents.jsonl (or set-aside.jsonl) line and its flags.jsonl lines, UTF-8, each line ending in a newline. */
+  lines(): { line: Buffer; flagLines: Buffer };
+}
+
+/** The serialised form of a processed document (the bytes writeOutputs writes for it). */
+export function serialiseDoc(doc: Doc): SerialisedDoc {
+  const seqs = doc.blocks.map((b) => b.seq);
+  if (doc.setAside) {
+    const line = Buffer.from(`${JSON.stringify(setAsideRecord(doc))}\n`);
+    const flagLines = Buffer.alloc(0);
+    return { id: doc.id, setAside: true, seqs, removedByReason: {}, flagsByKind: {}, lines: () => ({ line, flagLines }) };
+  }
+  const rec = documentRecord(doc);
+  const removedByReason: Record<string, number> = {};
+  const flagsByKind: Record<string, number> = {};
+  for (const r of rec.removed) bump(removedByReason, r.reason);
+  let flagText = '';
+  for (const f of rec.flags) {
+    bump(flagsByKind, f.kind);
+    flagText += `${JSON.stringify({ doc: rec.id, ...f })}\n`;
+  }
+  const line = Buffer.from(`${JSON.stringify(rec)}\n`);
+  const flagLines = Buffer.from(flagText);
+  return { id: doc.id, setAside: false, seqs, removedByReason, flagsByKind, lines: () => ({ line, flagLines }) };
+}
+
+/** docs/<id>.txt and diffs/<id>.diff of the kept documents `docFiles` selects (default all), a few at a time. */
+export async function writeDocFiles(outputDir: string, kept: readonly Doc[], docFiles?: (doc: Doc) => boolean): Promise<void> {
+  // They are small; the disk is the limit.
+  const limit = pLimit(8);
+  await Promise.all(
+    kept.map((doc) =>
+      limit(async () => {
+        if (docFiles && !docFiles(doc)) return;
+        const text = asTextFile(cleanedText(doc));
+        await writeFileAtomic(outputDir, [OUTPUT_FILES.docsDir, `${doc.id}.txt`], text);
+        await writeFileAtomic(outputDir, [OUTPUT_FILES.diffsDir, `${doc.id}.diff`], documentDiff(doc.source, doc.id, doc.rawText, text));
+      }),
+    ),
+  );
+}
+
+function checkIds(docs: readonly { id: string }[], sourceOf: (i: number) => string): void {
+  docs.forEach((d, i) => {
+    if (!isSafeId(d.id)) throw new UnsafePathError(`unsafe document id ${JSON.stringify(d.id)} (from ${sourceOf(i)})`);
+  });
+}
+
 export async function writeOutputs(
   outputDir: string,
   docs: readonly Doc[],
   clusters: Iterable<ClusterRecord>,
   opts: WriteOptions = {},
 ): Promise<WriteSummary> {
+  checkIds(docs, (i) => docs[i]!.source);
   const kept = docs.filter((d) => !d.setAside);
-  const aside = docs.filter((d) => d.setAside);
-  for (const d of docs) {
-    if (!isSafeId(d.id)) throw new UnsafePathError(`unsafe document id ${JSON.stringify(d.id)} (from ${d.source})`);
-  }
+  await writeDocFiles(outputDir, kept, opts.docFiles);
+  return writeSerialisedOutputs(outputDir, docs.map(serialiseDoc), clusters, { deleteStaleDocFiles: true });
+}
+
+export interface SerialisedWriteOptions {
+  /** Delete docs/ and diffs/ files of documents not among the kept ones (and temp files of other processes). */
+  deleteStaleDocFiles: boolean;
+}
+
+/**
+ * The corpus-wide files (documents.jsonl, flags.jsonl, clusters.jsonl,
+ * set-aside.jsonl) from serialised documents, in the given order: the same
+ * bytes writeOutputs writes for the documents they were made from. Per-document
+ * files are the caller's (writeOutputs, or an incremental run that writes
+ * only those of the documents it processed).
+ */
+export async function writeSerialisedOutputs(
+  outputDir: string,
+  docs: readonly SerialisedDoc[],
+  clusters: Iterable<ClusterRecord>,
+  opts: SerialisedWriteOptions,
+): Promise<WriteSummary> {
+  checkIds(docs, (i) => docs[i]!.id);
+  const kept = docs.filter((d) => !d.setAside);
   const summary: WriteSummary = {
     documents: kept.length,
-    setAside: aside.length,
+    setAside: docs.length - kept.length,
     paragraphs: 0,
     removedByReason: {},
     flagsByKind: {},
     clusters: 0,
     staleDeleted: 0,
   };
-
-  // Per-document files, a few at a time (they are small; the disk is the limit).
-  const limit = pLimit(8);
-  const records = kept.map((d) => documentRecord(d));
-  await Promise.all(
-    kept.map((doc, i) =>
-      limit(async () => {
-        if (opts.docFiles && !opts.docFiles(doc)) return;
-        const text = asTextFile(records[i]!.text);
-        await writeFileAtomic(outputDir, [OUTPUT_FILES.docsDir, `${doc.id}.txt`], text);
-        await writeFileAtomic(outputDir, [OUTPUT_FILES.diffsDir, `${doc.id}.diff`], documentDiff(doc.source, doc.id, doc.rawText, text));
-      }),
-    ),
-  );
-  summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.docsDir, new Set(kept.map((d) => `${d.id}.txt`)));
-  summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.diffsDir, new Set(kept.map((d) => `${d.id}.diff`)));
-  await deleteLeftoverTemps(outputDir);
+  if (opts.deleteStaleDocFiles) {
+    summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.docsDir, new Set(kept.map((d) => `${d.id}.txt`)));
+    summary.staleDeleted += await deleteStale(outputDir, OUTPUT_FILES.diffsDir, new Set(kept.map((d) => `${d.id}.diff`)));
+    await deleteLeftoverTemps(outputDir);
+  }
 
   const documents = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.documents);
   const flags = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.flags);
@@ -132,20 +204,20 @@ export async function writeOutputs(
   const setAside = await AtomicLineWriter.open(outputDir, OUTPUT_FILES.setAside);
   const writers = [documents, flags, clusterOut, setAside];
   try {
-    for (const rec of records) {
-      await documents.write(rec);
-      summary.paragraphs += rec.paragraphs.length;
-      for (const r of rec.removed) bump(summary.removedByReason, r.reason);
-      for (const f of rec.flags) {
-        bump(summary.flagsByKind, f.kind);
-        await flags.write({ doc: rec.id, ...f });
-      }
+    for (const d of kept) {
+      const { line, flagLines } = d.lines();
+      await documents.writeBytes(line);
+      if (flagLines.length) await flags.writeBytes(flagLines);
+      summary.paragraphs += d.seqs.length;
+      for (const [reason, n] of Object.entries(d.removedByReason)) bump(summary.removedByReason, reason, n);
+      for (const [kind, n] of Object.entries(d.flagsByKind)) bump(summary.flagsByKind, kind, n);
     }
-    for (const c of clusterRecords(clusters, kept)) {
+    const keptBlocks = kept.map((d) => ({ id: d.id, blocks: d.seqs.map((seq) => ({ seq })) }));
+    for (const c of clusterRecords(clusters, keptBlocks)) {
       await clusterOut.write(c);
       summary.clusters++;
     }
-    for (const d of aside) await setAside.write(setAsideRecord(d));
+    for (const d of docs) if (d.setAside) await setAside.writeBytes(d.lines().line);
     for (const w of writers) await w.commit();
   } catch (err) {
     await Promise.all(writers.map((w) => w.abort()));

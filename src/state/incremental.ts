@@ -40,7 +40,7 @@ import type { Doc, InputError } from '../core/types.ts';
 import { TEMP_MARK, writeFileAtomic } from '../io/atomic.ts';
 import { shortHash } from '../io/ids.ts';
 import { emptyStats, listInputs, readInputs, type InputFile } from '../io/readers.ts';
-import { OUTPUT_FILES, writeOutputs, writeRunJson } from '../io/writers.ts';
+import { OUTPUT_FILES, serialiseDoc, writeDocFiles, writeRunJson, writeSerialisedOutputs, type SerialisedDoc } from '../io/writers.ts';
 import { clusterRecords } from '../io/records.ts';
 import { stageLogger } from '../log.ts';
 import { checkFolders, runCounts, runPipeline, runRecord, sortInputErrors, TOOL, type ProgressEvent, type RunRecord } from '../pipeline.ts';
@@ -48,12 +48,23 @@ import { compareBytes } from '../core/compare.ts';
 import { buildReport } from '../report/index.ts';
 import { enforceReviewDecisions, loadReviewDecisions } from '../review/index.ts';
 import { configuredStages } from '../stages/configure.ts';
-import { mergeClusters, toClusterRecord } from './clusters.ts';
-import { decodeDoc, DOC_CACHE_VERSION, encodeDoc } from './doc-cache.ts';
+import { mergeClusters, toClusterRecord, type ClusterMerge } from './clusters.ts';
+import {
+  decodeDoc,
+  decodeLines,
+  decodeSummary,
+  DOC_CACHE_VERSION,
+  encodeDoc,
+  encodeOutput,
+  OUTPUT_FORMAT,
+  patchDocumentLine,
+  type EncodedOutput,
+  type OutputSummary,
+} from './doc-cache.ts';
 import { acquireLock } from './lock.ts';
 import { SqliteStateStore } from './sqlite.ts';
 import { BufferedStageState } from './stage-state.ts';
-import { emptyCommit, formatRunId, type CachedDocument, type InputRecord, type StateStore } from './store.ts';
+import { emptyCommit, formatRunId, type CachedDocumentOutput, type InputRecord, type StateStore } from './store.ts';
 
 /** Where the state and the lock live inside the output folder (hidden: readers and writers ignore it). */
 export const STATE_DIR = '.newsclean';
@@ -370,7 +381,8 @@ export async function incrementalRun(
 
     // Cached documents of the inputs we keep; everything else is reprocessed or gone.
     const keptInputs = new Map(inv.unchanged.map((u) => [u.record.path, u.record]));
-    const cached: CachedDocument[] = full ? [] : await store.documents();
+    // Without their payloads: unchanged documents are written from their cached output lines.
+    const cached: CachedDocumentOutput[] = full ? [] : await store.documentOutputs();
     const staleDocIds = cached.filter((c) => !keptInputs.has(c.input)).map((c) => c.id);
     const kept = cached.filter((c) => keptInputs.has(c.input));
     const takenIds = new Set(kept.map((c) => c.id.toLowerCase()));
@@ -420,36 +432,38 @@ export async function incrementalRun(
       errorsByInput.set(rel, [...(errorsByInput.get(rel) ?? []), e]);
     }
 
+    // Documents cached by schema 2 have no output lines yet: derived once from their payload, stored with this run.
+    const withoutOutput = kept.filter((c) => !c.output).map((c) => c.id);
+    const legacy = withoutOutput.length ? await store.documentPayloads(withoutOutput) : new Map<string, Buffer>();
+    const keptEntries = kept.map((c): CorpusEntry => {
+      if (c.output) {
+        return { id: c.id, input: c.input, pos: c.pos, runId: c.runId, summary: decodeSummary(c.output.summary), stored: c.output.lines, lines: null, doc: null, fresh: false, patched: false, outputChanged: false };
+      }
+      const payload = legacy.get(c.id);
+      if (!payload) throw new Error(`state: cached document ${c.id} has neither output lines nor a payload`);
+      return { ...freshEntry(decodeDoc(payload), c.input, c.pos), runId: c.runId, fresh: false, outputChanged: true };
+    });
+    const freshEntries = fresh.map((f) => freshEntry(f.doc, f.input, f.pos));
+    const freshIds = new Set(freshEntries.map((f) => f.id));
+
     // Merge clusters with the stored ones and patch the cluster ids of earlier documents.
-    const keptDocs = kept.map((c) => ({ doc: decodeDoc(c.payload), input: c.input, pos: c.pos, patched: false }));
-    const liveDocs = new Set([...keptDocs.map((k) => k.doc.id), ...fresh.map((f) => f.doc.id)]);
+    const liveDocs = new Set([...keptEntries.map((k) => k.id), ...freshEntries.map((f) => f.id)]);
     const merge = mergeClusters({
       stored: full ? new Map() : await store.clusters(),
       fresh: result.corpus.clusters.values(),
       liveDocs,
-      reprocessed: new Set(fresh.map((f) => f.doc.id)),
+      reprocessed: freshIds,
       runId,
     });
-    for (const k of keptDocs) {
-      const bySeq = merge.membership.get(k.doc.id);
-      for (const b of k.doc.blocks) {
-        const now = bySeq?.get(b.seq) ?? (b.cluster && merge.clusters.has(b.cluster) ? b.cluster : null);
-        if ((b.cluster ?? null) !== now) {
-          b.cluster = now;
-          k.patched = true;
-        }
-      }
-    }
+    for (const k of keptEntries) patchClusters(k, merge);
 
     // The whole corpus in input order: file order of the walk, then position inside the file.
     const order = (e: { input: string; pos: number }) => [fileIndex.get(e.input) ?? Number.MAX_SAFE_INTEGER, e.pos] as const;
-    const all = [...keptDocs, ...fresh.map((f) => ({ ...f, patched: false }))].sort((a, b) => {
+    const all = [...keptEntries, ...freshEntries].sort((a, b) => {
       const [fa, pa] = order(a);
       const [fb, pb] = order(b);
       return fa - fb || pa - pb || compareBytes(a.input, b.input);
     });
-    const allDocs = all.map((e) => e.doc);
-    const freshIds = new Set(fresh.map((f) => f.doc.id));
     const rewriteAll = full || crashed !== null || !outputsPresent;
 
     phase('merge');
@@ -457,7 +471,15 @@ export async function incrementalRun(
     await store.markWriting(runId);
     opts.onProgress?.({ phase: 'write' });
     const clusterList = [...merge.clusters.values()].map(toClusterRecord);
-    const written = await writeOutputs(output, allDocs, clusterList, rewriteAll ? {} : { docFiles: (d) => freshIds.has(d.id) });
+    // docs/ and diffs/ of this run's documents; after a crash those of every document (from the cached payloads).
+    const docFileDocs = freshEntries.filter((e) => !e.doc!.setAside).map((e) => e.doc!);
+    if (rewriteAll) {
+      const others = keptEntries.filter((e) => e.summary.setAside === null).map((e) => e.id);
+      const payloads = await store.documentPayloads(others);
+      for (const id of others) docFileDocs.push(decodeDoc(payloads.get(id)!));
+    }
+    await writeDocFiles(output, docFileDocs);
+    const written = await writeSerialisedOutputs(output, all.map(serialisedOf), clusterList, { deleteStaleDocFiles: true });
     phase('write-main');
 
     // Every current per-input error: this run's, and those cached with unchanged inputs.
@@ -465,16 +487,17 @@ export async function incrementalRun(
     stats.files = files.length;
     stats.documents = readStats.documents;
     stats.bytes = readStats.bytes;
-    stats.replacedBytes = allDocs.reduce((n, d) => n + (Number(d.meta.replacedBytes) || 0), 0);
+    stats.replacedBytes = all.reduce((n, e) => n + e.summary.replacedBytes, 0);
+    // What run.json needs of every document: set-aside ones are listed there.
+    const allDocs = all.map((e) => ({ id: e.id, source: e.summary.source, setAside: e.summary.setAside }));
     const counts = runCounts(stats, { ...result, docs: allDocs, errors }, written);
 
-    const partitionEntries = all.filter((e) => freshIds.has(e.doc.id) || e.patched);
-    const partitionDocs = partitionEntries.map((e) => e.doc);
+    const partitionEntries = all.filter((e) => e.fresh || e.patched);
     const disappeared = inv.disappeared.map((d) => ({
       source: d.path,
       documents: cached.filter((c) => c.input === d.path).map((c) => c.id),
     }));
-    const changedOutputs = partitionDocs.length > 0 || disappeared.length > 0 || merge.touched.size > 0;
+    const changedOutputs = partitionEntries.length > 0 || disappeared.length > 0 || merge.touched.size > 0;
     const partitionRel = changedOutputs ? `${RUNS_DIR}/${runName}` : null;
 
     const info: IncrementalInfo = {
@@ -485,7 +508,7 @@ export async function incrementalRun(
       unchangedInputs: inv.unchanged.length,
       disappeared,
       processedDocuments: fresh.length,
-      updatedDocuments: all.filter((e) => e.patched && !freshIds.has(e.doc.id)).length,
+      updatedDocuments: all.filter((e) => e.patched && !e.fresh).length,
       failedThisRun: result.errors.length,
       partition: partitionRel,
       prunedRuns: [],
@@ -500,12 +523,13 @@ export async function incrementalRun(
       // Written under a temp name and renamed: a partition is there whole or not at all.
       const tmpDir = `${dir}${TEMP_MARK}${process.pid}`;
       await rm(tmpDir, { recursive: true, force: true });
-      await writeOutputs(tmpDir, partitionDocs, [], { docFiles: () => false });
+      await writeSerialisedOutputs(tmpDir, partitionEntries.map(serialisedOf), [], { deleteStaleDocFiles: false });
       // Only the touched clusters and their members' documents (in corpus order, so member order is the main file's):
       // mapping every cluster over the whole corpus again cost about a second per 20k documents.
       const touchedClusters = clusterList.filter((c) => merge.touched.has(c.id));
       const memberDocs = new Set(touchedClusters.flatMap((c) => c.members.map((m) => m.doc)));
-      const touchedRecords = clusterRecords(touchedClusters, allDocs.filter((d) => !d.setAside && memberDocs.has(d.id)));
+      const memberBlocks = all.filter((e) => e.summary.setAside === null && memberDocs.has(e.id)).map((e) => ({ id: e.id, blocks: e.summary.seqs.map((seq) => ({ seq })) }));
+      const touchedRecords = clusterRecords(touchedClusters, memberBlocks);
       const touchedLines = touchedRecords.map((c) => `${JSON.stringify(c)}\n`);
       await writeFileAtomic(tmpDir, [OUTPUT_FILES.clusters], touchedLines.join(''));
       const deletedClusters = [...merge.touched].filter((id) => !merge.clusters.has(id)).sort();
@@ -545,7 +569,9 @@ export async function incrementalRun(
         ...(full ? inv.unchanged.map((u) => u.record) : mtimeOnly),
       ],
       deleteInputs: inv.disappeared.map((d) => d.path),
-      upsertDocuments: partitionEntries.map((e) => ({ id: e.doc.id, input: e.input, pos: e.pos, runId, payload: encodeDoc(e.doc) })),
+      upsertDocuments: freshEntries.map((e) => ({ id: e.id, input: e.input, pos: e.pos, runId, payload: encodeDoc(e.doc!), output: encodedOutput(e) })),
+      // Patched documents belong to this run's outputs (as before schema 3); documents given lines for the first time keep their run.
+      updateOutputs: keptEntries.filter((e) => e.outputChanged).map((e) => ({ id: e.id, runId: e.patched ? runId : e.runId, output: encodedOutput(e) })),
       deleteDocuments: staleDocIds.filter((id) => !freshIds.has(id)),
       upsertClusters: full ? [...merge.clusters.values()] : merge.upsert,
       deleteClusters: merge.delete,
@@ -576,6 +602,89 @@ export async function incrementalRun(
     );
     return { run, changed: true, runId: runName };
   }
+}
+
+/**
+ * One document of the corpus after this run, as the writers need it: its
+ * output lines, from the state (deflated, decoded only when written) or made
+ * in this run (a document cleaned now, one whose clusters changed, one cached
+ * by an older schema), and the summary that stands in for the decoded `Doc`.
+ */
+interface CorpusEntry {
+  id: string;
+  input: string;
+  pos: number;
+  /** Run that last wrote this document's output. */
+  runId: number;
+  summary: OutputSummary;
+  /** Deflated lines as stored (null when `lines` were made in this run). */
+  stored: Buffer | null;
+  lines: { line: Buffer; flagLines: Buffer } | null;
+  /** The cleaned document, for documents cleaned in this run (their per-document files and payload). */
+  doc: Doc | null;
+  /** Cleaned in this run. */
+  fresh: boolean;
+  /** A paragraph joined or left a cluster in this run: the record changed. */
+  patched: boolean;
+  /** Its output must be (re)stored in the state: fresh, patched or derived from an old payload. */
+  outputChanged: boolean;
+}
+
+function freshEntry(doc: Doc, input: string, pos: number): CorpusEntry {
+  const serialised = serialiseDoc(doc);
+  const lines = serialised.lines();
+  const summary: OutputSummary = {
+    v: OUTPUT_FORMAT,
+    source: doc.source,
+    setAside: doc.setAside ? { reason: doc.setAside.reason, detail: doc.setAside.detail } : null,
+    replacedBytes: Number(doc.meta.replacedBytes) || 0,
+    seqs: [...serialised.seqs],
+    clusters: doc.blocks.map((b) => b.cluster ?? null),
+    removedByReason: { ...serialised.removedByReason },
+    flagsByKind: { ...serialised.flagsByKind },
+    lineBytes: lines.line.length,
+  };
+  return { id: doc.id, input, pos, runId: 0, summary, stored: null, lines, doc, fresh: true, patched: false, outputChanged: true };
+}
+
+function linesOf(e: CorpusEntry): { line: Buffer; flagLines: Buffer } {
+  return e.lines ?? decodeLines(e.stored!, e.summary);
+}
+
+function serialisedOf(e: CorpusEntry): SerialisedDoc {
+  const s = e.summary;
+  return { id: e.id, setAside: s.setAside !== null, seqs: s.seqs, removedByReason: s.removedByReason, flagsByKind: s.flagsByKind, lines: () => linesOf(e) };
+}
+
+function encodedOutput(e: CorpusEntry): EncodedOutput {
+  const { line, flagLines } = linesOf(e);
+  return encodeOutput(e.summary, line, flagLines);
+}
+
+/**
+ * Bring a kept document's paragraph cluster ids up to date with the merged
+ * clusters: a paragraph takes the cluster it is a member of, keeps one that
+ * still exists, or loses one that was deleted. Only when something changes is
+ * its documents.jsonl line decoded, patched and serialised again (flag lines
+ * hold no cluster ids and stay as they are).
+ */
+function patchClusters(e: CorpusEntry, merge: ClusterMerge): void {
+  const bySeq = merge.membership.get(e.id);
+  const s = e.summary;
+  let next: (string | null)[] | null = null;
+  for (let i = 0; i < s.seqs.length; i++) {
+    const was = s.clusters[i] ?? null;
+    const now = bySeq?.get(s.seqs[i]!) ?? (was !== null && merge.clusters.has(was) ? was : null);
+    if (was !== now) (next ??= [...s.clusters])[i] = now;
+  }
+  if (!next) return;
+  const { line, flagLines } = linesOf(e);
+  // A set-aside document's line holds no cluster ids.
+  const patched = s.setAside === null ? patchDocumentLine(line, next) : line;
+  e.lines = { line: patched, flagLines };
+  e.summary = { ...s, clusters: next, lineBytes: patched.length };
+  e.patched = true;
+  e.outputChanged = true;
 }
 
 /**

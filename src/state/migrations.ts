@@ -74,6 +74,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    description: "documents' serialised output lines, so unchanged documents are written without decoding",
+    // NULL for documents cached by schema 2: the next run derives them from the payload and stores them.
+    sql: `
+      ALTER TABLE documents ADD COLUMN output_lines BLOB;
+      ALTER TABLE documents ADD COLUMN output_summary TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -15,6 +15,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import {
   StateError,
   type CachedDocument,
+  type CachedDocumentOutput,
+  type CachedOutput,
   type InputRecord,
   type RunCommit,
   type RunRecord,
@@ -37,6 +39,11 @@ interface RunRow {
 
 /** Key in a running row's counts: the run has begun changing the outputs. */
 const WRITING = 'writingOutputs';
+
+/** Both output columns or neither (a row of schema 2 has neither). */
+function outputOf(r: { output_lines: Buffer | null; output_summary: string | null }): CachedOutput | null {
+  return r.output_lines !== null && r.output_summary !== null ? { lines: r.output_lines, summary: r.output_summary } : null;
+}
 
 function toRun(r: RunRow): RunRecord {
   return {
@@ -147,13 +154,29 @@ export class SqliteStateStore implements StateStore {
   }
 
   async documents(inputs?: readonly string[]): Promise<CachedDocument[]> {
-    type Row = { id: string; input: string; pos: number; run_id: number; payload: Buffer };
-    const toDoc = (r: Row): CachedDocument => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, payload: r.payload });
+    type Row = { id: string; input: string; pos: number; run_id: number; payload: Buffer; output_lines: Buffer | null; output_summary: string | null };
+    const toDoc = (r: Row): CachedDocument => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, payload: r.payload, output: outputOf(r) });
     if (!inputs) {
       return (this.db.prepare(`SELECT * FROM documents ORDER BY input, pos`).all() as Row[]).map(toDoc);
     }
     const stmt = this.db.prepare(`SELECT * FROM documents WHERE input = ? ORDER BY pos`);
     return inputs.flatMap((i) => (stmt.all(i) as Row[]).map(toDoc));
+  }
+
+  async documentOutputs(): Promise<CachedDocumentOutput[]> {
+    type Row = { id: string; input: string; pos: number; run_id: number; output_lines: Buffer | null; output_summary: string | null };
+    const rows = this.db.prepare(`SELECT id, input, pos, run_id, output_lines, output_summary FROM documents ORDER BY input, pos`).all() as Row[];
+    return rows.map((r) => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, output: outputOf(r) }));
+  }
+
+  async documentPayloads(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const stmt = this.db.prepare(`SELECT payload FROM documents WHERE id = ?`);
+    const out = new Map<string, Buffer>();
+    for (const id of ids) {
+      const row = stmt.get(id) as { payload: Buffer } | undefined;
+      if (row) out.set(id, row.payload);
+    }
+    return out;
   }
 
   async clusters(): Promise<Map<string, StoredCluster>> {
@@ -200,8 +223,14 @@ export class SqliteStateStore implements StateStore {
 
       const delDoc = db.prepare(`DELETE FROM documents WHERE id = ?`);
       for (const id of c.deleteDocuments) delDoc.run(id);
-      const putDoc = db.prepare(`INSERT OR REPLACE INTO documents (id, input, pos, run_id, payload) VALUES (?, ?, ?, ?, ?)`);
-      for (const d of c.upsertDocuments) putDoc.run(d.id, d.input, d.pos, d.runId, d.payload);
+      const putDoc = db.prepare(
+        `INSERT OR REPLACE INTO documents (id, input, pos, run_id, payload, output_lines, output_summary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const d of c.upsertDocuments) putDoc.run(d.id, d.input, d.pos, d.runId, d.payload, d.output?.lines ?? null, d.output?.summary ?? null);
+      const putOutput = db.prepare(`UPDATE documents SET run_id = ?, output_lines = ?, output_summary = ? WHERE id = ?`);
+      for (const u of c.updateOutputs ?? []) {
+        if (putOutput.run(u.runId, u.output.lines, u.output.summary, u.id).changes !== 1) throw new StateError(`cannot update the output of document ${u.id}: not in the state`);
+      }
 
       const delCluster = db.prepare(`DELETE FROM clusters WHERE id = ?`);
       for (const id of c.deleteClusters) delCluster.run(id);

@@ -40,7 +40,21 @@ export interface CachedDocument {
   runId: number;
   /** Serialised results (the incremental layer decides the format; compressed). */
   payload: Buffer;
+  /**
+   * The document's serialised output lines and their summary (schema 3; the
+   * incremental layer decides the format). Null for a document cached by an
+   * older newsclean (or written without one): the layer derives it from the payload once.
+   */
+  output?: CachedOutput | null;
 }
+
+export interface CachedOutput {
+  lines: Buffer;
+  summary: string;
+}
+
+/** A cached document without its payload: what a run needs of a document it does not reprocess. */
+export type CachedDocumentOutput = Omit<CachedDocument, 'payload'>;
 
 export interface StoredClusterMember {
   doc: string;
@@ -87,6 +101,8 @@ export interface RunCommit {
   upsertInputs: InputRecord[];
   deleteInputs: string[];
   upsertDocuments: CachedDocument[];
+  /** Cached documents kept whose output changed (a paragraph joined or left a cluster) or was derived for the first time; the payload stays. */
+  updateOutputs?: { id: string; runId: number; output: CachedOutput }[];
   /** Ids of documents to forget (their input changed or disappeared). */
   deleteDocuments: string[];
   upsertClusters: StoredCluster[];
@@ -149,6 +165,10 @@ export interface StateStore {
   inputs(): Promise<Map<string, InputRecord>>;
   /** Cached documents, all or those of the given inputs. */
   documents(inputs?: readonly string[]): Promise<CachedDocument[]>;
+  /** Every cached document without its payload, by input then position. */
+  documentOutputs(): Promise<CachedDocumentOutput[]>;
+  /** The payloads of the given documents (missing ids are left out). */
+  documentPayloads(ids: readonly string[]): Promise<Map<string, Buffer>>;
   clusters(): Promise<Map<string, StoredCluster>>;
   stageValues(): Promise<Map<string, Map<string, unknown>>>;
   commitRun(commit: RunCommit): Promise<void>;
