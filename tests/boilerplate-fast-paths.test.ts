@@ -14,9 +14,11 @@ import {
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
   knowledge,
+  lineShape,
   lowerCaseUnit,
   matchPhrase,
   normalizeLine,
+  scanLine,
   scanWords,
   stopwordDensity,
   stopwordDensityOfScan,
@@ -212,16 +214,21 @@ describe('one-pass shape features = their regular-expression definitions', () =>
   const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
   const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.-]+|\[email[\s\u00a0]*protected\]/giu;
   const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
+  /** Whitespace-separated tokens that start with a letter, and those that start with a capital. */
+  function tokenCounts(text: string) {
+    let letterTokens = 0;
+    let capitalTokens = 0;
+    for (const m of text.matchAll(/(?:^|\s)(\S)/gu)) {
+      if (!/\p{L}/u.test(m[1]!)) continue;
+      letterTokens++;
+      if (/\p{Lu}/u.test(m[1]!)) capitalTokens++;
+    }
+    return { letterTokens, capitalTokens };
+  }
   function reference(text: string) {
     let linkChars = 0;
     for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
-    let rawWords = 0;
-    let caps = 0;
-    for (const m of text.matchAll(/(?:^|\s)(\S)/gu)) {
-      if (!/\p{L}/u.test(m[1]!)) continue;
-      rawWords++;
-      if (/\p{Lu}/u.test(m[1]!)) caps++;
-    }
+    const { letterTokens: rawWords, capitalTokens: caps } = tokenCounts(text);
     const n = words(text).length;
     return {
       terminal: /[.!?…:;"”»)\]]\s*$/u.test(text),
@@ -236,6 +243,36 @@ describe('one-pass shape features = their regular-expression definitions', () =>
       expect({ terminal: f.terminal, sentence: f.sentence, linkShare: f.linkShare, capShare: f.capShare }, JSON.stringify(text)).toEqual(reference(text));
     };
     SEED_LINES.forEach(check);
+    fc.assert(
+      fc.property(anyLine, (t) => {
+        check(t);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the fused line scan counts the shape as its definition does (every UTF-16 unit, generated and seed lines)', () => {
+    // scanLine counts tokens, capitals and link marks in the same pass as the words; lineShape is the plain per-code-point count.
+    // mayLink is the cheap gate before the link expressions: "w." (of "www."), ":/", "@", "[".
+    const counts = (text: string) => ({ ...tokenCounts(text), mayLink: /:\/|w\.|@|\[/i.test(text) });
+    const check = (text: string) => {
+      const scan = scanLine(text);
+      const expected = counts(text);
+      expect({ letterTokens: scan.letterTokens, capitalTokens: scan.capitalTokens, mayLink: scan.mayLink }, JSON.stringify(text)).toEqual(expected);
+      expect(lineShape(text), JSON.stringify(text)).toEqual(expected);
+      expect(scan.words).toBe(words(text).length);
+    };
+    const mismatches: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      const t = `${ch}a ${ch}B x${ch} \u{10400}${ch} w${ch}.`;
+      const scan = scanLine(t);
+      const expected = counts(t);
+      if (scan.letterTokens !== expected.letterTokens || scan.capitalTokens !== expected.capitalTokens || scan.mayLink !== expected.mayLink) mismatches.push(c.toString(16));
+    }
+    expect(mismatches).toEqual([]);
+    SEED_LINES.forEach(check);
+    ['', ' ', 'www.x', 'WWW.x', 'a.b', 'http://x', 'a:b', 'x@y', '[email protected]', 'İstanbul Σ', '\u{1F600} Ab', 'Ab\u00a0Cd'].forEach(check);
     fc.assert(
       fc.property(anyLine, (t) => {
         check(t);

@@ -25,7 +25,23 @@
  * 1 also removes weak blocks inside it.
  */
 import type { BlockKind } from '../core/types.ts';
-import { guessStopwordLanguage, guessStopwordLanguageOfScans, knowledge, matchPhrase, MAX_RULE_LINE, scanWords, stopwordDensity, stopwordDensityOfScan, words, type Knowledge, type WordScan } from './knowledge.ts';
+import {
+  guessStopwordLanguage,
+  guessStopwordLanguageOfScans,
+  isSpaceCode,
+  knowledge,
+  letterClass,
+  lineShape,
+  matchPhrase,
+  MAX_RULE_LINE,
+  scanLine,
+  stopwordDensity,
+  stopwordDensityOfScan,
+  words,
+  type Knowledge,
+  type LineScan,
+  type WordScan,
+} from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
@@ -84,14 +100,7 @@ const HANDLE_RE = /(?:^|\s)@\w{2,}/gu;
 const SOCIAL_HOSTS = /(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|t\.me|telegram|tiktok|pinterest|whatsapp|wa\.me|vk|xing|threads)\.(?:com|me|be|net)|t\.me\//i;
 
 const MAY_LINK = /:\/\/|www\.|@|\[email/i;
-const UPPER = /\p{Lu}/u;
-const LETTER = /\p{L}/u;
 const SENTENCE_START = /^\s*["“„«'‘(]?\p{Lu}/u;
-
-/** JavaScript's \s, by UTF-16 code unit (all its members are in the BMP). */
-export function isSpaceCode(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
-}
 
 /** Index of the last character that is not whitespace, -1 if none. */
 function lastNonSpace(text: string): number {
@@ -105,35 +114,6 @@ const TERMINAL_CHARS = new Set([...'.!?…:;"”»)]'].map((c) => c.charCodeAt(0
 const SENTENCE_END_CHARS = new Set([...'.!?…'].map((c) => c.charCodeAt(0)));
 const CLOSING_MARKS = new Set([...'"”»’)'].map((c) => c.charCodeAt(0)));
 
-/** ASCII characters by what shapeFeatures asks of them: whitespace, letter, capital, may start a link ("@", "[", ".", ":"). */
-const ASCII_SPACE = 1;
-const ASCII_LETTER = 2;
-const ASCII_UPPER = 4;
-const ASCII_LINK_MARK = 8;
-const ASCII_CLASS = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    if (isSpaceCode(c)) t[c]! |= ASCII_SPACE;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) t[c]! |= ASCII_LETTER;
-    if (c >= 65 && c <= 90) t[c]! |= ASCII_UPPER;
-  }
-  for (const ch of '@[.:') t[ch.charCodeAt(0)]! |= ASCII_LINK_MARK;
-  return t;
-})();
-
-/** 0 = not a letter, 1 = letter, 2 = upper-case letter; non-ASCII code points are looked up once (\p{L}, \p{Lu}). */
-const letterClassCache = new Map<number, number>();
-function letterClass(cp: number): number {
-  if (cp < 128) return cp >= 65 && cp <= 90 ? 2 : cp >= 97 && cp <= 122 ? 1 : 0;
-  let v = letterClassCache.get(cp);
-  if (v === undefined) {
-    const ch = String.fromCodePoint(cp);
-    v = LETTER.test(ch) ? (UPPER.test(ch) ? 2 : 1) : 0;
-    if (letterClassCache.size < 65536) letterClassCache.set(cp, v);
-  }
-  return v;
-}
-
 export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
   return withStopDensity(shapeFeatures(text, ws.length), stopwordDensity(ws, lang));
 }
@@ -146,44 +126,17 @@ function withStopDensity(f: ShapeFeatures, stopDensity: number | null): BlockFea
 }
 
 function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
-  // One pass over the characters. Words as whitespace-separated tokens (/(?:^|\s)(\S)/gu): how many
-  // start with a letter, how many of those with a capital. And whether a link can be present at
-  // all (MAY_LINK: "://", "www." in any case, "@", "[email"), before the costly link expressions run.
-  // The class table through a local: a module binding is re-read on every use in a loop.
-  const asciiClass = ASCII_CLASS;
-  let rawWords = 0;
-  let caps = 0;
-  let afterSpace = true;
-  let mayLink = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) {
-      const a = asciiClass[c]!;
-      if (a & ASCII_LINK_MARK && (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47))) mayLink = true;
-      if (a & ASCII_SPACE) {
-        afterSpace = true;
-        continue;
-      }
-      if (!afterSpace) continue;
-      afterSpace = false;
-      if (a & ASCII_LETTER) {
-        rawWords++;
-        if (a & ASCII_UPPER) caps++;
-      }
-      continue;
-    }
-    if (isSpaceCode(c)) {
-      afterSpace = true;
-      continue;
-    }
-    if (!afterSpace) continue;
-    afterSpace = false;
-    const cls = letterClass(c >= 0xd800 && c <= 0xdbff ? text.codePointAt(i)! : c);
-    if (cls) {
-      rawWords++;
-      if (cls === 2) caps++;
-    }
-  }
+  return shapeOfScan(text, wordCount, lineShape(text));
+}
+
+/**
+ * The shape features from a line scan's counts (tokens that start with a letter, with a
+ * capital, whether a link may be present: LineScan), plus what only the line's ends tell.
+ */
+function shapeOfScan(text: string, wordCount: number, counts: Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'>): ShapeFeatures {
+  const rawWords = counts.letterTokens;
+  const caps = counts.capitalTokens;
+  const mayLink = counts.mayLink;
   let linkChars = 0;
   if (mayLink && MAY_LINK.test(text)) for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
   const e = lastNonSpace(text);
@@ -337,8 +290,8 @@ function blockFacts(text: string, k: Knowledge): BlockFacts {
   let f = cacheable ? factsCache.get(text) : undefined;
   if (f) return f;
   const rule = blockRuleVerdict(text, k);
-  const scan = scanWords(text);
-  f = { rule, scan, shape: rule.verdict ? null : shapeFeatures(text, scan.words) };
+  const scan = scanLine(text);
+  f = { rule, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
   if (!cacheable) return f;
   if (factsCache.size >= FACTS_CACHE_LIMIT) factsCache.clear();
   factsCache.set(text, f);
@@ -470,6 +423,7 @@ function blockContext(
   s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number] },
 ): BlockContext {
   return {
+    blocks,
     features: s.features,
     grades: out.map((d, i) => (d?.grade === 'rule' ? 'rule' : s.grades[i] ?? 'bad')),
     partial: s.partials.map((p) => p !== null),

@@ -382,6 +382,18 @@ export interface WordScan {
 }
 
 /**
+ * A line's word scan and the shape counts the classifier needs, from one pass over its
+ * characters: whitespace-separated tokens that start with a letter (/(?:^|\s)(\S)/u, the
+ * first character \p{L}), those that start with a capital (\p{Lu}), and whether a link may
+ * be present ("://", "www." in any case, "@", "[").
+ */
+export interface LineScan extends WordScan {
+  letterTokens: number;
+  capitalTokens: number;
+  mayLink: boolean;
+}
+
+/**
  * toLowerCase of each UTF-16 code unit whose lower case is one code unit and does not depend
  * on its neighbours; 0 where it may (U+0130 "İ" lower-cases to two units, U+03A3 "Σ" to "ς" or
  * "σ" by position, surrogate halves pair up, and NUL is 0 itself): a text holding any of these
@@ -402,38 +414,189 @@ export function lowerCaseUnit(c: number): number {
   return LOWER_UNIT[c] ?? 0;
 }
 
-/** The words of a text as `words()` counts them, with its stop words located, without building word strings. */
-export function scanWords(text: string): WordScan {
-  return scanLowerWords(text, true) ?? scanLowerWords(text.toLowerCase(), false)!;
+/** JavaScript's \s, by UTF-16 code unit (all its members are in the BMP). */
+export function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 }
 
 /**
- * The scan proper. With `fold`, each character is lower-cased as it is read (LOWER_UNIT), and
- * the answer is null when the text needs a whole-string toLowerCase; without, `text` is
- * already lower-cased.
+ * Letter classes by code point: 0 = not a letter, 1 = letter (\p{L}), 2 = upper-case letter
+ * (\p{Lu}). The BMP in a table filled on first use (3 + class, 0 = not looked up yet), astral
+ * code points in a bounded map.
  */
-function scanLowerWords(text: string, fold: boolean): WordScan | null {
+const BMP_LETTER_CLASS = new Uint8Array(0x10000);
+const astralLetterClass = new Map<number, number>();
+const LETTER = /\p{L}/u;
+const UPPER = /\p{Lu}/u;
+function lookUpLetterClass(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  return LETTER.test(ch) ? (UPPER.test(ch) ? 2 : 1) : 0;
+}
+export function letterClass(cp: number): number {
+  if (cp < 128) return cp >= 65 && cp <= 90 ? 2 : cp >= 97 && cp <= 122 ? 1 : 0;
+  if (cp < 0x10000) {
+    const v = BMP_LETTER_CLASS[cp]!;
+    if (v) return v - 3;
+    const found = lookUpLetterClass(cp);
+    BMP_LETTER_CLASS[cp] = found + 3;
+    return found;
+  }
+  let v = astralLetterClass.get(cp);
+  if (v === undefined) {
+    v = lookUpLetterClass(cp);
+    if (astralLetterClass.size < 65536) astralLetterClass.set(cp, v);
+  }
+  return v;
+}
+
+/**
+ * ASCII characters by what the line scan asks of them: word separator (IS_SEPARATOR),
+ * whitespace (\s), letter, capital, may start a link ("@", "[", ".", ":"). A capital's
+ * bit is 4, so `c + ((info & ASCII_UPPER) << 3)` is its lower case.
+ */
+const ASCII_SEPARATOR = 1;
+const ASCII_SPACE = 2;
+const ASCII_UPPER = 4;
+const ASCII_LETTER = 8;
+const ASCII_LINK_MARK = 16;
+const ASCII_INFO = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    if (IS_SEPARATOR[c] === 1) t[c]! |= ASCII_SEPARATOR;
+    if (isSpaceCode(c)) t[c]! |= ASCII_SPACE;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) t[c]! |= ASCII_LETTER;
+    if (c >= 65 && c <= 90) t[c]! |= ASCII_UPPER;
+  }
+  for (const ch of '@[.:') t[ch.charCodeAt(0)]! |= ASCII_LINK_MARK;
+  return t;
+})();
+
+/**
+ * Stop-word pre-filter: one bit per value of a word hash's high 16 bits (the table slot comes
+ * from the low ones), set for every listed word. 8 KB, so it stays in the first-level cache
+ * where the 1 MB table does not: about three in four words that are not stop words are
+ * turned away without touching the table.
+ */
+const STOP_FILTER = new Int32Array(0x10000 >>> 5);
+for (let slot = 0; slot < STOP_TABLE_SIZE; slot++) {
+  if (stopTable[slot * SLOT_WIDTH + 1] === 0) continue;
+  const high = stopTable[slot * SLOT_WIDTH]! >>> 16;
+  STOP_FILTER[high >>> 5]! |= 1 << (high & 31);
+}
+
+/** The words of a text as `words()` counts them, with its stop words located, without building word strings. */
+export function scanWords(text: string): WordScan {
+  return scanLine(text);
+}
+
+/**
+ * The words, stop words and shape counts of a line in one pass. The fast pass lower-cases
+ * each character as it reads it (LOWER_UNIT); a line it cannot (İ, Σ, surrogate pairs) is
+ * lower-cased as a whole for the words, and its shape counted separately.
+ */
+export function scanLine(text: string): LineScan {
+  const fast = scanFolding(text, true);
+  if (fast) return fast;
+  // Folding off, the pass reads the lower-cased text as it is and cannot fail; its shape counts (of the lower-cased text) are not used.
+  const scan = scanFolding(text.toLowerCase(), false)!;
+  const shape = lineShape(text);
+  return { words: scan.words, stops: scan.stops, letterTokens: shape.letterTokens, capitalTokens: shape.capitalTokens, mayLink: shape.mayLink };
+}
+
+/** The shape counts of LineScan alone, per code point (the reference the fused pass is tested against). */
+export function lineShape(text: string): Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'> {
+  let letterTokens = 0;
+  let capitalTokens = 0;
+  let afterSpace = true;
+  let mayLink = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47)) mayLink = true;
+    if (isSpaceCode(c)) {
+      afterSpace = true;
+      continue;
+    }
+    if (!afterSpace) continue;
+    afterSpace = false;
+    const cls = letterClass(c >= 0xd800 && c <= 0xdbff ? text.codePointAt(i)! : c);
+    if (cls) {
+      letterTokens++;
+      if (cls === 2) capitalTokens++;
+    }
+  }
+  return { letterTokens, capitalTokens, mayLink };
+}
+
+/** Table slot of the stop word whose characters were hashed to `h`, or -1; `fold` lower-cases text[from, to) by LOWER_UNIT as it compares. */
+function findStop(text: string, from: number, to: number, h: number, fold: boolean): number {
+  const high = h >>> 16;
+  if ((STOP_FILTER[high >>> 5]! & (1 << (high & 31))) === 0) return -1;
+  return stopSlot(text, from, to, h, fold);
+}
+
+/**
+ * The fused pass: words and stop words (of the lower-cased text) and the shape counts (as
+ * lineShape). With `fold`, each character is lower-cased as it is read, and the answer is
+ * null when one has no one-unit lower case; without, `text` is already lower-cased. ASCII
+ * characters are classified by one small table; others by LOWER_UNIT, IS_SEPARATOR and the
+ * letter-class table.
+ */
+function scanFolding(text: string, fold: boolean): LineScan | null {
   // Module-level tables read through locals: V8 re-reads a module binding on every use inside
   // a loop (measured: the separator test alone cost ~16 ns per character, ~5 through a local).
+  const asciiInfo = ASCII_INFO;
   const isSeparator = IS_SEPARATOR;
   const lowerUnit = LOWER_UNIT;
+  const bmpLetterClass = BMP_LETTER_CLASS;
   const stops: number[] = [];
   let count = 0;
   let start = -1;
   let h = 0;
+  let letterTokens = 0;
+  let capitalTokens = 0;
+  let afterSpace = true;
+  let mayLink = false;
   const n = text.length;
-  for (let i = 0; i <= n; i++) {
-    let c = 32;
-    if (i < n) {
-      c = text.charCodeAt(i);
-      if (fold) {
-        c = lowerUnit[c]!;
-        if (c === 0) return null;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let lower: number;
+    let separator: boolean;
+    if (c < 128) {
+      const a = asciiInfo[c]!;
+      if (a & ASCII_LINK_MARK && (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47))) mayLink = true;
+      if (a & ASCII_SPACE) afterSpace = true;
+      else if (afterSpace) {
+        afterSpace = false;
+        if (a & ASCII_LETTER) {
+          letterTokens++;
+          if (a & ASCII_UPPER) capitalTokens++;
+        }
       }
+      if (c === 0 && fold) return null;
+      lower = c + ((a & ASCII_UPPER) << 3);
+      separator = (a & ASCII_SEPARATOR) !== 0;
+    } else {
+      lower = fold ? lowerUnit[c]! : c;
+      // No one-unit lower case, or a surrogate half (whose letter class needs the pair): the slow path.
+      if (lower === 0) return null;
+      if (isSpaceCode(c)) afterSpace = true;
+      else if (afterSpace) {
+        afterSpace = false;
+        let v = bmpLetterClass[c]!;
+        if (v === 0) {
+          letterClass(c);
+          v = bmpLetterClass[c]!;
+        }
+        if (v > 3) {
+          letterTokens++;
+          if (v === 5) capitalTokens++;
+        }
+      }
+      separator = lower < 0x3040 ? isSeparator[lower] === 1 : lower === 0xfeff;
     }
-    if (c < 0x3040 ? isSeparator[c] === 1 : c === 0xfeff) {
+    if (separator) {
       if (start >= 0) {
-        const slot = stopSlot(text, start, i, h, fold);
+        const slot = findStop(text, start, i, h, fold);
         if (slot >= 0) stops.push(count, slot);
         count++;
         start = -1;
@@ -443,10 +606,15 @@ function scanLowerWords(text: string, fold: boolean): WordScan | null {
         start = i;
         h = 0x811c9dc5 | 0;
       }
-      h = Math.imul(h ^ c, 0x01000193);
+      h = Math.imul(h ^ lower, 0x01000193);
     }
   }
-  return { words: count, stops };
+  if (start >= 0) {
+    const slot = findStop(text, start, n, h, fold);
+    if (slot >= 0) stops.push(count, slot);
+    count++;
+  }
+  return { words: count, stops, letterTokens, capitalTokens, mayLink };
 }
 
 /** Adds 1 to counts[li] for every language li that lists the word in this slot. */

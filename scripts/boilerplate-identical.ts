@@ -1,0 +1,147 @@
+/**
+ * Speed work on the text-dump classifier must not change a single decision. This script
+ * classifies the same dumps with a reference copy of the classifier (src/ and data/ of a
+ * git revision, default HEAD, unpacked with `git archive`) and with the working tree, and
+ * compares every decision: action, reason, grade, confidence and detail.
+ *
+ * Dumps: the 990 dev-set pages flattened to their visible text (one block per line, as
+ * `npm run bench:extract -- --only text` does; cached in the temp folder, as extracting them
+ * takes longer than classifying), the five seed files (one block per line, and one block
+ * per blank-line paragraph), each classified at aggressiveness 0, 0.5 and 1.
+ *
+ * `--ab N` then times N alternating passes of each version over the dev-set dumps in this
+ * one process (facts caches cleared before each pass) and prints documents per CPU second.
+ *
+ *   npx tsx scripts/boilerplate-identical.ts [--rev HEAD] [--ab 6]
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadDevset } from '../bench/devset.ts';
+import { extractHtml } from '../src/html/extract.ts';
+import { DEVSET_DIR, REPO_ROOT } from '../tests/helpers/shared.ts';
+import * as current from '../src/boilerplate/classify.ts';
+
+type Classifier = Pick<typeof current, 'classifyBlocks' | 'clearBlockFactsCache'>;
+
+const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, ab: { type: 'string', default: '0' } } });
+
+/** The classifier of a git revision, unpacked beside node_modules so its imports resolve. */
+async function referenceClassifier(rev: string): Promise<{ classifier: Classifier; commit: string }> {
+  const commit = execFileSync('git', ['rev-parse', rev], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const dir = path.join(tmpdir(), `newsclean-ref-${commit.slice(0, 12)}`);
+  if (!existsSync(path.join(dir, 'src/boilerplate/classify.ts'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', commit, 'src', 'data'], { cwd: REPO_ROOT, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  }
+  const classifier = (await import(pathToFileURL(path.join(dir, 'src/boilerplate/classify.ts')).href)) as Classifier;
+  return { classifier, commit };
+}
+
+interface Dump {
+  name: string;
+  blocks: Array<{ text: string; kind: 'paragraph' }>;
+}
+
+const asBlocks = (parts: string[]) => parts.filter((l) => l.trim()).map((text) => ({ text, kind: 'paragraph' as const }));
+
+/** The dev-set dumps, cached by the annotation file's hash and the extractor's source. */
+function devsetDumps(): Dump[] {
+  const hash = createHash('sha256')
+    .update(readFileSync(path.join(DEVSET_DIR, 'annotations.jsonl')))
+    .update(readdirSync(path.join(REPO_ROOT, 'src/html')).map((f) => readFileSync(path.join(REPO_ROOT, 'src/html', f), 'utf8')).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const cache = path.join(tmpdir(), `newsclean-devset-dumps-${hash}.json`);
+  let raw: Array<{ file: string; text: string }>;
+  if (existsSync(cache)) raw = JSON.parse(readFileSync(cache, 'utf8')) as typeof raw;
+  else {
+    raw = loadDevset(DEVSET_DIR).map((p) => {
+      try {
+        return { file: p.file, text: extractHtml(p.html).rawText };
+      } catch {
+        return { file: p.file, text: '' };
+      }
+    });
+    writeFileSync(cache, JSON.stringify(raw));
+  }
+  return raw.map((r) => ({ name: r.file, blocks: asBlocks(r.text.split('\n')) }));
+}
+
+function seedDumps(): Dump[] {
+  const dir = path.join(REPO_ROOT, 'raw');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .flatMap((f) => {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      return [
+        { name: `${f} (lines)`, blocks: asBlocks(text.split('\n')) },
+        { name: `${f} (paragraphs)`, blocks: asBlocks(text.split(/\n\s*\n/)) },
+      ];
+    });
+}
+
+function compare(ref: Classifier, cur: Classifier, dumps: Dump[]): { decisions: number; differences: string[] } {
+  const differences: string[] = [];
+  let decisions = 0;
+  for (const aggressiveness of [0.5, 0, 1]) {
+    ref.clearBlockFactsCache();
+    cur.clearBlockFactsCache();
+    for (const d of dumps) {
+      const a = ref.classifyBlocks(d.blocks, { aggressiveness, mode: 'text', titleLifted: false });
+      const b = cur.classifyBlocks(d.blocks, { aggressiveness, mode: 'text', titleLifted: false });
+      d.blocks.forEach((block, i) => {
+        decisions++;
+        const x = JSON.stringify(a[i]);
+        const y = JSON.stringify(b[i]);
+        if (x !== y && differences.length < 20) differences.push(`${d.name} @${aggressiveness} block ${i} ${JSON.stringify(block.text.slice(0, 80))}\n  ref ${x}\n  cur ${y}`);
+      });
+    }
+  }
+  return { decisions, differences };
+}
+
+function pass(c: Classifier, dumps: Dump[]): number {
+  c.clearBlockFactsCache();
+  const t = process.cpuUsage();
+  for (const d of dumps) c.classifyBlocks(d.blocks, { aggressiveness: 0.5, mode: 'text', titleLifted: false });
+  const u = process.cpuUsage(t);
+  return dumps.length / ((u.user + u.system) / 1e6);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const { classifier: ref, commit } = await referenceClassifier(args.rev);
+  const dev = devsetDumps();
+  const dumps = [...dev, ...seedDumps()];
+  const { decisions, differences } = compare(ref, current, dumps);
+  console.log(`reference ${commit.slice(0, 12)} vs working tree: ${dumps.length} dumps, ${decisions} decisions (aggressiveness 0.5, 0, 1), ${differences.length ? `${differences.length}+ DIFFERENT` : 'all identical'}`);
+  for (const d of differences) console.log(d);
+  const rounds = Number(args.ab);
+  if (rounds > 0) {
+    const lines = dev.reduce((n, d) => n + d.blocks.length, 0);
+    const refRates: number[] = [];
+    const curRates: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Alternating, so drifting load hits both alike.
+      refRates.push(pass(ref, dev));
+      curRates.push(pass(current, dev));
+    }
+    const perLine = (rate: number) => ((1e6 / rate) * dev.length) / lines;
+    console.log(`A/B over ${dev.length} dev-set dumps (${lines} lines), ${rounds} alternating passes, documents per CPU second (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}):`);
+    console.log(`  reference ${refRates.map((x) => x.toFixed(0)).join(' ')}  median ${median(refRates).toFixed(0)} (${perLine(median(refRates)).toFixed(2)} µs per line)`);
+    console.log(`  current   ${curRates.map((x) => x.toFixed(0)).join(' ')}  median ${median(curRates).toFixed(0)} (${perLine(median(curRates)).toFixed(2)} µs per line)`);
+    console.log(`  ratio ${(median(curRates) / median(refRates)).toFixed(3)}`);
+  }
+  if (differences.length) process.exitCode = 1;
+}
+
+await main();
