@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLines } from '../src/report/read.ts';
+import { readLineBuffers, readLines } from '../src/report/read.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -33,6 +33,11 @@ describe('readLines', () => {
         const file = path.join(dir, `f${n++}.txt`);
         await writeFile(file, pieces.join(''));
         expect(await collect(readLines(file, chunkBytes))).toEqual(await readlineLines(file));
+        // Each line's offset points at its bytes in the file (the report reads some lines again by offset).
+        const whole = Buffer.from(pieces.join(''));
+        for (const { bytes, offset } of await collect(readLineBuffers(file, chunkBytes))) {
+          expect(whole.subarray(offset, offset + bytes.length).equals(bytes)).toBe(true);
+        }
       }),
       { numRuns: 300 },
     );

@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, type BigIntStats } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
@@ -38,8 +38,21 @@ import {
   type TableRow,
 } from './index-page.ts';
 import { removedShare, renderClusterPage, renderDocPage, type PageContext } from './pages.ts';
-import { MANIFEST_FILE, newNonce, readManifest, reportVersion, serialiseManifest, sha256, type ReportManifest } from './manifest.ts';
-import { readJsonl, readJsonlLines, readRunJson, toCluster, toDoc, toFlag, toSetAside, type ReportCluster, type ReportDoc, type ReportFlag } from './read.ts';
+import { MANIFEST_FILE, newNonce, readManifest, reportVersion, serialiseManifest, sha256, type RecordSummary, type ReportManifest } from './manifest.ts';
+import {
+  isObj,
+  readJsonl,
+  readJsonlLines,
+  readLineBuffers,
+  readRunJson,
+  toCluster,
+  toDoc,
+  toFlag,
+  toSetAside,
+  type ReportCluster,
+  type ReportDoc,
+  type ReportFlag,
+} from './read.ts';
 
 export const ROWS_PER_CHUNK = 500;
 /** Diff files larger than this are cut on the document page (the file itself stays whole). */
@@ -129,6 +142,18 @@ async function diffIdentity(outputDir: string, id: string, known: [string, strin
 
 const SUBDIRS = ['docs', 'clusters', 'data', 'assets'] as const;
 
+/** Stands for the text of a cluster member whose paragraph is not in documents.jsonl. */
+const MISSING_TEXT = '\u0001missing';
+/** A member text's part of a cluster page key (shortened: it is kept per member paragraph in the manifest). */
+const textHash = (text: string | null): string => (text === null ? MISSING_TEXT : sha256(text).slice(0, 16));
+
+/** An empty or whitespace-only line (skipped, as String.trim would have it); JSON lines start with `{`. */
+function isBlankLine(bytes: Buffer): boolean {
+  if (bytes.length === 0) return true;
+  if (bytes[0] === 0x7b) return false;
+  return bytes.toString('utf8').trim() === '';
+}
+
 /** Every entry of a report folder, relative (files of the sub-folders, anything else at the top). */
 async function listReport(dir: string): Promise<Set<string>> {
   const out = new Set<string>();
@@ -176,10 +201,10 @@ export async function buildReport(outputDir: string, opts: BuildReportOptions = 
         : previous.context !== context
           ? 'the config or the output folder changed'
           : null;
-  const manifestOf = (built: Built) => serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs });
+  const manifestOf = (built: Built) => serialiseManifest({ version, nonce: ctx.nonce, context, files: built.files, diffs: built.diffs, records: built.records });
   const finish = async (built: Built, mode: BuildReportResult['mode']): Promise<BuildReportResult> => {
     const indexBytes = (await stat(path.join(finalDir, 'index.html'))).size;
-    const { files: _files, diffs: _diffs, ...counts } = built;
+    const { files: _files, diffs: _diffs, records: _records, ...counts } = built;
     return { ...counts, dir: finalDir, indexBytes, ms: Math.round(performance.now() - t0), mode, fullReason };
   };
 
@@ -215,7 +240,7 @@ export async function buildReport(outputDir: string, opts: BuildReportOptions = 
 }
 
 /** What one build produced: its counts, and the page keys and diff identities the next manifest records. */
-interface Built extends Pick<ReportManifest, 'files' | 'diffs'> {
+interface Built extends Pick<ReportManifest, 'files' | 'diffs' | 'records'> {
   documents: number;
   clusters: number;
   rendered: number;
@@ -237,7 +262,7 @@ async function buildInto(
   previous: ReportManifest | null,
   existing: ReadonlySet<string>,
 ): Promise<Built> {
-  const built: Built = { documents: 0, clusters: 0, rendered: 0, written: 0, deleted: 0, files: {}, diffs: {} };
+  const built: Built = { documents: 0, clusters: 0, rendered: 0, written: 0, deleted: 0, files: {}, diffs: {}, records: {} };
   for (const sub of SUBDIRS) await mkdir(path.join(dir, sub), { recursive: true });
   const unchanged = (rel: string, key: string) => {
     built.files[rel] = key;
@@ -312,27 +337,73 @@ async function buildInto(
   };
   /** A small derived file (index, lists, data chunks, assets): rendered every time, written when its content changed. */
   const write = (rel: string, content: string) => (unchanged(rel, sha256(content)) ? Promise.resolve() : schedule(() => put(rel, content)));
-  /** A page keyed by its inputs: rendered only when they changed. */
-  const page = async (rel: string, key: string, render: () => Promise<string> | string) => {
-    if (unchanged(rel, key)) return;
+  const renderPage = async (rel: string, render: () => Promise<string> | string) => {
     built.rendered++;
     await put(rel, await render());
+  };
+  /** A page keyed by its inputs: rendered only when they changed. */
+  const page = async (rel: string, key: string, render: () => Promise<string> | string) => {
+    if (!unchanged(rel, key)) await renderPage(rel, render);
   };
 
   // A document page depends on its record, its diff and the page context,
   // nothing else (its prev/next links come from data/columns.js): a new
   // document renders its own page only.
   const rows: TableRow[] = [];
-  const emitDoc = async (doc: ReportDoc, line: string, fileFlags: string) => {
+  const emitDoc = async (id: string, lineHash: string, fileFlags: string, doc: () => ReportDoc) => {
     await schedule(async () => {
-      const diff = await diffIdentity(outputDir, doc.id, previous?.diffs[doc.id]);
-      if (diff.sig !== null) built.diffs[doc.id] = [diff.sig, diff.hash];
-      const key = sha256(context, 'doc', line, fileFlags, diff.hash);
-      await page(`docs/${pageFileName(doc.id)}`, key, async () => renderDocPage(doc, diff.text !== undefined ? diff.text : await readDiff(outputDir, doc.id), ctx));
+      const diff = await diffIdentity(outputDir, id, previous?.diffs[id]);
+      if (diff.sig !== null) built.diffs[id] = [diff.sig, diff.hash];
+      const key = sha256(context, 'doc', lineHash, fileFlags, diff.hash);
+      await page(`docs/${pageFileName(id)}`, key, async () => renderDocPage(doc(), diff.text !== undefined ? diff.text : await readDiff(outputDir, id), ctx));
     });
   };
+  const addSummary = (sum: RecordSummary) => {
+    agg.documents++;
+    agg.paragraphs += sum.row.paragraphs;
+    inc(agg.languages, sum.row.lang);
+    for (const [reason, n] of sum.removed) inc(agg.removedByReason, reason, n);
+    for (const [kind, n] of sum.flagKinds) inc(agg.flagsByKind, kind, n);
+    for (const c of sum.flagConfidences) agg.flagConfidences.push(c);
+    rows.push(sum.row);
+  };
+  /** Hash of each cluster member paragraph's text, by document then paragraph: cluster page keys use these, not the texts. */
+  const memberHashes = new Map<string, Map<number, string>>();
+  /** Where the lines of documents that were not parsed are, to read a few again when a cluster page needs their texts. */
+  const unparsed = new Map<string, { offset: number; length: number }>();
   const seen = new Set<string>();
-  for await (const { line, value: r } of readJsonlLines(path.join(outputDir, 'documents.jsonl'), bad('documents.jsonl'))) {
+  const docsFile = path.join(outputDir, 'documents.jsonl');
+  let lineNo = 0;
+  for await (const { bytes, offset } of existsSync(docsFile) ? readLineBuffers(docsFile) : []) {
+    lineNo++;
+    if (isBlankLine(bytes)) continue;
+    const lineHash = sha256(bytes);
+    // A line the last build parsed: its summary stands in for it, unless it lacks a member paragraph clusters.jsonl now lists.
+    const known = previous?.records[lineHash];
+    const clustered = known && memberTexts.get(known.row.id);
+    if (known && !seen.has(known.row.id) && (!clustered || [...clustered.keys()].every((p) => known.members.some(([q]) => q === p)))) {
+      seen.add(known.row.id);
+      // Only the current member paragraphs are kept, as a build that parses the line keeps them.
+      const members = known.members.filter(([p]) => clustered?.has(p));
+      built.records[lineHash] = { ...known, members };
+      addSummary(known);
+      if (clustered) memberHashes.set(known.row.id, new Map(members));
+      unparsed.set(known.row.id, { offset, length: bytes.length });
+      await emitDoc(known.row.id, lineHash, '', () => toDoc(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>));
+      continue;
+    }
+    let r: Record<string, unknown>;
+    try {
+      const v: unknown = JSON.parse(bytes.toString('utf8'));
+      if (!isObj(v)) {
+        agg.problems.push(`documents.jsonl line ${lineNo}: not a JSON object`);
+        continue;
+      }
+      r = v;
+    } catch (err) {
+      agg.problems.push(`documents.jsonl line ${lineNo}: ${(err as Error).message}`);
+      continue;
+    }
     const doc = toDoc(r);
     if (!doc.id || seen.has(doc.id)) {
       agg.problems.push(`documents.jsonl: ${doc.id ? `duplicate id ${doc.id}` : 'record without id'} (skipped in the report)`);
@@ -344,31 +415,45 @@ async function buildInto(
       doc.flags = await flagsFromFlagsFile(doc.id);
       fileFlags = JSON.stringify(doc.flags);
     }
-    agg.documents++;
-    agg.paragraphs += doc.paragraphs.length;
-    inc(agg.languages, doc.lang ?? 'und');
-    for (const rm of doc.removed) inc(agg.removedByReason, rm.reason);
-    for (const f of doc.flags) {
-      inc(agg.flagsByKind, f.kind);
-      agg.flagConfidences.push(f.confidence);
+    const texts = memberTexts.get(doc.id);
+    const members: [number, string][] = [];
+    if (texts) {
+      for (const i of texts.keys()) {
+        const text = doc.paragraphs[i]?.text ?? null;
+        texts.set(i, text);
+        members.push([i, textHash(text)]);
+      }
+      members.sort((a, b) => a[0] - b[0]);
+      memberHashes.set(doc.id, new Map(members));
     }
-    const clustered = memberTexts.get(doc.id);
-    if (clustered) for (const i of clustered.keys()) clustered.set(i, doc.paragraphs[i]?.text ?? null);
-    rows.push({
-      id: doc.id,
-      href: pageHref('docs/', doc.id),
-      title: (doc.title ?? '').slice(0, 200),
-      source: doc.source,
-      lang: doc.lang ?? 'und',
-      paragraphs: doc.paragraphs.length,
-      removed: doc.removed.length,
-      removedPermille: Math.round(removedShare(doc) * 1000),
-      flags: doc.flags.length,
-      kinds: [...new Set(doc.flags.map((f) => f.kind))].sort(),
-      clusterParas: doc.paragraphs.filter((p) => p.cluster).length,
-      date: doc.date ?? '',
-    });
-    await emitDoc(doc, line, fileFlags);
+    const removed = new Map<string, number>();
+    for (const rm of doc.removed) inc(removed, rm.reason);
+    const flagKinds = new Map<string, number>();
+    for (const f of doc.flags) inc(flagKinds, f.kind);
+    const summary: RecordSummary = {
+      row: {
+        id: doc.id,
+        href: pageHref('docs/', doc.id),
+        title: (doc.title ?? '').slice(0, 200),
+        source: doc.source,
+        lang: doc.lang ?? 'und',
+        paragraphs: doc.paragraphs.length,
+        removed: doc.removed.length,
+        removedPermille: Math.round(removedShare(doc) * 1000),
+        flags: doc.flags.length,
+        kinds: [...new Set(doc.flags.map((f) => f.kind))].sort(),
+        clusterParas: doc.paragraphs.filter((p) => p.cluster).length,
+        date: doc.date ?? '',
+      },
+      removed: [...removed],
+      flagKinds: [...flagKinds],
+      flagConfidences: doc.flags.map((f) => f.confidence),
+      members,
+    };
+    addSummary(summary);
+    // Flags read from flags.jsonl are not part of the line: such a record is parsed every time.
+    if (!fileFlags) built.records[lineHash] = summary;
+    await emitDoc(doc.id, lineHash, fileFlags, () => doc);
   }
 
   for await (const r of readJsonl(path.join(outputDir, 'set-aside.jsonl'), bad('set-aside.jsonl'))) {
@@ -379,16 +464,38 @@ async function buildInto(
   }
 
   const docIds = new Set(rows.map((r) => r.id));
+  const toRender: { c: ReportCluster; i: number; rel: string }[] = [];
   for (const [i, c] of clusters.entries()) {
     agg.clusters.push({ id: c.id, size: c.members.length, docs: new Set(c.members.map((m) => m.doc)).size, canonical: c.canonical });
     const missing = c.members.filter((m) => !docIds.has(m.doc));
     if (missing.length) agg.problems.push(`cluster ${c.id}: ${missing.length} members point at documents not in documents.jsonl`);
+    // A cluster page depends on its record, its members' texts (by hash), its neighbours and the context.
+    const hashes = c.members.map((m) => memberHashes.get(m.doc)?.get(m.paragraph) ?? MISSING_TEXT);
+    const key = sha256(context, 'cluster', clusterLines[i]!, ...hashes, clusters[i - 1]?.id ?? '', clusters[i + 1]?.id ?? '');
+    const rel = `clusters/${pageFileName(c.id)}`;
+    if (!unchanged(rel, key)) toRender.push({ c, i, rel });
+  }
+  // Member texts of the pages to render that sit in lines this build did not parse: read those lines again, by offset.
+  const reread = new Map<string, { offset: number; length: number }>();
+  for (const { c } of toRender) for (const m of c.members) if (!reread.has(m.doc) && unparsed.has(m.doc)) reread.set(m.doc, unparsed.get(m.doc)!);
+  if (reread.size) {
+    const fh = await open(docsFile, 'r');
+    try {
+      for (const [id, at] of [...reread].sort((a, b) => a[1].offset - b[1].offset)) {
+        const buf = Buffer.alloc(at.length);
+        await fh.read(buf, 0, at.length, at.offset);
+        const doc = toDoc(JSON.parse(buf.toString('utf8')) as Record<string, unknown>);
+        const texts = memberTexts.get(id);
+        if (texts) for (const p of texts.keys()) texts.set(p, doc.paragraphs[p]?.text ?? null);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  const memberText = (doc: string, p: number) => memberTexts.get(doc)?.get(p) ?? null;
+  for (const { c, i, rel } of toRender) {
     const nav = { prev: clusters[i - 1]?.id ?? null, next: clusters[i + 1]?.id ?? null };
-    // A cluster page depends on its record, its members' texts, its neighbours and the context.
-    const memberText = (doc: string, p: number) => memberTexts.get(doc)?.get(p) ?? null;
-    const texts = c.members.map((m) => memberText(m.doc, m.paragraph) ?? '\u0001missing');
-    const key = sha256(context, 'cluster', clusterLines[i]!, ...texts, nav.prev ?? '', nav.next ?? '');
-    await schedule(() => page(`clusters/${pageFileName(c.id)}`, key, () => renderClusterPage(c, memberText, nav, ctx)));
+    await schedule(() => renderPage(rel, () => renderClusterPage(c, memberText, nav, ctx)));
   }
   const byId = [...agg.clusters].sort((a, b) => a.id.localeCompare(b.id));
   const listPages = Math.ceil(byId.length / CLUSTER_LIST_PAGE);

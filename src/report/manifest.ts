@@ -10,7 +10,10 @@
  *            key hashes its inputs (record line, diff hash, neighbours,
  *            context); a small derived file's key hashes its content;
  *   diffs    document id → [stat signature, sha-256] of diffs/<id>.diff, so an
- *            unchanged diff (same size, mtime, inode) is not read again.
+ *            unchanged diff (same size, mtime, inode) is not read again;
+ *   records  sha-256 of a documents.jsonl line → what the index, the data
+ *            chunks and the cluster page keys need of that document, so an
+ *            unchanged line is hashed but not parsed.
  *
  * The manifest is written last and removed before a build touches the report
  * in place: a report without a valid manifest is not known to be complete and
@@ -22,9 +25,23 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOOL } from '../io/package-info.ts';
+import type { TableRow } from './index-page.ts';
 
 export const MANIFEST_FILE = '.manifest.json';
-const MANIFEST_FORMAT = 1;
+const MANIFEST_FORMAT = 2;
+
+/** What a build keeps of a documents.jsonl line it parsed (see `records`). */
+export interface RecordSummary {
+  /** Its row of the document table. */
+  row: TableRow;
+  /** [removal reason, count], in order of first appearance (the charts' tie order). */
+  removed: [string, number][];
+  /** [flag kind, count], in order of first appearance. */
+  flagKinds: [string, number][];
+  flagConfidences: number[];
+  /** [paragraph index, text hash] of its paragraphs that were cluster members (cluster page keys). */
+  members: [number, string][];
+}
 
 export interface ReportManifest {
   format: number;
@@ -34,6 +51,7 @@ export interface ReportManifest {
   context: string;
   files: Record<string, string>;
   diffs: Record<string, [string, string]>;
+  records: Record<string, RecordSummary>;
 }
 
 export const sha256 = (...parts: Array<string | Buffer>): string => {
@@ -82,16 +100,18 @@ export async function readManifest(reportDir: string): Promise<ReportManifest | 
   }
   if (!isRecord(v) || v.format !== MANIFEST_FORMAT) return null;
   if (typeof v.version !== 'string' || typeof v.context !== 'string' || typeof v.nonce !== 'string' || !/^[A-Za-z0-9_-]{16,}$/.test(v.nonce)) return null;
-  if (!isRecord(v.files) || !isRecord(v.diffs)) return null;
+  if (!isRecord(v.files) || !isRecord(v.diffs) || !isRecord(v.records)) return null;
   const files: Record<string, string> = {};
   for (const [k, x] of Object.entries(v.files)) if (typeof x === 'string') files[k] = x;
   const diffs: Record<string, [string, string]> = {};
   for (const [k, x] of Object.entries(v.diffs)) if (Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') diffs[k] = [x[0], x[1]];
-  return { format: MANIFEST_FORMAT, version: v.version, nonce: v.nonce, context: v.context, files, diffs };
+  // Summaries are this code's own output (the version matched or the build is full): only their container is checked.
+  const records = v.records as Record<string, RecordSummary>;
+  return { format: MANIFEST_FORMAT, version: v.version, nonce: v.nonce, context: v.context, files, diffs, records };
 }
 
 /** Serialised with sorted keys, so the same report always has the same manifest. */
 export function serialiseManifest(m: Omit<ReportManifest, 'format'>): string {
   const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
-  return `${JSON.stringify({ format: MANIFEST_FORMAT, version: m.version, nonce: m.nonce, context: m.context, files: sorted(m.files), diffs: sorted(m.diffs) })}\n`;
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, version: m.version, nonce: m.nonce, context: m.context, files: sorted(m.files), diffs: sorted(m.diffs), records: sorted(m.records) })}\n`;
 }

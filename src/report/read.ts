@@ -153,36 +153,55 @@ export async function* readJsonl(file: string, onBadLine: (line: number, message
  * else about most lines is needed but their text.
  */
 export async function* readLines(file: string, chunkBytes = 1 << 20): AsyncGenerator<string> {
+  for await (const { bytes } of readLineBuffers(file, chunkBytes)) yield bytes.toString('utf8');
+}
+
+/** A line of a file as bytes (without its line break), and where it starts in the file. */
+export interface LineBytes {
+  bytes: Buffer;
+  offset: number;
+}
+
+/**
+ * The lines of a file as bytes, split as readLines splits them, each with its
+ * byte offset: an incremental report build hashes most lines of
+ * documents.jsonl without decoding them, and reads a few again later by offset.
+ */
+export async function* readLineBuffers(file: string, chunkBytes = 1 << 20): AsyncGenerator<LineBytes> {
   let rest: Buffer = Buffer.alloc(0);
+  /** File offset of the first byte of `rest`. */
+  let restOffset = 0;
   let lastWasCr = false;
-  const emit = function* (buf: Buffer, start: number, end: number): Generator<string> {
+  const emit = function* (buf: Buffer, base: number, start: number, end: number): Generator<LineBytes> {
     // A lone CR is a line break too (JSONL we write never holds a raw CR: JSON escapes it).
     let s = start;
     for (let cr = buf.indexOf(13, s); cr !== -1 && cr < end; cr = buf.indexOf(13, s)) {
-      yield buf.toString('utf8', s, cr);
+      yield { bytes: buf.subarray(s, cr), offset: base + s };
       s = cr + 1;
     }
-    yield buf.toString('utf8', s, end);
+    yield { bytes: buf.subarray(s, end), offset: base + s };
   };
   for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes })) {
     const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const base = restOffset;
     let start = 0;
     // CRLF split across chunks: the CR ended the previous line, skip its LF.
     if (lastWasCr && buf[0] === 10) start = 1;
     lastWasCr = false;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      yield* emit(buf, start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+      yield* emit(buf, base, start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
       start = nl + 1;
     }
     // Keep the unfinished line; a trailing CR already ends it.
     if (buf.length > start && buf[buf.length - 1] === 13) {
-      yield* emit(buf, start, buf.length - 1);
+      yield* emit(buf, base, start, buf.length - 1);
       lastWasCr = true;
       start = buf.length;
     }
     rest = buf.subarray(start);
+    restOffset = base + start;
   }
-  if (rest.length) yield* emit(rest, 0, rest.length);
+  if (rest.length) yield* emit(rest, restOffset, 0, rest.length);
 }
 
 /** Like readJsonl, with each object's source line (the incremental report hashes it). */
