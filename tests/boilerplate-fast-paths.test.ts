@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstChars } from '../src/boilerplate/first-chars.ts';
+import { firstChars, literalSuffix } from '../src/boilerplate/first-chars.ts';
 import {
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
@@ -95,7 +95,7 @@ function referenceGuess(blockWords: string[][]): string | null {
 const NON_WORD = /[\s\d!-&(-/:-@[-`{-~\u00a0-\u00bf\u2000-\u2018\u201a-\u206f\u3000-\u303f]+/;
 const referenceWords = (t: string) => t.toLowerCase().split(NON_WORD).filter((w, i, a) => w !== '' || (i > 0 && i < a.length - 1));
 
-describe('first characters of a pattern', () => {
+describe('first characters and literal suffix of a pattern', () => {
   it.each([
     ['share( this)?', 's'],
     ['(foto|bild)s?: .{2,80}', 'bf'],
@@ -127,10 +127,28 @@ describe('first characters of a pattern', () => {
           return; // not a pattern: the knowledge loader refuses it before this runs
         }
         const first = firstChars(source);
-        for (const s of subjects) if (re.test(s) && first) expect(first.has(s.charCodeAt(0)), `${source} on ${JSON.stringify(s)}`).toBe(true);
+        const suffix = literalSuffix(source);
+        for (const s of subjects) {
+          if (!re.test(s)) continue;
+          if (first) expect(first.has(s.charCodeAt(0)), `${source} on ${JSON.stringify(s)}`).toBe(true);
+          expect(s.endsWith(suffix), `${source} (suffix ${JSON.stringify(suffix)}) on ${JSON.stringify(s)}`).toBe(true);
+        }
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it.each([
+    ['(\\S+ )?bloggers? likes? this', ' this'],
+    ['.{0,40}als pdf herunterladen', 'als pdf herunterladen'],
+    ['a(b|cb)', 'b'],
+    ['(ab)+', 'ab'],
+    ['ab?', ''],
+    ['foo.*', ''],
+    ['x\\b', 'x'],
+    ['(a|)', ''],
+  ])('%s always ends with %j', (source, expected) => {
+    expect(literalSuffix(source)).toBe(expected);
   });
 
   it('every pattern of the shipped knowledge: a line its dispatch skips is never matched by it', () => {
@@ -142,6 +160,7 @@ describe('first characters of a pattern', () => {
         for (const r of k.rules) {
           const subject = r.caseSensitive ? normalizeLine(text) : lower;
           if (r.first && !r.first.has(subject.charCodeAt(0))) expect(r.re.test(subject), `${r.source} on ${JSON.stringify(subject)}`).toBe(false);
+          if (!subject.endsWith(r.suffix)) expect(r.re.test(subject), `${r.source} on ${JSON.stringify(subject)}`).toBe(false);
         }
       }),
       { numRuns: 300 },
@@ -161,9 +180,11 @@ describe('phrase rules: dispatched and merged = every group in order', () => {
   });
 
   it('matches lines made of the patterns themselves (hits, not only misses)', () => {
-    const hits = ['Leave a Reply', 'Share this', 'Follow us on Twitter', '© 2024 Example Media', 'Foto: dpa', '12 Kommentare', 'Read more', 'Von Max Muster']
+    // The last three match only through patterns that may start anywhere, tried on lines with their suffix.
+    const hits = ['Leave a Reply', 'Share this', 'Follow us on Twitter', '© 2024 Example Media', 'Foto: dpa', '12 Kommentare', 'Read more', 'Von Max Muster', '3 bloggers like this', 'Artikel als PDF herunterladen', '5 Bloggern gefällt das']
       .map((t) => matchPhrase(t)?.reason ?? null);
     expect(hits.every((h) => h !== null)).toBe(true);
+    for (const t of ['3 bloggers like this', 'Artikel als PDF herunterladen', 'x bloggers like that']) expect(matchPhrase(t)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
   });
 });
 

@@ -13,11 +13,24 @@
 
 /** The first code units a non-empty match can start with, or null for "could be any". */
 export function firstChars(source: string): Set<number> | null {
+  return read(source)?.first ?? null;
+}
+
+/**
+ * Text that every match of the pattern ends with ('' when none is known): "(\\S+ )?bloggers?
+ * likes? this" ends with " this". A whole-line pattern whose first character can be anything
+ * is tried only on lines that end with its suffix.
+ */
+export function literalSuffix(source: string): string {
+  return read(source)?.suffix ?? '';
+}
+
+function read(source: string): Info | null {
   try {
     const p = new Reader(source);
     const r = p.alternation();
     if (p.i !== source.length) return null;
-    return r.first;
+    return r;
   } catch (err) {
     if (err instanceof Unsupported) return null;
     throw err;
@@ -31,6 +44,26 @@ interface Info {
   first: Set<number> | null;
   /** Can match the empty string. */
   nullable: boolean;
+  /** The one string every match is, or null when matches can differ. */
+  exact: string | null;
+  /** A string every match ends with ('' when none is known). */
+  suffix: string;
+}
+
+/** Longest common suffix of two strings. */
+function commonSuffix(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n ? a.slice(a.length - n) : '';
+}
+
+/** What a character class, a class escape or `.` tells: its first characters (null: any), nothing of its text. */
+function oneOf(first: Set<number> | null): Info {
+  return { first, nullable: false, exact: null, suffix: '' };
+}
+
+function literal(ch: string): Info {
+  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch };
 }
 
 function union(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
@@ -56,7 +89,12 @@ class Reader {
     while (this.peek() === '|') {
       this.i++;
       const next = this.sequence();
-      info = { first: union(info.first, next.first), nullable: info.nullable || next.nullable };
+      info = {
+        first: union(info.first, next.first),
+        nullable: info.nullable || next.nullable,
+        exact: info.exact !== null && info.exact === next.exact ? info.exact : null,
+        suffix: commonSuffix(info.suffix, next.suffix),
+      };
     }
     return info;
   }
@@ -65,14 +103,24 @@ class Reader {
     let first: Set<number> | null = new Set();
     // Until a non-nullable atom, every atom's first characters can start the sequence.
     let open = true;
+    // The match so far as one fixed string (null once an atom varies), and what it ends with.
+    let exact: string | null = '';
+    let suffix = '';
     for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
       const atom = this.quantified();
       if (open) {
         first = union(first, atom.first);
         if (!atom.nullable) open = false;
       }
+      if (atom.exact !== null) {
+        suffix += atom.exact;
+        if (exact !== null) exact += atom.exact;
+      } else {
+        suffix = atom.suffix;
+        exact = null;
+      }
     }
-    return { first, nullable: open };
+    return { first, nullable: open, exact, suffix };
   }
 
   private quantified(): Info {
@@ -90,7 +138,8 @@ class Reader {
       this.i += m[0].length;
     } else return atom;
     if (this.peek() === '?') this.i++;
-    return { first: atom.first, nullable: atom.nullable || min === 0 };
+    // Repeated at least once, a match ends as the atom's last repetition does; optional, it may be absent.
+    return { first: atom.first, nullable: atom.nullable || min === 0, exact: null, suffix: min > 0 ? atom.suffix : '' };
   }
 
   private atom(): Info {
@@ -107,27 +156,27 @@ class Reader {
       if (this.s[this.i++] !== ')') throw new Unsupported();
       return inner;
     }
-    if (c === '[') return { first: this.charClass(), nullable: false };
+    if (c === '[') return oneOf(this.charClass());
     if (c === '\\') {
       const e = this.s[this.i++];
       if (e === undefined) throw new Unsupported();
-      if (LITERAL_ESCAPES.has(e)) return { first: new Set([e.charCodeAt(0)]), nullable: false };
-      if (e === 'd') return { first: new Set(DIGITS), nullable: false };
+      if (LITERAL_ESCAPES.has(e)) return literal(e);
+      if (e === 'd') return oneOf(new Set(DIGITS));
       // Word boundaries consume nothing.
-      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true };
-      if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return { first: null, nullable: false };
+      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '' };
+      if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return oneOf(null);
       if (e === 'p' || e === 'P') {
         const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));
         if (!m) throw new Unsupported();
         this.i += m[0].length;
-        return { first: null, nullable: false };
+        return oneOf(null);
       }
       throw new Unsupported();
     }
-    if (c === '.') return { first: null, nullable: false };
+    if (c === '.') return oneOf(null);
     if (c === '^' || c === '$' || c === ')' || c === '|' || c === '?' || c === '*' || c === '+' || c === '{') throw new Unsupported();
-    // A literal character (an astral one starts with its high surrogate, as the subject does).
-    return { first: new Set([c.charCodeAt(0)]), nullable: false };
+    // A literal character (an astral one starts with its high surrogate, as the subject does, and its low one is the next literal).
+    return literal(c);
   }
 
   /** A class of literal characters and small ranges; negated classes, class escapes (\\w …) and wide ranges read as "any". */

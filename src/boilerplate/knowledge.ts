@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { firstChars } from './first-chars.ts';
+import { firstChars, literalSuffix } from './first-chars.ts';
 
 export const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/boilerplate');
 
@@ -34,6 +34,8 @@ export interface PhraseRule {
   re: RegExp;
   /** Characters a match can start with (null: any), see first-chars.ts. */
   first: Set<number> | null;
+  /** Text every match ends with ('' when none is known), see first-chars.ts. */
+  suffix: string;
 }
 
 export interface Knowledge {
@@ -59,15 +61,27 @@ export interface MergedRun {
   /** All the run's patterns in one expression. */
   all: Dispatched;
   /**
-   * The run's expression restricted to the patterns that can start with a given first
-   * character (src/boilerplate/first-chars.ts), built on first use per character; null
-   * when no pattern can.
+   * Patterns of the run that can start with any character but must end with a known text
+   * (".{0,40}als pdf herunterladen"): kept in a restricted expression only for lines that end
+   * with it. At most MAX_GATED; any others are always kept.
    */
-  byFirst: Map<number, Dispatched | null>;
+  gated: PhraseRule[];
+  /**
+   * The run's expression restricted to the patterns that can match a line, by its first
+   * character (src/boilerplate/first-chars.ts) and which gated suffixes it ends with
+   * (dispatchKey); built on first use; null when no pattern can.
+   */
+  byKey: Map<number, Dispatched | null>;
+  /** The restricted expressions by the list of patterns they keep: most first characters keep the same few. */
+  byPatterns: Map<string, Dispatched | null>;
+  /** Position of each of the run's patterns (names a restricted expression by the patterns it keeps). */
+  index: Map<PhraseRule, number>;
 }
 
-/** Distinct first characters a run keeps a restricted expression for; beyond, lines use the whole one. */
-const MAX_DISPATCH_CHARS = 1024;
+/** Keys a run keeps a restricted expression for; beyond, lines use the whole one. */
+const MAX_DISPATCH_KEYS = 4096;
+/** Suffix-gated patterns per run: one bit each in the dispatch key. */
+const MAX_GATED = 8;
 
 /** Capturing groups a pattern opens (to find the markers after it): "(" not followed by "?", and named groups. */
 function countCaptures(source: string): number {
@@ -111,12 +125,32 @@ interface Dispatched {
   markers: number[];
 }
 
-function dispatch(run: MergedRun, first: number): Dispatched | null {
-  let hit = run.byFirst.get(first);
+/**
+ * The run's expression for a subject line: only the patterns that can start with its first
+ * character, and of the gated ones only those whose suffix it ends with. Same order, so the
+ * first group that matches is the one the whole run would report.
+ */
+function dispatch(run: MergedRun, subject: string): Dispatched | null {
+  const first = subject.charCodeAt(0);
+  const gated = run.gated;
+  let endings = 0;
+  for (let g = 0; g < gated.length; g++) if (subject.endsWith(gated[g]!.suffix)) endings |= 1 << g;
+  const key = first * (1 << MAX_GATED) + endings;
+  let hit = run.byKey.get(key);
   if (hit !== undefined) return hit;
-  if (run.byFirst.size >= MAX_DISPATCH_CHARS) return run.all;
-  hit = runExpression(run.groups, run.all.re.flags, (r) => r.first === null || r.first.has(first));
-  run.byFirst.set(first, hit);
+  if (run.byKey.size >= MAX_DISPATCH_KEYS) return run.all;
+  const keep = (r: PhraseRule) => {
+    if (r.first !== null) return r.first.has(first);
+    const g = gated.indexOf(r);
+    return g < 0 || (endings & (1 << g)) !== 0;
+  };
+  const kept = run.groups.flatMap((gr) => gr.rules.filter(keep).map((r) => run.index.get(r)!)).join(',');
+  hit = run.byPatterns.get(kept);
+  if (hit === undefined) {
+    hit = runExpression(run.groups, run.all.re.flags, keep);
+    run.byPatterns.set(kept, hit);
+  }
+  run.byKey.set(key, hit);
   return hit;
 }
 
@@ -170,13 +204,13 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (${reason}): ${source}: ${(err as Error).message}`);
         }
-        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source) });
+        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source), suffix: literalSuffix(source) });
       }
     }
     for (const [reason, patterns] of Object.entries(data.containsRules)) {
       for (const source of patterns) {
         try {
-          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null });
+          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null, suffix: '' });
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (containsRules.${reason}): ${source}: ${(err as Error).message}`);
         }
@@ -202,7 +236,18 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     if (run && run.caseSensitive === group.caseSensitive && run.flags === group.re.flags) run.groups.push(group);
     else runs.push({ caseSensitive: group.caseSensitive, flags: group.re.flags, groups: [group] });
   }
-  const merged: MergedRun[] = runs.map((r) => ({ caseSensitive: r.caseSensitive, groups: r.groups, all: runExpression(r.groups, r.flags)!, byFirst: new Map() }));
+  const merged: MergedRun[] = runs.map((r) => {
+    const patterns = r.groups.flatMap((g) => g.rules);
+    return {
+      caseSensitive: r.caseSensitive,
+      groups: r.groups,
+      all: runExpression(r.groups, r.flags)!,
+      gated: patterns.filter((p) => p.first === null && p.suffix !== '').slice(0, MAX_GATED),
+      byKey: new Map(),
+      byPatterns: new Map(),
+      index: new Map(patterns.map((p, i) => [p, i])),
+    };
+  });
   const containsAny = contains.length ? new RegExp(contains.map((r) => `(?:${r.source})`).join('|'), contains.some((r) => r.re.flags) ? 'u' : '') : null;
   return { rules, languages, combined, merged, contains, containsAny };
 }
@@ -228,7 +273,7 @@ export function matchPhrase(line: string, k: Knowledge = knowledge()): PhraseRul
   }
   for (const run of k.merged) {
     const subject = run.caseSensitive ? core : lower;
-    const restricted = dispatch(run, subject.charCodeAt(0));
+    const restricted = dispatch(run, subject);
     const m = restricted?.re.exec(subject);
     if (!m) continue;
     const group = run.groups.find((_, gi) => restricted!.markers[gi]! >= 0 && m[restricted!.markers[gi]!] !== undefined);
