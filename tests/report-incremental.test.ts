@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diffWords } from 'diff';
 import { buildReport } from '../src/report/index.ts';
 import { escapeHtml } from '../src/report/html.ts';
-import { wordDiff } from '../src/report/pages.ts';
+import { renderClusterPage, wordDiff, wordDiffsOfPage } from '../src/report/pages.ts';
+import type { ReportCluster } from '../src/report/read.ts';
 import { MANIFEST_FILE } from '../src/report/manifest.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'newsclean-report-incr-'));
@@ -168,6 +169,46 @@ describe('cluster word diffs', () => {
         expect(wordDiff(a, b).html).toBe(viaDiff(a, b));
       }),
     );
+  });
+});
+
+describe('word diffs reused from a cluster page rendered earlier', () => {
+  const ctx = { nonce: 'n0nce-n0nce-n0nce-n0', reviewKey: 'k', configHash: 'h' };
+  // Texts with markup characters, quotes, non-BMP characters and a few too long to diff.
+  const textArb = fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '<', '&', '"', 'é', '😀', '\n', '</p>'), maxLength: 30 }) },
+    { weight: 1, arbitrary: fc.constant('x '.repeat(20_001)) },
+  );
+  const clusterOf = (canonical: string, texts: readonly string[]): ReportCluster => ({
+    id: 'c-1',
+    canonical,
+    canonicalReason: 'r',
+    members: texts.map((_, i) => ({ doc: `d${i}`, paragraph: 0 })),
+    extra: {},
+  });
+  const page = (canonical: string, texts: readonly string[], known: ReadonlyMap<string, string> | null = null) =>
+    renderClusterPage(clusterOf(canonical, texts), (doc) => texts[Number(doc.slice(1))] ?? null, { prev: null, next: null }, ctx, known);
+
+  it('a page rendered with the diffs of its earlier version is the page rendered from scratch', () => {
+    fc.assert(
+      fc.property(textArb, fc.array(textArb, { maxLength: 6 }), fc.array(textArb, { maxLength: 6 }), (canonical, before, added) => {
+        const earlier = page(canonical, before);
+        const known = wordDiffsOfPage(earlier, canonical);
+        expect(known).not.toBeNull();
+        // Every diffable distinct text of the earlier page is reusable.
+        const diffable = new Set(before.filter((t) => canonical.length + t.length <= 40_000));
+        expect(known!.size).toBe(diffable.size);
+        const now = [...before, ...added];
+        expect(page(canonical, now, known)).toBe(page(canonical, now));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('diffs of a page whose canonical text changed are not reused', () => {
+    const earlier = page('The bank raised rates.', ['The bank raised its rates.']);
+    expect(wordDiffsOfPage(earlier, 'The bank cut rates.')).toBeNull();
+    expect(wordDiffsOfPage('<html>not a cluster page</html>', 'x')).toBeNull();
   });
 });
 

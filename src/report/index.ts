@@ -37,7 +37,7 @@ import {
   type ClusterSummary,
   type TableRow,
 } from './index-page.ts';
-import { removedShare, renderClusterPage, renderDocPage, type PageContext } from './pages.ts';
+import { removedShare, renderClusterPage, renderDocPage, wordDiffsOfPage, type PageContext } from './pages.ts';
 import { MANIFEST_FILE, newNonce, readManifest, reportVersion, serialiseManifest, sha256, type RecordSummary, type ReportManifest } from './manifest.ts';
 import {
   isObj,
@@ -495,7 +495,12 @@ async function buildInto(
   const memberText = (doc: string, p: number) => memberTexts.get(doc)?.get(p) ?? null;
   for (const { c, i, rel } of toRender) {
     const nav = { prev: clusters[i - 1]?.id ?? null, next: clusters[i + 1]?.id ?? null };
-    await schedule(() => renderPage(rel, () => renderClusterPage(c, memberText, nav, ctx)));
+    await schedule(async () => {
+      // In place, the page's earlier rendering (same report code: the manifest's version matched) gives the word diffs it already had.
+      const earlier = previous && existing.has(rel) ? await readFile(path.join(dir, rel), 'utf8').catch(() => null) : null;
+      const knownDiffs = earlier ? wordDiffsOfPage(earlier, c.canonical) : null;
+      await renderPage(rel, () => renderClusterPage(c, memberText, nav, ctx, knownDiffs));
+    });
   }
   const byId = [...agg.clusters].sort((a, b) => a.id.localeCompare(b.id));
   const listPages = Math.ceil(byId.length / CLUSTER_LIST_PAGE);

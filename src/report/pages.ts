@@ -1,6 +1,7 @@
 /** Page templates: one per document, one per cluster. The index is in index-page.ts. */
 import { diffWords } from 'diff';
-import { contentLink, html, pageHref, pageShell, type SafeHtml } from './html.ts';
+import { createHash } from 'node:crypto';
+import { contentLink, html, pageHref, pageShell, trusted, type SafeHtml } from './html.ts';
 import type { ReportCluster, ReportDoc, ReportFlag, ReportParagraph, ReportRemoved } from './read.ts';
 
 export interface NavLinks {
@@ -209,11 +210,36 @@ ${doc.fixes.length ? html`<section class="doc-fixes"><h2>Automatic fixes (${doc.
 
 /** Word diff of a member against the canonical text; very long texts are shown whole instead. */
 export function wordDiff(canonical: string, text: string): SafeHtml {
-  if (canonical.length + text.length > 40_000) return html`<p class="muted">too long for a word diff</p><p>${text}</p>`;
+  if (canonical.length + text.length > MAX_DIFF_INPUT) return html`<p class="muted">too long for a word diff</p><p>${text}</p>`;
   // An exact copy (most members of a wire story's cluster): diffWords would return the text as one unchanged part.
   if (canonical === text) return html`${text}`;
   const parts = diffWords(canonical, text);
   return html`${parts.map((p) => (p.added ? html`<ins>${p.value}</ins>` : p.removed ? html`<del>${p.value}</del>` : html`${p.value}`))}`;
+}
+
+/** Longer canonical + member texts are not diffed (wordDiff shows the text whole). */
+const MAX_DIFF_INPUT = 40_000;
+
+/** Key of a text in a cluster page's markup (data-text, data-canonical): the word diffs of the page are reused by it. */
+export const diffTextKey = (text: string): string => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+const WORD_DIFF_RE = /<p class="worddiff" data-text="([A-Za-z0-9_-]{22})">([^]*?)<\/p>/g;
+const CANONICAL_RE = /<ol class="members" data-canonical="([A-Za-z0-9_-]{22})">/;
+
+/**
+ * The word diffs of a cluster page this code rendered earlier, by member text
+ * key, when its canonical text is still `canonical` (null otherwise). Word
+ * diffs are most of a cluster page's cost, and a cluster that gains a member
+ * keeps all the others: re-rendering its page diffs only the new texts. Only
+ * diffs of texts within MAX_DIFF_INPUT carry a key; their markup holds no
+ * `</p>` (every text is escaped, the diff adds only <ins> and <del>).
+ */
+export function wordDiffsOfPage(page: string, canonical: string): Map<string, string> | null {
+  const m = CANONICAL_RE.exec(page);
+  if (!m || m[1] !== diffTextKey(canonical)) return null;
+  const out = new Map<string, string>();
+  for (const d of page.matchAll(WORD_DIFF_RE)) out.set(d[1]!, d[2]!);
+  return out;
 }
 
 export function renderClusterPage(
@@ -221,13 +247,23 @@ export function renderClusterPage(
   memberText: (doc: string, paragraph: number) => string | null,
   nav: NavLinks,
   ctx: PageContext,
+  /** Word diffs from the page's previous rendering (wordDiffsOfPage): the same bytes wordDiff would give. */
+  knownDiffs: ReadonlyMap<string, string> | null = null,
 ): string {
   const extra = Object.entries(cluster.extra);
   // Members often repeat each other word for word: diff each distinct text once.
   const diffs = new Map<string, SafeHtml>();
   const diffOf = (text: string) => {
     let d = diffs.get(text);
-    if (!d) diffs.set(text, (d = wordDiff(cluster.canonical, text)));
+    if (!d) {
+      if (cluster.canonical.length + text.length > MAX_DIFF_INPUT) d = html`<p class="worddiff">${wordDiff(cluster.canonical, text)}</p>`;
+      else {
+        const key = diffTextKey(text);
+        const known = knownDiffs?.get(key);
+        d = html`<p class="worddiff" data-text="${key}">${known !== undefined ? trusted(known) : wordDiff(cluster.canonical, text)}</p>`;
+      }
+      diffs.set(text, d);
+    }
     return d;
   };
   const members = cluster.members.map((m, i) => {
@@ -235,7 +271,7 @@ export function renderClusterPage(
     return html`<li class="member" id="member-${i}" tabindex="-1">
 <div class="member-meta"><a href="${pageHref('../docs/', m.doc)}#p${m.paragraph}">${m.doc}</a> ¶${m.paragraph}
 ${text !== null ? reviewButton({ type: 'cluster-member', cluster: cluster.id, doc: m.doc, text }, 'Not a copy') : ''}</div>
-${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : html`<p class="worddiff">${diffOf(text)}</p>`}
+${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : diffOf(text)}
 </li>`;
   });
   const body = html`<header class="top">
@@ -246,7 +282,7 @@ ${text === null ? html`<p class="warning">paragraph not found in documents.jsonl
 <section><h2>Canonical text</h2><p class="canonical">${cluster.canonical}</p>
 <p class="muted">chosen because: ${cluster.canonicalReason || 'not stated'}</p>
 ${extra.length ? html`<table class="meta">${extra.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</table>` : ''}</section>
-<section><h2>Members, word diff against the canonical text</h2><p class="legend"><del>only in canonical</del> <ins>only in member</ins></p><ol class="members">${members}</ol></section>
+<section><h2>Members, word diff against the canonical text</h2><p class="legend"><del>only in canonical</del> <ins>only in member</ins></p><ol class="members" data-canonical="${diffTextKey(cluster.canonical)}">${members}</ol></section>
 </main>`;
   return pageShell({
     title: `Cluster ${cluster.id} — newsclean`,
