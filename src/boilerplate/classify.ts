@@ -255,7 +255,7 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
   return f.terminal && f.chars >= LENGTH_HIGH && f.capShare < 0.5 ? 'near-good' : 'bad';
 }
 
-// ---- per-block facts, cached by text ------------------------------------------
+// ---- per-block facts, shared by the repeated lines of a document -------------------
 
 /** What the classifier knows about a block's text before it knows the document: rule verdicts, words, shape. */
 interface BlockFacts {
@@ -266,36 +266,35 @@ interface BlockFacts {
 }
 
 /**
- * Text dumps repeat lines (menus, footers, share rows: a quarter of the dev-set dump lines
- * recur within their page, 40 % across pages), so the facts of a block text are kept and
- * reused. Bounded: the cache starts afresh when full, and when the knowledge changes.
+ * Text dumps repeat lines within a page (menus, footers, share rows: a quarter of the dev-set
+ * dump lines), so the facts of a block text are computed once per document. Only short texts
+ * are looked up: chrome repeats, prose paragraphs rarely do, and hashing long ones costs more
+ * than it saves. Nothing is kept between documents: a cache across them (40 % of the dev-set
+ * lines recur across pages) held its entries long enough for the garbage collector to copy and
+ * promote them, and cost more than it saved (same-process A/B: ~1.3x faster without it).
  */
-const FACTS_CACHE_LIMIT = 10_000;
-const FACTS_CACHE_MAX_CHARS = 200;
-const factsCache = new Map<string, BlockFacts>();
-let factsKnowledge: Knowledge | null = null;
+const FACTS_REUSE_MAX_CHARS = 200;
 
-/** Forget the cached block facts (the benchmark times a cold classifier). */
-export function clearBlockFactsCache(): void {
-  factsCache.clear();
+/**
+ * Nothing to forget: block facts are shared within one document only (see FACTS_REUSE_MAX_CHARS).
+ * Kept for callers that time a cold classifier.
+ */
+export function clearBlockFactsCache(): void {}
+
+function blockFacts(text: string, k: Knowledge, seen: Map<string, BlockFacts>): BlockFacts {
+  if (text.length > FACTS_REUSE_MAX_CHARS) return computeFacts(text, k);
+  let f = seen.get(text);
+  if (!f) seen.set(text, (f = computeFacts(text, k)));
+  return f;
 }
 
-function blockFacts(text: string, k: Knowledge): BlockFacts {
-  if (factsKnowledge !== k) {
-    factsCache.clear();
-    factsKnowledge = k;
-  }
-  // Only short texts are kept: chrome repeats, prose paragraphs rarely do, and hashing long ones costs more than it saves.
-  const cacheable = text.length <= FACTS_CACHE_MAX_CHARS;
-  let f = cacheable ? factsCache.get(text) : undefined;
-  if (f) return f;
+/** No rule verdict, shared (most blocks). */
+const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null });
+
+function computeFacts(text: string, k: Knowledge): BlockFacts {
   const rule = blockRuleVerdict(text, k);
   const scan = scanLine(text);
-  f = { rule, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
-  if (!cacheable) return f;
-  if (factsCache.size >= FACTS_CACHE_LIMIT) factsCache.clear();
-  factsCache.set(text, f);
-  return f;
+  return { rule: rule.verdict || rule.partial ? rule : NO_RULE, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
 }
 
 // ---- classification ---------------------------------------------------------
@@ -308,7 +307,8 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const partials: Array<LineVerdict | null> = blocks.map(() => null);
   const features: Array<BlockFeatures | null> = blocks.map(() => null);
 
-  const facts = blocks.map((b) => blockFacts(b.text, k));
+  const seen = new Map<string, BlockFacts>();
+  const facts = blocks.map((b) => blockFacts(b.text, k, seen));
   const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts.map((f) => f.scan));
   blocks.forEach((b, i) => {
     const { rule, scan, shape } = facts[i]!;
