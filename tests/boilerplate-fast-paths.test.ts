@@ -25,7 +25,7 @@ import {
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
-import { blockFeatures, blockModelContext, classifyBlocks, clearBlockFactsCache, isSectionLabel } from '../src/boilerplate/classify.ts';
+import { blockFeatures, blockModelContext, classifyBlocks, isSectionLabel } from '../src/boilerplate/classify.ts';
 import { blockVector, contentProbabilities, contentProbability, shippedBlockModel } from '../src/boilerplate/block-model.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
 
@@ -328,14 +328,20 @@ describe('block model and cache', () => {
     blocks.forEach((_, i) => expect(Math.abs(folded[i]! - contentProbability(model, blockVector(ctx, i)))).toBeLessThan(1e-12));
   });
 
-  it('the cache of block facts never changes a decision', () => {
+  it('block facts shared between repeated lines never change a decision, and nothing carries over between documents', () => {
     const blocks = SEED_LINES.map((text) => ({ text, kind: 'paragraph' as const }));
-    clearBlockFactsCache();
-    const cold = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
-    const warm = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
-    const other = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' });
-    clearBlockFactsCache();
-    expect(warm).toEqual(cold);
-    expect(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' })).toEqual(other);
+    // Every line twice: the second copy reuses the facts of the first.
+    const doubled = [...blocks, ...blocks];
+    const first = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
+    const again = classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' });
+    const other = classifyBlocks(doubled, { aggressiveness: 0.5, mode: 'text' });
+    expect(again).toEqual(first);
+    expect(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'text' })).toEqual(first);
+    // Rule verdicts depend on the text alone: both copies of a line agree, and agree with the single document.
+    doubled.forEach((_, i) => {
+      const ruled = (d: (typeof other)[number]) => (d.action !== 'keep' && d.grade === 'rule' ? d.reason : null);
+      expect(ruled(other[i]!)).toBe(ruled(first[i % blocks.length]!));
+    });
+    expect(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' })).toEqual(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' }));
   });
 });
