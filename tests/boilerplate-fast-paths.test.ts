@@ -25,7 +25,7 @@ import {
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
-import { blockFeatures, blockModelContext, classifyBlocks, isSectionLabel } from '../src/boilerplate/classify.ts';
+import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, mayEndDateline } from '../src/boilerplate/classify.ts';
 import { blockVector, contentProbabilities, contentProbability, shippedBlockModel } from '../src/boilerplate/block-model.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
 
@@ -300,6 +300,21 @@ describe('one-pass shape features = their regular-expression definitions', () =>
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('datelines: every line the dateline shape matches ends as its gate expects', () => {
+    const piece = fc.constantFrom('23', '3', '10', '2018', '2024-05-01', '.', '. ', ',', ', ', ' ', 'Oct', 'October', 'März', 'Jan.', 'Publiziert: ', 'Stand ', '12:35', '9.05', 'Uhr', 'UHR', 'h', 'H', 'am', 'PM', 'a.m.', 'P.M.', 'Monday, ');
+    const lines = fc.array(piece, { minLength: 1, maxLength: 9 }).map((ps) => ps.join(''));
+    let matched = 0;
+    const check = (t: string) => {
+      if (!DATELINE.test(t)) return;
+      matched++;
+      expect(mayEndDateline(t.charCodeAt(t.length - 1)), JSON.stringify(t)).toBe(true);
+    };
+    ['23.10.2018', '11 Jan 2019', 'Publiziert: 03.04.2020, 12:35', 'October 19, 2021', '3 Oct 2020 9.05 a.m.', '3 Oct 2020 12:35 Uhr', '2024-05-01 12:00 PM'].forEach(check);
+    fc.assert(fc.property(lines, (t) => check(t)), { numRuns: 3000 });
+    // The generator does reach the shape (a test that never matched would prove nothing).
+    expect(matched).toBeGreaterThan(20);
   });
 
   it('section labels: at most four words, each capitalised', () => {

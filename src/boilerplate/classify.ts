@@ -169,10 +169,18 @@ const CONTACT_LOOSE = new RegExp(String.raw`^[\p{L}\s]{0,40}:?\s*${ADDRESS}\.?$`
 const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Getty|dpa|Photo|Foto|Image|Bild|Crédit|Credit)[^()]{0,80}\)|\((?:[^()]{2,60}\/(?:AP|AFP|Reuters|EPA|Getty Images|dpa|Shutterstock|iStock)[^()]{0,20})\))\s*$/u;
 /** "Home » News » World", "Start > Politik > Ausland". */
 /** A date (and time) alone on a line, with an optional label: "23.10.2018", "11 Jan 2019", "Publiziert: 03.04.2020, 12:35", "October 19, 2021". */
-const DATELINE = /^(?:[\p{L} ]{1,20}:\s*)?(?:\p{L}{2,10}\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|\p{L}{3,10}\.?)\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\p{L}{3,10}\.?\s+\d{1,2},\s*\d{4})(?:(?:,|\s)\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?$/iu;
+export const DATELINE = /^(?:[\p{L} ]{1,20}:\s*)?(?:\p{L}{2,10}\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|\p{L}{3,10}\.?)\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\p{L}{3,10}\.?\s+\d{1,2},\s*\d{4})(?:(?:,|\s)\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?$/iu;
 const MAY_BREADCRUMB = /[»›>|/]/;
 /** Every date shape of DATELINE has a digit: a cheap gate for its costly Unicode test. */
 const HAS_DIGIT = /\d/;
+/**
+ * What a DATELINE match can end with: the date's or the time's last digit, or the end of a time
+ * suffix ("uhr", "h", "am", "pm", "a.m.", "p.m.", any case; none of r, h, m has another
+ * case-insensitive match under /iu). A line ending otherwise is not a dateline.
+ */
+export function mayEndDateline(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46 || c === 114 || c === 82 || c === 104 || c === 72 || c === 109 || c === 77;
+}
 const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
 
 export interface LineVerdict {
@@ -202,7 +210,7 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
   if (MAY_BREADCRUMB.test(t) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
   }
-  if (t.length <= 60 && HAS_DIGIT.test(t) && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
+  if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && HAS_DIGIT.test(t) && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
   const rule = matchPhrase(t, k);
   if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
   return null;
@@ -521,13 +529,18 @@ export function gradeDocument(blocks: ClassifierInput[], lang?: string | null, m
 
 /** 1–4 capitalised words, no digits, no sentence punctuation: "Asia World", "Politics". */
 export function isSectionLabel(text: string): boolean {
-  const t = text.trim();
-  if (!t || t.length > 40 || /[\d.,;:!?"“”()]/.test(t)) return false;
-  // At most four whitespace-separated words, each starting with a capital or "&".
+  // The trimmed text, by index (no copy): this runs on every short block.
+  let from = 0;
+  let to = text.length;
+  while (from < to && isSpaceCode(text.charCodeAt(from))) from++;
+  while (to > from && isSpaceCode(text.charCodeAt(to - 1))) to--;
+  if (from === to || to - from > 40) return false;
+  // No digit or sentence punctuation ([\d.,;:!?"“”()]); at most four whitespace-separated words, each starting with a capital or "&".
   let count = 0;
   let afterSpace = true;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 34 || c === 0x201c || c === 0x201d || c === 40 || c === 41) return false;
     if (isSpaceCode(c)) {
       afterSpace = true;
       continue;
@@ -535,7 +548,7 @@ export function isSectionLabel(text: string): boolean {
     if (!afterSpace) continue;
     afterSpace = false;
     if (++count > 4) return false;
-    if (c !== 38 && letterClass(c >= 0xd800 && c <= 0xdbff ? t.codePointAt(i)! : c) !== 2) return false;
+    if (c !== 38 && letterClass(c >= 0xd800 && c <= 0xdbff ? text.codePointAt(i)! : c) !== 2) return false;
   }
   return true;
 }
