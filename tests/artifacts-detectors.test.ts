@@ -18,9 +18,9 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { countChunks, hasLowerUpperPair, hasUpperPair, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
-import { capitalizedName, capitalizedNameByRegex } from '../src/artifacts/names.ts';
-import { startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
+import { countChunks, hasLowerUpperPair, hasUpperPair, scanNameTokens, startsLower, startsUpper, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { capitalizedName, capitalizedNameByRegex, extractNameMentions, isInitial } from '../src/artifacts/names.ts';
+import { prepareNameDoc, startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
 const lex = getLexicon();
 const ENGLISH = { iso6393: 'eng', iso6391: 'en' };
@@ -191,6 +191,29 @@ describe('properties', () => {
     expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
   });
 
+  it('the name-pass scan equals the capitalised and lowercase tokens of the full tokenizer, and finds the same mentions', () => {
+    // Names, initials, possessives, numbers and "&" inside would-be name runs, curly apostrophes, context-lowercased Σ, İ.
+    const pieces = fc.constantFrom('Zalmay', 'Khalilzad', 'George', 'W.', 'Bush', 'J', 'of', 'the', '&', '2021', 'Biden’s', "Blinken's", "o'neill", 'Ünal', 'élan', 'ΟΔΟΣ', 'Σ', 'İstanbul', 'x1', 'don’T', '’', "'", ' ', '  ', '. ', ', ', '-', '日本', '𝐀bc', 'said', '“', '"', ':', '?', '\u00a0', '\n');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 24 }).map((a) => a.join('')), (t) => {
+        const all = tokenize(t);
+        const lowercase = new Set<string>();
+        const capitalised = scanNameTokens(t, lowercase);
+        expect(capitalised).toEqual(all.filter((k) => startsUpper(k.text)));
+        expect([...lowercase].sort()).toEqual([...new Set(all.filter((k) => startsLower(k.text)).map((k) => k.lower))].sort());
+        expect(extractNameMentions(t, () => false, capitalised)).toEqual(extractNameMentions(t, () => false, all));
+        // The document's entity words, by their regular-expression definition over the full token list.
+        const entities = new Set<string>();
+        for (const k of all) {
+          if (!/^\p{Lu}\p{Ll}{2,}/u.test(k.text) || k.start === 0 || /[.!?:"“]\s?$/.test(t.slice(Math.max(0, k.start - 2), k.start))) continue;
+          entities.add(k.text.replace(/['’]s?$/u, ''));
+        }
+        expect(prepareNameDoc({ id: 'd', blocks: [t], clusters: [null] }, new Set()).entities).toEqual(entities);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('the debris pre-checks equal their regular-expression definitions', () => {
     // Astral letters (𝐀 uppercase, 𝐚 lowercase), a lone surrogate, letters without case (日) and non-letters.
     const pieces = fc.constantFrom('a', 'B', 'z', 'Z', 'é', 'É', 'ß', 'ω', 'Ω', '𝐀', '𝐚', '\ud835', '日', ' ', '.', '’', '7', 'ǅ');
@@ -226,11 +249,12 @@ describe('properties', () => {
   });
 
   it('the name-word checks equal their regular-expression definitions', () => {
-    const pieces = fc.constantFrom('A', 'b', 'Z', 'z', 'É', 'é', "'", '’', 's', '-', 'Ω', 'ω', '1', 'x');
+    const pieces = fc.constantFrom('A', 'b', 'Z', 'z', 'É', 'é', "'", '’', 's', '-', 'Ω', 'ω', '1', 'x', '𝐀', '𝐚', '.', '日');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 8 }).map((a) => a.join('')), (w) => {
         expect(capitalizedName({ text: w })).toBe(capitalizedNameByRegex(w));
         expect(startsWithCapitalAndTwoLower(w)).toBe(/^\p{Lu}\p{Ll}{2,}/u.test(w));
+        if (/^\p{Lu}/u.test(w)) expect(isInitial(w)).toBe(/^\p{Lu}\.?$/u.test(w));
       }),
       { numRuns: 3000 },
     );

@@ -21,18 +21,21 @@ export interface DocumentScoreOptions {
 }
 
 export function scoreDocument(doc: Doc, opts: DocumentScoreOptions, stage: string): DocFlag[] {
-  // Whitespace-separated chunks: a density needs no exact tokenization, and this runs on every document.
-  const words = doc.blocks.reduce((n, b) => n + countChunks(b.text), 0);
-  if (words === 0) return [];
   const out: DocFlag[] = [];
   const families: [string, ReadonlySet<string>, string][] = [
     ['spun', SPUN_KINDS, 'synonym-spun phrases'],
     ['machine-translated', MT_KINDS, 'machine-translation debris'],
   ];
+  // Whitespace-separated chunks: a density needs no exact tokenization. Counted only for a document with enough
+  // flags of a family (few are), since this runs on every document.
+  let words = -1;
   for (const [kind, kinds, label] of families) {
     const flags = doc.blocks.flatMap((b) => b.flags.filter((f) => kinds.has(f.kind)));
+    if (flags.length < opts.minFlags) continue;
+    if (words < 0) words = doc.blocks.reduce((n, b) => n + countChunks(b.text), 0);
+    if (words === 0) return [];
     const per1000 = (flags.length / words) * 1000;
-    if (flags.length < opts.minFlags || per1000 < opts.minPer1000Words) continue;
+    if (per1000 < opts.minPer1000Words) continue;
     const byKind = new Map<string, number>();
     for (const f of flags) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
     const meanConfidence = flags.reduce((s, f) => s + f.confidence, 0) / flags.length;

@@ -323,7 +323,8 @@ export function* lostApostropheCandidates(text: string): Generator<RegExpExecArr
 
 export function detectLostApostrophes(text: string, documentText: string | WordCounter): Detection[] {
   const out: Detection[] = [];
-  if (!/\p{Lu}\p{Ll}{2,}s['’]?\s+\p{Ll}/u.test(text)) return out;
+  // No separate pre-check: a paragraph without a candidate costs the candidate scan once either way, and one with
+  // candidates (most paragraphs with capitalised words ending in s) would be scanned twice.
   const wn = getWordNet();
   const count = typeof documentText === 'string' ? wordCounter(documentText) : documentText;
   for (const m of lostApostropheCandidates(text)) {

@@ -14,7 +14,7 @@
  */
 import { clampConfidence } from './detection.ts';
 import { extractNameMentions, foldName, letterOverlap, type GivenNameEquivalence, type NameMention } from './names.ts';
-import { startsLower, startsUpper, tokenize, type Token } from './tokens.ts';
+import { scanNameTokens, startsUpper, type Token } from './tokens.ts';
 
 export interface NameDocInput {
   id: string;
@@ -71,24 +71,37 @@ class UnionFind {
   }
 }
 
-/** /^\p{Lu}\p{Ll}{2,}/u, with an ASCII fast path (runs for every capitalised token of the run). */
+/** /^\p{Lu}\p{Ll}{2,}/u, decided without the pattern when the first three characters are ASCII (runs for every capitalised token of the run). */
 export function startsWithCapitalAndTwoLower(w: string): boolean {
   const c = w.charCodeAt(0);
-  if (c >= 65 && c <= 90 && w.length >= 3) {
+  if (c < 128) {
+    if (!(c >= 65 && c <= 90) || w.length < 3) return false;
     const a = w.charCodeAt(1);
     const b = w.charCodeAt(2);
-    if (a >= 97 && a <= 122 && b >= 97 && b <= 122) return true;
+    if (a < 128 && b < 128) return a >= 97 && a <= 122 && b >= 97 && b <= 122;
   }
   return /^\p{Lu}\p{Ll}{2,}/u.test(w);
+}
+
+const SENTENCE_OPENERS = new Set(['.', '!', '?', ':', '"', '“']);
+const WHITESPACE = /\s/;
+
+/** /[.!?:"“]\s?$/ on the two characters before `start`: the word opens a sentence or a quotation. */
+function opensSentence(text: string, start: number): boolean {
+  const last = text.charAt(start - 1);
+  if (SENTENCE_OPENERS.has(last)) return true;
+  return start >= 2 && WHITESPACE.test(last) && SENTENCE_OPENERS.has(text.charAt(start - 2));
 }
 
 /** Capitalised words that are not sentence-initial: candidate entity words of a document. */
 function entityWords(text: string, tokens: Token[], into: Set<string>): void {
   for (const t of tokens) {
     if (!startsUpper(t.text) || !startsWithCapitalAndTwoLower(t.text)) continue;
-    const before = text.slice(Math.max(0, t.start - 2), t.start);
-    if (t.start === 0 || /[.!?:"“]\s?$/.test(before)) continue;
-    into.add(t.text.replace(/['’]s?$/u, ''));
+    if (t.start === 0 || opensSentence(text, t.start)) continue;
+    // Without a possessive 's (a token never ends in an apostrophe).
+    const w = t.text;
+    const possessive = w.length > 2 && w.charCodeAt(w.length - 1) === 115 && (w[w.length - 2] === "'" || w[w.length - 2] === '’');
+    into.add(possessive ? w.slice(0, -2) : w);
   }
 }
 
@@ -104,15 +117,17 @@ export interface PreparedNameDoc {
 /**
  * Extract what the pass needs from one document, and add its lowercase words to
  * `lowercase` (words seen lowercase anywhere in the run are common words, not
- * names). `tokens` may be given when the caller already tokenized the blocks.
+ * names). Mentions and entity words are made of capitalised tokens only, so
+ * one scan (`scanNameTokens`) gives those tokens and the lowercase words without
+ * tokenizing the document in full: a name run broken by a lowercase word or a
+ * number is broken just the same by the text between two capitalised tokens.
  */
-export function prepareNameDoc(doc: NameDocInput, lowercase: Set<string>, tokens?: Token[][]): PreparedNameDoc {
+export function prepareNameDoc(doc: NameDocInput, lowercase: Set<string>): PreparedNameDoc {
   const prepared: PreparedNameDoc = { id: doc.id, clusters: doc.clusters, mentions: [], entities: new Set() };
   doc.blocks.forEach((text, block) => {
-    const toks = tokens?.[block] ?? tokenize(text);
-    for (const t of toks) if (startsLower(t.text)) lowercase.add(t.lower);
-    entityWords(text, toks, prepared.entities);
-    for (const mention of extractNameMentions(text, () => false, toks)) prepared.mentions.push({ block, mention });
+    const capitalised = scanNameTokens(text, lowercase);
+    entityWords(text, capitalised, prepared.entities);
+    for (const mention of extractNameMentions(text, () => false, capitalised)) prepared.mentions.push({ block, mention });
   });
   return prepared;
 }

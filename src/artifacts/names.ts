@@ -28,6 +28,12 @@ export const TITLE_WORDS: ReadonlySet<string> = new Set(
 
 const INITIAL = /^\p{Lu}\.?$/u;
 
+/** INITIAL.test(word) for a word that starts with an uppercase letter (property-tested): a lone capital, or one with a full stop. */
+export function isInitial(word: string): boolean {
+  if (word.length === 1) return true;
+  return word.length <= 3 && INITIAL.test(word);
+}
+
 /** Fold diacritics and case: "José" → "jose". */
 export function foldName(s: string): string {
   // ASCII has nothing to fold but case (most names in English news).
@@ -70,6 +76,9 @@ export function capitalizedName(t: Pick<Token, 'text'>): boolean {
  * is the given name. `isCommonWord` tells words that also occur lowercase in
  * the corpus ("Former", "State", "Will"): those are never taken as given names
  * or surnames, which costs some recall and saves many false alarms.
+ * `tokens` may hold only the text's capitalised tokens (`scanNameTokens`):
+ * only those make names, and a run is broken by whatever lies between two of
+ * them, as by the lowercase token it would otherwise meet.
  */
 export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean, tokens: Token[] = tokenize(text)): NameMention[] {
   const out: NameMention[] = [];
@@ -85,13 +94,14 @@ export function extractNameMentions(text: string, isCommonWord: (lower: string) 
     while (j < tokens.length) {
       const t = tokens[j]!;
       if (!startsUpper(t.text)) break; // cheap exit for the common case
-      const initial = INITIAL.test(t.text);
-      if (!capitalizedName(t) && !initial) break;
+      if (!capitalizedName(t) && !isInitial(t.text)) break;
       if (run.length) {
         const prev = run[run.length - 1]!;
-        const gap = text.slice(prev.end, t.start);
-        // "George W. Bush": a full stop may follow an initial; any other gap ends the name.
-        if (gap !== ' ' && !(gap === '. ' && prev.text.length === 1)) break;
+        // "George W. Bush": a full stop may follow an initial; any other gap than one space ends the name.
+        const gap = t.start - prev.end;
+        const oneSpace = gap === 1 && text.charCodeAt(prev.end) === 32;
+        const stopAfterInitial = gap === 2 && prev.text.length === 1 && text.charCodeAt(prev.end) === 46 && text.charCodeAt(prev.end + 1) === 32;
+        if (!oneSpace && !stopAfterInitial) break;
       }
       run.push(t);
       j++;

@@ -44,6 +44,46 @@ function wordCharLength(text: string, i: number, digits: boolean): number {
 
 const notCapitalOrNonAscii = (c: number): boolean => c < 128 && !(c >= 65 && c <= 90);
 
+/** Set by `tokenEnd`: whether the token it scanned is ASCII without capitals (its lowercase form is itself). */
+let scannedTokenPlain = false;
+
+/**
+ * End (exclusive) of the token that starts at `start` with a letter or digit
+ * `firstLength` code units long, as TOKEN_RE matches it; sets
+ * `scannedTokenPlain`. The one scanning loop of `tokenize` and `scanNameTokens`.
+ */
+function tokenEnd(text: string, start: number, firstLength: number): number {
+  const n = text.length;
+  let plain = notCapitalOrNonAscii(text.charCodeAt(start));
+  let i = start + firstLength;
+  for (;;) {
+    if (i >= n) break;
+    let len = wordCharLength(text, i, true);
+    if (len > 0) {
+      plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
+      i += len;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    // An inner apostrophe joins letters ("don't", "Biden’s"); after it, letters only.
+    if ((c === 39 || c === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) {
+      plain &&= c === 39;
+      i++;
+      while (i < n && (len = wordCharLength(text, i, false)) > 0) {
+        plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
+        i += len;
+      }
+      // The regex allows only letters after an apostrophe, then possibly another apostrophe group.
+      const next = i < n ? text.charCodeAt(i) : 0;
+      if ((next === 39 || next === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) continue;
+      break;
+    }
+    break;
+  }
+  scannedTokenPlain = plain;
+  return i;
+}
+
 /**
  * Tokens of a text: the same result as `tokenizeWithRegex` (property-tested),
  * written as a character scanner because every detector tokenizes every
@@ -59,48 +99,64 @@ export function tokenize(text: string): Token[] {
   else if (lowered.includes('’')) lowered = lowered.replace(/’/g, "'");
   let i = 0;
   while (i < n) {
-    let len = wordCharLength(text, i, true);
+    const len = wordCharLength(text, i, true);
     if (len === 0) {
       if (text.charCodeAt(i) === 38) out.push(makeToken('&', i));
       i++;
       continue;
     }
     const start = i;
-    // Whether the token is ASCII without capitals: then its lowercase form is the token itself (one string, not two).
-    let plain = notCapitalOrNonAscii(text.charCodeAt(i));
-    i += len;
-    for (;;) {
-      if (i >= n) break;
-      len = wordCharLength(text, i, true);
-      if (len > 0) {
-        plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
-        i += len;
-        continue;
-      }
-      const c = text.charCodeAt(i);
-      // An inner apostrophe joins letters ("don't", "Biden’s"); after it, letters only.
-      if ((c === 39 || c === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) {
-        plain &&= c === 39;
-        i++;
-        let l: number;
-        while (i < n && (l = wordCharLength(text, i, false)) > 0) {
-          plain &&= notCapitalOrNonAscii(text.charCodeAt(i));
-          i += l;
-        }
-        // The regex allows only letters after an apostrophe, then possibly another apostrophe group.
-        const next = i < n ? text.charCodeAt(i) : 0;
-        if ((next === 39 || next === 0x2019) && i + 1 < n && wordCharLength(text, i + 1, false) > 0) continue;
-        break;
-      }
-      break;
-    }
+    i = tokenEnd(text, start, len);
     if (!lowered) out.push(makeToken(text.slice(start, i), start));
     else {
       const raw = text.slice(start, i);
-      out.push({ text: raw, lower: plain ? raw : lowered.slice(start, i), start, end: i });
+      out.push({ text: raw, lower: scannedTokenPlain ? raw : lowered.slice(start, i), start, end: i });
     }
   }
   return out;
+}
+
+/**
+ * What the name-variant pass reads of a text, in one scan: the tokens that
+ * start with an uppercase letter (names are made of them), returned, and the
+ * lowercased form of every token that starts with a lowercase letter, added
+ * to `lowercase` (such words are common words, not names). Equal to filtering
+ * `tokenize(text)` by `startsUpper` / `startsLower` (property-tested), without
+ * a token object for the lowercase words.
+ */
+export function scanNameTokens(text: string, lowercase: Set<string>): Token[] {
+  const out: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const len = wordCharLength(text, i, true);
+    if (len === 0) {
+      i++; // "&" is a token, but neither capitalised nor lowercase
+      continue;
+    }
+    const start = i;
+    i = tokenEnd(text, start, len);
+    const c = text.charCodeAt(start);
+    if (c < 128) {
+      if (c >= 65 && c <= 90) out.push(makeToken(text.slice(start, i), start));
+      else if (c >= 97 && c <= 122) addLower(lowercase, text.slice(start, i), start);
+      continue;
+    }
+    const raw = text.slice(start, i);
+    if (startsUpper(raw)) out.push(makeToken(raw, start));
+    else if (startsLower(raw)) addLower(lowercase, raw, start);
+  }
+  return out;
+}
+
+/**
+ * Adds a token's lowercase form as `tokenize` gives it: the token itself when
+ * it is ASCII without capitals, otherwise the token lowercased alone (the same
+ * letters as a slice of the lowercased text: only a capital sigma lowercases
+ * by context, and `tokenize` lowercases per token when one is present).
+ */
+function addLower(lowercase: Set<string>, raw: string, start: number): void {
+  lowercase.add(scannedTokenPlain ? raw : makeToken(raw, start).lower);
 }
 
 /** Lowercased word list of a phrase, as tokens of the same tokenizer. */
