@@ -11,8 +11,11 @@
  *
  * `--ab N` then times N alternating passes of each version over the dev-set dumps in this
  * one process (facts caches cleared before each pass) and prints documents per CPU second.
+ * `--against REV` puts a second archived revision in place of the working tree (both loaded the
+ * same way; `--rev HEAD --against HEAD` shows what the comparison itself is worth: the
+ * working tree also carries other engineers' uncommitted files, an archive does not).
  *
- *   npx tsx scripts/boilerplate-identical.ts [--rev HEAD] [--ab 6]
+ *   npx tsx scripts/boilerplate-identical.ts [--rev HEAD] [--against REV] [--ab 6]
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,16 +27,16 @@ import { parseArgs } from 'node:util';
 import { loadDevset } from '../bench/devset.ts';
 import { extractHtml } from '../src/html/extract.ts';
 import { DEVSET_DIR, REPO_ROOT } from '../tests/helpers/shared.ts';
-import * as current from '../src/boilerplate/classify.ts';
+import * as workingTree from '../src/boilerplate/classify.ts';
 
-type Classifier = Pick<typeof current, 'classifyBlocks' | 'clearBlockFactsCache'>;
+type Classifier = Pick<typeof workingTree, 'classifyBlocks' | 'clearBlockFactsCache'>;
 
-const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, ab: { type: 'string', default: '0' } } });
+const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, against: { type: 'string' }, ab: { type: 'string', default: '0' } } });
 
-/** The classifier of a git revision, unpacked beside node_modules so its imports resolve. */
-async function referenceClassifier(rev: string): Promise<{ classifier: Classifier; commit: string }> {
+/** The classifier of a git revision, unpacked beside node_modules so its imports resolve (`copy` tells two copies of one revision apart). */
+async function referenceClassifier(rev: string, copy = 'ref'): Promise<{ classifier: Classifier; commit: string }> {
   const commit = execFileSync('git', ['rev-parse', rev], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  const dir = path.join(tmpdir(), `newsclean-ref-${commit.slice(0, 12)}`);
+  const dir = path.join(tmpdir(), `newsclean-${copy}-${commit.slice(0, 12)}`);
   if (!existsSync(path.join(dir, 'src/boilerplate/classify.ts'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -120,10 +123,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const { classifier: ref, commit } = await referenceClassifier(args.rev);
+  const current: Classifier = args.against ? (await referenceClassifier(args.against, 'against')).classifier : workingTree;
+  const currentName = args.against ? `${args.against} (archived)` : 'working tree';
   const dev = devsetDumps();
   const dumps = [...dev, ...seedDumps()];
   const { decisions, differences } = compare(ref, current, dumps);
-  console.log(`reference ${commit.slice(0, 12)} vs working tree: ${dumps.length} dumps, ${decisions} decisions (aggressiveness 0.5, 0, 1), ${differences.length ? `${differences.length}+ DIFFERENT` : 'all identical'}`);
+  console.log(`reference ${commit.slice(0, 12)} vs ${currentName}: ${dumps.length} dumps, ${decisions} decisions (aggressiveness 0.5, 0, 1), ${differences.length ? `${differences.length}+ DIFFERENT` : 'all identical'}`);
   for (const d of differences) console.log(d);
   const rounds = Number(args.ab);
   if (rounds > 0) {
