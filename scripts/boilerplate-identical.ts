@@ -7,7 +7,8 @@
  * Dumps: the 990 dev-set pages flattened to their visible text (one block per line, as
  * `npm run bench:extract -- --only text` does; cached in the temp folder, as extracting them
  * takes longer than classifying), the five seed files (one block per line, and one block
- * per blank-line paragraph), each classified at aggressiveness 0, 0.5 and 1.
+ * per blank-line paragraph), each classified in text mode at aggressiveness 0, 0.5 and 1 and in
+ * HTML mode at the default.
  *
  * `--ab N` then times N alternating passes of each version over the dev-set dumps in this
  * one process (facts caches cleared before each pass) and prints documents per CPU second.
@@ -94,17 +95,24 @@ function seedDumps(): Dump[] {
 function compare(ref: Classifier, cur: Classifier, dumps: Dump[]): { decisions: number; differences: string[] } {
   const differences: string[] = [];
   let decisions = 0;
-  for (const aggressiveness of [0.5, 0, 1]) {
+  // Text mode at three knob settings, and HTML mode (blocks from the DOM extraction, title lifted) at the default.
+  const settings = [
+    { aggressiveness: 0.5, mode: 'text', titleLifted: false },
+    { aggressiveness: 0, mode: 'text', titleLifted: false },
+    { aggressiveness: 1, mode: 'text', titleLifted: false },
+    { aggressiveness: 0.5, mode: 'html', titleLifted: true },
+  ] as const;
+  for (const opts of settings) {
     ref.clearBlockFactsCache();
     cur.clearBlockFactsCache();
     for (const d of dumps) {
-      const a = ref.classifyBlocks(d.blocks, { aggressiveness, mode: 'text', titleLifted: false });
-      const b = cur.classifyBlocks(d.blocks, { aggressiveness, mode: 'text', titleLifted: false });
+      const a = ref.classifyBlocks(d.blocks, opts);
+      const b = cur.classifyBlocks(d.blocks, opts);
       d.blocks.forEach((block, i) => {
         decisions++;
         const x = JSON.stringify(a[i]);
         const y = JSON.stringify(b[i]);
-        if (x !== y && differences.length < 20) differences.push(`${d.name} @${aggressiveness} block ${i} ${JSON.stringify(block.text.slice(0, 80))}\n  ref ${x}\n  cur ${y}`);
+        if (x !== y && differences.length < 20) differences.push(`${d.name} ${JSON.stringify(opts)} block ${i} ${JSON.stringify(block.text.slice(0, 80))}\n  ref ${x}\n  cur ${y}`);
       });
     }
   }
@@ -128,7 +136,7 @@ async function main() {
   const dev = devsetDumps();
   const dumps = [...dev, ...seedDumps()];
   const { decisions, differences } = compare(ref, current, dumps);
-  console.log(`reference ${commit.slice(0, 12)} vs ${currentName}: ${dumps.length} dumps, ${decisions} decisions (aggressiveness 0.5, 0, 1), ${differences.length ? `${differences.length}+ DIFFERENT` : 'all identical'}`);
+  console.log(`reference ${commit.slice(0, 12)} vs ${currentName}: ${dumps.length} dumps, ${decisions} decisions (text mode at aggressiveness 0.5, 0, 1; HTML mode at 0.5), ${differences.length ? `${differences.length}+ DIFFERENT` : 'all identical'}`);
   for (const d of differences) console.log(d);
   const rounds = Number(args.ab);
   if (rounds > 0) {
