@@ -357,6 +357,34 @@ describe('state schema 3 (cached output lines)', () => {
   });
 });
 
+describe('state schema 3: unchanged documents are written from their cached lines', () => {
+  it('a run with new documents neither decodes nor needs the payloads of unchanged ones; after a crash it rewrites their files from them', async () => {
+    const ws = workspace();
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(ws.input, `a${i}.txt`), article(i));
+    await job(ws);
+    const before = readFileSync(path.join(ws.output, 'documents.jsonl'), 'utf8');
+    // Payloads that cannot be decoded: a run that touched them would fail.
+    const stateFile = path.join(ws.output, STATE_DIR, 'state.db');
+    const db = new Database(stateFile);
+    db.prepare(`UPDATE documents SET payload = X'00'`).run();
+    db.close();
+    writeFileSync(path.join(ws.input, 'b.txt'), article(9));
+    const second = await job(ws);
+    expect(second.run.incremental?.processedDocuments).toBe(1);
+    const lines = readFileSync(path.join(ws.output, 'documents.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(lines.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['a0', 'a1', 'a2', 'a3', 'b']);
+    // The unchanged documents' lines are the bytes run 1 wrote.
+    expect(lines.slice(0, 4).join('\n')).toBe(before.trimEnd());
+    // Recovery after a crash rewrites docs/ and diffs/ of every document from the payloads, so there they are needed.
+    const store = SqliteStateStore.open(stateFile);
+    const { runId } = await store.beginRun(new Date().toISOString(), false);
+    await store.markWriting(runId);
+    await store.close();
+    writeFileSync(path.join(ws.input, 'c.txt'), article(10));
+    await expect(job(ws)).rejects.toThrow(/unexpected end of file/);
+  });
+});
+
 describe('run lock through the CLI', () => {
   async function cli(ws: { input: string; output: string }): Promise<{ code: number; stderr: string }> {
     let stderr = '';
