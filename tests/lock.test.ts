@@ -1,20 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from './helpers/tmp.ts';
 import { acquireLock, EXIT_LOCKED, LockBusyError, processStartTime } from '../src/state/lock.ts';
 
-/** Temporary folders of this file, removed after its tests. */
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nc-lock-'));
-  made.push(dir);
-  return path.join(dir, '.newsclean', 'lock');
-};
+const tempDir = tempDirs('nc-lock-');
+const tmp = () => path.join(tempDir(), '.newsclean', 'lock');
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {

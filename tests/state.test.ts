@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from './helpers/tmp.ts';
 import { createDoc } from '../src/core/doc.ts';
 import type { Doc } from '../src/core/types.ts';
 import { serialiseDoc } from '../src/io/writers.ts';
@@ -13,16 +12,8 @@ import { SqliteStateStore } from '../src/state/sqlite.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
 import { emptyCommit, StateError, type RunCommit } from '../src/state/store.ts';
 
-/** Temporary folders of this file, removed after its tests. */
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const dbFile = () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nc-state-'));
-  made.push(dir);
-  return path.join(dir, 'state.db');
-};
+const tempDir = tempDirs('nc-state-');
+const dbFile = () => path.join(tempDir(), 'state.db');
 
 function commit(runId: number, over: Partial<RunCommit> = {}): RunCommit {
   return { ...emptyCommit(runId, 'fp1', '2026-01-01T00:00:00Z'), partition: true, counts: { processed: 1 }, ...over };
