@@ -3,9 +3,11 @@
  * file matches the code's features, a stale or broken file is refused with
  * its path, and the model only ever adds text-mode decisions the knob controls.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_MODEL_PATH, FEATURE_NAMES, contentProbability, parseBlockModel, shippedBlockModel, type BlockModel } from '../src/boilerplate/block-model.ts';
-import { blockModelVectors, classifyBlocks } from '../src/boilerplate/classify.ts';
+import { BLOCK_MODEL_PATH, FEATURE_NAMES, contentProbabilities, contentProbability, parseBlockModel, shippedBlockModel, type BlockModel } from '../src/boilerplate/block-model.ts';
+import { blockModelContext, blockModelVectors, classifyBlocks } from '../src/boilerplate/classify.ts';
+import { forEachLexicalTerm, LEXICAL_BUCKETS, lexicalDot } from '../src/boilerplate/lexical.ts';
 import { foldOf } from '../scripts/train-blocks.ts';
 
 const P = (text: string) => ({ text, kind: 'paragraph' as const });
@@ -41,9 +43,22 @@ describe('block model', () => {
 
   it('scores prose above menu items', () => {
     const m = shippedBlockModel()!;
-    const vs = blockModelVectors(PAGE, { titleLifted: false });
-    const p = vs.map((v) => (v ? contentProbability(m, v) : Number.NaN));
+    const p = contentProbabilities(m, blockModelContext(PAGE, { titleLifted: false }));
     expect(Math.min(p[4]!, p[5]!)).toBeGreaterThan(Math.max(p[1]!, p[2]!, p[3]!, p[7]!, p[8]!));
+  });
+
+  it('without its lexical part, the probabilities are those of the dense vectors', () => {
+    const { lexical: _lexical, ...dense } = shippedBlockModel()!;
+    const vs = blockModelVectors(PAGE, { titleLifted: false });
+    const p = contentProbabilities(dense, blockModelContext(PAGE, { titleLifted: false }));
+    vs.forEach((v, i) => {
+      if (v) expect(p[i]).toBeCloseTo(contentProbability(dense, v), 9);
+    });
+  });
+
+  it('refuses lexical weights of the wrong size', () => {
+    const m = shippedBlockModel()!;
+    expect(() => parseBlockModel({ ...m, lexical: [0, 1] }, 'z.json')).toThrow(/z\.json: lexical weights need 4096/);
   });
 
   it('a model that calls everything boilerplate still cannot remove article prose, rule-free blocks at aggressiveness 0, or touch HTML mode', () => {
@@ -92,3 +107,45 @@ describe('block model', () => {
   });
 });
 
+
+/** The lexical terms of a text as [bucket, value] pairs. */
+function terms(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  forEachLexicalTerm(text, (b, v) => out.push([b, v]));
+  return out;
+}
+
+describe('hashed lexical features', () => {
+  it('hash lower-cased words: case, punctuation and digits do not change the terms, other words do', () => {
+    expect(terms('Share this article')).toEqual(terms('SHARE this, article!'));
+    expect(terms('Share 2 this article')).toEqual(terms('Share this article'));
+    expect(terms('ÜBER UNS – Kommentare')).toEqual(terms('über uns kommentare'));
+    expect(terms('Jetzt teilen')).not.toEqual(terms('Jetzt lesen'));
+  });
+
+  it('every word weighs 1/√words, the first and the last word 1 each, all in range', () => {
+    const t = terms('one two three four');
+    expect(t.map(([, v]) => v)).toEqual([0.5, 0.5, 0.5, 0.5, 1, 1]);
+    for (const [b] of t) expect(b >= 0 && b < LEXICAL_BUCKETS).toBe(true);
+    // The first and the last word have their own namespaces: "one" as a word and as the first word differ.
+    expect(t[4]![0]).not.toBe(t[0]![0]);
+  });
+
+  it('a text without a word has no terms and adds nothing', () => {
+    const w = new Float64Array(LEXICAL_BUCKETS).fill(1);
+    expect(terms('— 12 . 2020')).toEqual([]);
+    expect(lexicalDot('— 12 . 2020', w)).toBe(0);
+  });
+
+  it('lexicalDot equals the sum over the terms (any text, any weights)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), fc.integer({ min: 1, max: 1000 }), (text, seed) => {
+        const w = Float64Array.from({ length: LEXICAL_BUCKETS }, (_, k) => Math.sin(k * seed));
+        let sum = 0;
+        forEachLexicalTerm(text, (b, v) => (sum += w[b]! * v));
+        expect(lexicalDot(text, w)).toBeCloseTo(sum, 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

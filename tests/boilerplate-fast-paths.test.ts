@@ -26,7 +26,7 @@ import {
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
 import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, mayEndDateline } from '../src/boilerplate/classify.ts';
-import { blockVector, contentProbabilities, contentProbability, shippedBlockModel } from '../src/boilerplate/block-model.ts';
+import { blockVector, contentProbabilities, contentProbability, lexicalScore, shippedBlockModel } from '../src/boilerplate/block-model.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
 
 const SEED_LINES = readdirSync(path.join(REPO_ROOT, 'raw'))
@@ -340,7 +340,7 @@ describe('block model and cache', () => {
     const blocks = SEED_LINES.map((text) => ({ text, kind: 'paragraph' as const }));
     const ctx = blockModelContext(blocks, { titleLifted: false });
     const folded = contentProbabilities(model, ctx);
-    blocks.forEach((_, i) => expect(Math.abs(folded[i]! - contentProbability(model, blockVector(ctx, i)))).toBeLessThan(1e-12));
+    blocks.forEach((_, i) => expect(Math.abs(folded[i]! - contentProbability(model, blockVector(ctx, i), lexicalScore(model, ctx, i)))).toBeLessThan(1e-12));
   });
 
   it('block facts shared between repeated lines never change a decision, and nothing carries over between documents', () => {

@@ -19,11 +19,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BLOCK_MODEL_FILE, KNOWLEDGE_DIR } from './knowledge.ts';
 import type { BlockFeatures, Grade } from './classify.ts';
+import { forEachLexicalTerm, LEXICAL_BUCKETS, lexicalDot } from './lexical.ts';
 
 export const BLOCK_MODEL_PATH = path.join(KNOWLEDGE_DIR, BLOCK_MODEL_FILE);
 
 /** Per-block inputs the feature vector is built from (computed once by the classifier). */
 export interface BlockContext {
+  /** The blocks themselves (their words feed the lexical features, src/boilerplate/lexical.ts). */
+  blocks: ReadonlyArray<{ text: string }>;
   features: Array<BlockFeatures | null>;
   /** Grade of each block; `rule` for blocks a line rule removes. */
   grades: Grade[];
@@ -140,6 +143,11 @@ const modelSchema = z.strictObject({
   scale: z.array(z.number()),
   weights: z.array(z.number()),
   bias: z.number(),
+  /**
+   * Weights of the hashed lexical terms (src/boilerplate/lexical.ts), one per bucket, on the
+   * raw term values (not standardised). Absent: the model has no lexical part.
+   */
+  lexical: z.array(z.number()).optional(),
   /** Probability of article text under which a block goes, at the default aggressiveness. */
   threshold: z.number().min(0).max(1),
   /**
@@ -153,17 +161,32 @@ const modelSchema = z.strictObject({
 
 export type BlockModel = z.infer<typeof modelSchema>;
 
-/** Probability that block i is article text. */
-export function contentProbability(model: BlockModel, x: number[]): number {
-  let z = model.bias;
+/**
+ * Probability that block i is article text, from its dense feature vector `x` (blockVector)
+ * and its lexical share of z (`lexical`: lexicalScore, 0 for a model without a lexical part).
+ * The plain definition; contentProbabilities computes the same for a whole document.
+ */
+export function contentProbability(model: BlockModel, x: number[], lexical = 0): number {
+  let z = model.bias + lexical;
   for (let k = 0; k < x.length; k++) z += model.weights[k]! * ((x[k]! - model.mean[k]!) / model.scale[k]!);
   return 1 / (1 + Math.exp(-z));
+}
+
+/** Block i's lexical share of z, from the plain term lists (src/boilerplate/lexical.ts): the reference for contentProbabilities. */
+export function lexicalScore(model: BlockModel, ctx: BlockContext, i: number): number {
+  const w = model.lexical;
+  // A block a rule removes has no features: the model is never asked about it.
+  if (!w || !ctx.features[i]) return 0;
+  let z = 0;
+  forEachLexicalTerm(ctx.blocks[i]!.text, (b, v) => (z += w[b]! * v));
+  return z;
 }
 
 /** The model with standardisation folded into the weights: z = bias + Σ weights[k]·x[k] (one pass per block, no vectors). */
 interface FoldedModel {
   weights: Float64Array;
   bias: number;
+  lexical: Float64Array | null;
 }
 const foldedCache = new WeakMap<BlockModel, FoldedModel>();
 
@@ -173,7 +196,7 @@ function folded(model: BlockModel): FoldedModel {
     const weights = Float64Array.from(model.weights, (w, k) => w / model.scale[k]!);
     let bias = model.bias;
     for (let k = 0; k < weights.length; k++) bias -= weights[k]! * model.mean[k]!;
-    f = { weights, bias };
+    f = { weights, bias, lexical: model.lexical ? Float64Array.from(model.lexical) : null };
     foldedCache.set(model, f);
   }
   return f;
@@ -187,7 +210,7 @@ function folded(model: BlockModel): FoldedModel {
  */
 export function contentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
   const n = ctx.grades.length;
-  const { weights, bias } = folded(model);
+  const { weights, bias, lexical } = folded(model);
   // z[i] accumulates block i's own features (slot 0) and what each block adds to its neighbours' z (slots ±1, ±2).
   const z = new Float64Array(n).fill(bias);
   const slots: Array<[offset: number, base: number]> = [[0, 0], [-WINDOW, OWN_WIDTH], [-1, 2 * OWN_WIDTH], [1, 3 * OWN_WIDTH], [WINDOW, 4 * OWN_WIDTH]];
@@ -200,6 +223,8 @@ export function contentProbabilities(model: BlockModel, ctx: BlockContext): Floa
   }
   const contextAt = slots.length * OWN_WIDTH;
   for (let i = 0; i < n; i++) z[i]! += contextDot(ctx, i, weights, contextAt);
+  // The lexical terms of the blocks the model is asked about (rule matches have no features).
+  if (lexical) for (let i = 0; i < n; i++) if (ctx.features[i]) z[i]! += lexicalDot(ctx.blocks[i]!.text, lexical);
   for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
   return z;
 }
@@ -237,6 +262,7 @@ export function parseBlockModel(json: unknown, source: string): BlockModel {
   if (m.weights.length !== FEATURE_NAMES.length || m.mean.length !== FEATURE_NAMES.length || m.scale.length !== FEATURE_NAMES.length) {
     throw new Error(`${source}: weights, mean and scale need ${FEATURE_NAMES.length} entries`);
   }
+  if (m.lexical && m.lexical.length !== LEXICAL_BUCKETS) throw new Error(`${source}: lexical weights need ${LEXICAL_BUCKETS} entries (one per hash bucket); retrain with scripts/train-blocks.ts`);
   return m;
 }
 
