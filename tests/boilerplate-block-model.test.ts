@@ -56,6 +56,13 @@ describe('block model', () => {
     });
   });
 
+  it('its lexical part learned boilerplate vocabulary across languages: widget words score below news sentences', () => {
+    const w = Float64Array.from(shippedBlockModel()!.lexical!);
+    const widgets = ['Newsletter abonnieren', 'Subscribe to our newsletter', 'Kommentare', 'Leave a comment', 'Mehr zum Thema', 'Weitere Artikel', 'Privacy policy'];
+    const news = ['Der Minister sagte am Montag, die Regierung werde', 'The company said on Tuesday that its profits had', 'Die Polizei ermittelt'];
+    expect(Math.max(...widgets.map((t) => lexicalDot(t, w)))).toBeLessThan(Math.min(...news.map((t) => lexicalDot(t, w))));
+  });
+
   it('refuses lexical weights of the wrong size', () => {
     const m = shippedBlockModel()!;
     expect(() => parseBlockModel({ ...m, lexical: [0, 1] }, 'z.json')).toThrow(/z\.json: lexical weights need 4096/);

@@ -34,7 +34,7 @@ function bucketOf(hash: number, seed: number): number {
   return h & MASK;
 }
 
-/** Letter test by UTF-16 unit for the word scan: ASCII letters, and every unit ≥ 0xC0 outside punctuation and spaces. */
+/** Whether a UTF-16 unit belongs to a word: ASCII letters, and every unit ≥ 0xC0 outside punctuation, symbols and spaces. */
 function isWordUnit(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
   if (c < 0xc0) return false;
@@ -45,33 +45,36 @@ function isWordUnit(c: number): boolean {
   return c !== 0xfeff;
 }
 
-/** Lower case of one UTF-16 unit (ASCII by arithmetic, the rest through a small cache). */
-const lowerCache = new Map<number, number>();
-function lowerUnit(c: number): number {
-  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
-  let v = lowerCache.get(c);
-  if (v === undefined) {
-    const l = String.fromCharCode(c).toLowerCase();
-    v = l.length === 1 ? l.charCodeAt(0) : c;
-    if (lowerCache.size < 65536) lowerCache.set(c, v);
+/**
+ * Per UTF-16 unit: 0 when it separates words, else its lower case (itself when the lower case
+ * is not one unit, and for surrogate halves). One table read per character in the hot loop.
+ */
+const WORD_LOWER = (() => {
+  const t = new Uint16Array(0x10000);
+  for (let c = 1; c < 0x10000; c++) {
+    if (!isWordUnit(c)) continue;
+    const l = c >= 0xd800 && c <= 0xdfff ? '' : String.fromCharCode(c).toLowerCase();
+    t[c] = l.length === 1 ? l.charCodeAt(0) : c;
   }
-  return v;
-}
+  return t;
+})();
 
 /** FNV-1a hashes of the words of the text last passed to hashWords (reused: no array per block). */
 let hashes = new Int32Array(256);
 
 /** Hashes the lower-cased words of a text into `hashes`; returns how many there are. */
 function hashWords(text: string): number {
+  // The table through a local: V8 re-reads a module binding on every use inside a loop.
+  const wordLower = WORD_LOWER;
   const n = text.length;
   let count = 0;
   let h = 0;
   let len = 0;
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 32;
-    if (isWordUnit(c)) {
+    const c = i < n ? wordLower[text.charCodeAt(i)]! : 0;
+    if (c !== 0) {
       if (len === 0) h = 0x811c9dc5 | 0;
-      if (len < MAX_WORD) h = Math.imul(h ^ lowerUnit(c), 0x01000193);
+      if (len < MAX_WORD) h = Math.imul(h ^ c, 0x01000193);
       len++;
       continue;
     }
