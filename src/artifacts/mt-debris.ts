@@ -304,20 +304,45 @@ export function wordCounter(documentText: string): WordCounter {
 
 /** A capitalised word ending in s (and maybe an apostrophe) before a lowercase word (the definition `lostApostropheCandidates` implements). */
 export const LOST_APOSTROPHE = /(?<![\p{L}\p{N}'’])(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu;
-const LOST_APOSTROPHE_UNANCHORED = /(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/gu;
+/** LOST_APOSTROPHE without its look-behind, tried at one position (sticky). */
+const LOST_APOSTROPHE_AT = /(\p{Lu}\p{Ll}{2,})s(['’]?)(?=\s+(\p{Ll}+))/uy;
 const WORD_CHAR_OR_APOSTROPHE = /[\p{L}\p{N}'’]/u;
+const UPPERCASE_LETTER = /\p{Lu}/u;
 
 /**
  * The matches of LOST_APOSTROPHE, as `text.matchAll(LOST_APOSTROPHE)` returns
- * them (property-tested), with the look-behind checked on each match instead
- * of at every position of the paragraph. Skipping the rest of a rejected
- * match loses nothing: inside it are only lowercase letters and apostrophes,
- * where no match can start.
+ * them (property-tested). A match starts with a capital letter, so the
+ * pattern is tried only where one is (found by a character loop, ASCII
+ * without a pattern), not at every position of the paragraph as a scan with
+ * Unicode property classes would; the look-behind is checked on each match.
+ * Skipping the rest of a rejected match loses nothing: inside it are only
+ * lowercase letters and apostrophes, where no match can start.
  */
 export function* lostApostropheCandidates(text: string): Generator<RegExpExecArray> {
-  for (const m of text.matchAll(LOST_APOSTROPHE_UNANCHORED)) {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    let width = 1;
+    let capital: boolean;
+    if (c < 128) capital = c >= 65 && c <= 90;
+    else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) width = 2;
+      capital = UPPERCASE_LETTER.test(String.fromCodePoint(cp));
+    }
+    if (!capital) {
+      i += width;
+      continue;
+    }
+    LOST_APOSTROPHE_AT.lastIndex = i;
+    const m = LOST_APOSTROPHE_AT.exec(text);
+    if (!m) {
+      i += width;
+      continue;
+    }
+    i = m.index + m[0].length;
     if (m.index > 0 && WORD_CHAR_OR_APOSTROPHE.test(codePointBefore(text, m.index))) continue;
-    yield m as RegExpExecArray;
+    yield m;
   }
 }
 
