@@ -30,8 +30,12 @@ import { blockModelContext } from '../src/boilerplate/classify.ts';
 import { BLOCK_MODEL_PATH, blockVector, FEATURE_NAMES, type BlockModel } from '../src/boilerplate/block-model.ts';
 import { forEachLexicalTerm, LEXICAL_BUCKETS } from '../src/boilerplate/lexical.ts';
 
-/** Weight of a line labelled only by our DOM extraction, against 1 for a line with an annotated snippet. */
-const WEAK_WEIGHT = 0.05;
+/**
+ * Weight of a line labelled only by our DOM extraction, against 1 for a line with an annotated
+ * snippet. Held out with the lexical terms: 0.1 → F1 0.853, 0.05 → 0.859, 0.03 → 0.860,
+ * 0.02 → 0.862 (R 0.900), 0.01 → 0.863 (R 0.896): 0.02 keeps the recall.
+ */
+const WEAK_WEIGHT = 0.02;
 const L2 = 1e-3;
 const ITERATIONS = 400;
 const LEARNING_RATE = 0.5;
