@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstChars, literalSuffix } from '../src/boilerplate/first-chars.ts';
+import { firstChars, lengthBounds, literalSuffix } from '../src/boilerplate/first-chars.ts';
 import {
+  forEachScannedTerm,
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
   knowledge,
@@ -18,16 +19,20 @@ import {
   lowerCaseUnit,
   matchPhrase,
   normalizeLine,
+  resetTermPool,
+  scanBlock,
   scanLine,
   scanWords,
   stopwordDensity,
   stopwordDensityOfScan,
+  termDot,
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
 import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, mayEndDateline } from '../src/boilerplate/classify.ts';
 import { blockVector, contentProbabilities, contentProbability, lexicalScore, shippedBlockModel } from '../src/boilerplate/block-model.ts';
-import { REPO_ROOT } from './helpers/shared.ts';
+import { forEachLexicalTerm, lexicalDot } from '../src/boilerplate/lexical.ts';
+import { DEVSET_DIR, hasDevset, REPO_ROOT } from './helpers/shared.ts';
 
 const SEED_LINES = readdirSync(path.join(REPO_ROOT, 'raw'))
   .filter((f) => f.endsWith('.txt'))
@@ -165,6 +170,43 @@ describe('first characters and literal suffix of a pattern', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('length bounds of a pattern', () => {
+  it.each([
+    ['share( this)?', 5, 10],
+    ['(foto|bild)s?: .{2,80}', 8, 167],
+    ['\\d+ comments?', 9, Infinity],
+    ['a{3}b{0,2}', 3, 5],
+    ['x\\b', 1, 1],
+    ['(?=a)b', 0, Infinity],
+  ])('%s matches %d to %d units', (source, min, max) => {
+    expect(lengthBounds(source)).toEqual([min, max]);
+  });
+
+  it('on any pattern: every match has a length within the bounds', () => {
+    const piece = fc.constantFrom('a', 'b', 'ab', '(', ')', '(?:', '|', '?', '*', '+', '{0,2}', '{2}', '{1,}', '[ab]', '[^a]', '\\d', '\\w', '\\s', '\\b', '.', '\\.', '1', ' ', '\\p{L}', '\u00e9', '\u{1F600}');
+    const subject = fc.array(fc.constantFrom('a', 'b', 'c', '1', ' ', '.', '\u00e9', '\u{1F600}'), { minLength: 0, maxLength: 8 }).map((xs) => xs.join(''));
+    let matched = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }).map((ps) => ps.join('')), fc.constantFrom('', 'u'), fc.array(subject, { minLength: 1, maxLength: 20 }), (source, flags, subjects) => {
+        let re: RegExp;
+        try {
+          re = new RegExp(`^(?:${source})$`, flags);
+        } catch {
+          return;
+        }
+        const [min, max] = lengthBounds(source);
+        for (const s of subjects) {
+          if (!re.test(s)) continue;
+          matched++;
+          expect(s.length >= min && s.length <= max, `${source} /${flags} [${min}, ${max}] on ${JSON.stringify(s)}`).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(matched).toBeGreaterThan(100);
   });
 });
 
@@ -331,6 +373,70 @@ describe('one-pass shape features = their regular-expression definitions', () =>
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('lexical terms hashed in the line scan = lexical.ts', () => {
+  /** Dev-set text: the annotated snippets (article text and boilerplate) of the first pages, cut into lines. */
+  const devLines = hasDevset
+    ? readFileSync(path.join(DEVSET_DIR, 'annotations.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, 300)
+        .flatMap((l) => {
+          const a = JSON.parse(l) as { with: string[]; without: string[] };
+          return [...a.with, ...a.without];
+        })
+        .flatMap((t) => t.split('\n'))
+    : [];
+  const weights = Float64Array.from(shippedBlockModel()?.lexical ?? Array.from({ length: 4096 }, (_, i) => Math.sin(i)));
+  /** Pieces that sit on the edges of the lexical word definition: apostrophes, digits, U+0080–U+00BF, ×, ÷, long words, astral letters, İ and Σ. */
+  const EDGES = ["don't", 'don\u2019t', 'l\u2019homme', 'x1y', '\u00aa\u00b5\u00ba', '\u0085', '3\u00d74', '\u00f7', 'a'.repeat(23), 'B'.repeat(24), 'Ab'.repeat(20), 'İstanbul', 'ΣΟΦΊΑ', '\u{1D400}\u{1D401}', '\u2c00', '\u3005', 'ｆｕｌｌ', '_', '-'];
+  const edgy = fc.array(fc.constantFrom(...PIECES, ...EDGES), { minLength: 0, maxLength: 12 }).map((ps) => ps.join(''));
+  const check = (text: string) => {
+    resetTermPool();
+    const scan = scanBlock(text);
+    const got: Array<[number, number]> = [];
+    forEachScannedTerm(scan, (b, v) => got.push([b, v]));
+    const expected: Array<[number, number]> = [];
+    forEachLexicalTerm(text, (b, v) => expected.push([b, v]));
+    expect(got, JSON.stringify(text)).toEqual(expected);
+    expect(termDot(scan, weights), JSON.stringify(text)).toBe(lexicalDot(text, weights));
+    // The rest of the scan is scanLine's.
+    const { terms: _t, termCount: _c, ...rest } = scan;
+    const { terms: _t2, termCount: _c2, ...plain } = scanLine(text);
+    expect(rest).toEqual(plain);
+  };
+
+  it('on generated, seed and dev-set lines', () => {
+    SEED_LINES.forEach(check);
+    devLines.forEach(check);
+    if (hasDevset) expect(devLines.length).toBeGreaterThan(500);
+    fc.assert(fc.property(fc.oneof(anyLine, edgy), check), { numRuns: 1500 });
+  });
+
+  it('every UTF-16 unit, alone, inside a word and next to an astral letter', () => {
+    const mismatches: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      const t = `${ch} Ab${ch}cd \u{10400}${ch}x ${'z'.repeat(23)}${ch}${ch}q`;
+      resetTermPool();
+      const scan = scanBlock(t);
+      if (termDot(scan, weights) !== lexicalDot(t, weights)) mismatches.push(c.toString(16));
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('terms of many blocks in one document stay apart (the pool grows), and the model scores the same from them', () => {
+    const model = shippedBlockModel();
+    if (!model?.lexical) return;
+    const blocks = [...SEED_LINES, ...devLines, ...SEED_LINES].map((text) => ({ text, kind: 'paragraph' as const }));
+    const ctx = blockModelContext(blocks, { titleLifted: false });
+    const plain = contentProbabilities(model, ctx);
+    resetTermPool();
+    const scans = blocks.map((b) => scanBlock(b.text));
+    ctx.lexicalShare = Float64Array.from(scans, (sc) => termDot(sc, Float64Array.from(model.lexical!)));
+    expect(contentProbabilities(model, ctx)).toEqual(plain);
   });
 });
 

@@ -35,6 +35,11 @@ export interface BlockContext {
   /** Article span [first, last] or [-1, -1]. */
   span: [number, number];
   sectionLabel: boolean[];
+  /**
+   * Each block's lexical share of z, when the caller already has it (classify.ts hashes the
+   * words in its line scan); absent, it is computed from the blocks' text.
+   */
+  lexicalShare?: Float64Array;
 }
 
 const GRADES = ['good', 'near-good', 'short', 'bad', 'rule'] as const;
@@ -224,7 +229,7 @@ export function contentProbabilities(model: BlockModel, ctx: BlockContext): Floa
   const contextAt = slots.length * OWN_WIDTH;
   for (let i = 0; i < n; i++) z[i]! += contextDot(ctx, i, weights, contextAt);
   // The lexical terms of the blocks the model is asked about (rule matches have no features).
-  if (lexical) for (let i = 0; i < n; i++) if (ctx.features[i]) z[i]! += lexicalDot(ctx.blocks[i]!.text, lexical);
+  if (lexical) for (let i = 0; i < n; i++) if (ctx.features[i]) z[i]! += ctx.lexicalShare ? ctx.lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
   for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
   return z;
 }

@@ -34,13 +34,14 @@ import {
   lineShape,
   matchPhrase,
   MAX_RULE_LINE,
-  scanLine,
+  resetTermPool,
+  scanBlock,
   stopwordDensity,
   stopwordDensityOfScan,
+  termDot,
   words,
   type Knowledge,
   type LineScan,
-  type WordScan,
 } from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 
@@ -268,7 +269,8 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
 /** What the classifier knows about a block's text before it knows the document: rule verdicts, words, shape. */
 interface BlockFacts {
   rule: { verdict: LineVerdict | null; partial: LineVerdict | null };
-  scan: WordScan;
+  /** Words, stop words, shape counts and the lexical terms of the block model (in the term pool of this document). */
+  scan: LineScan;
   /** Null when a rule removes the block (it is never graded). */
   shape: ShapeFeatures | null;
 }
@@ -302,7 +304,7 @@ const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null
 
 function computeFacts(text: string, k: Knowledge): BlockFacts {
   const rule = blockRuleVerdict(text, k);
-  const scan = scanLine(text);
+  const scan = scanBlock(text);
   return { rule: rule.verdict || rule.partial ? rule : NO_RULE, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
 }
 
@@ -317,6 +319,8 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   const features: Array<BlockFeatures | null> = blocks.map(() => null);
 
   const seen = new Map<string, BlockFacts>();
+  // The lexical terms of this document's blocks go into the term pool as they are scanned.
+  resetTermPool();
   const facts = blocks.map((b) => blockFacts(b.text, k, seen));
   const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts.map((f) => f.scan));
   blocks.forEach((b, i) => {
@@ -375,7 +379,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   // HTML documents never use the model (nor load it).
   const model = mode !== 'text' ? null : opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
   if (model && blocks.length) {
-    applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted });
+    applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted, scans: facts.map((f) => f.scan) });
   }
   return out as Decision[];
 }
@@ -396,13 +400,28 @@ function applyBlockModel(
   model: BlockModel,
   blocks: ClassifierInput[],
   out: Decision[],
-  s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number]; aggr: number; titleLifted: boolean },
+  s: {
+    features: Array<BlockFeatures | null>;
+    grades: Array<Exclude<Grade, 'rule'> | null>;
+    partials: Array<LineVerdict | null>;
+    span: [number, number];
+    aggr: number;
+    titleLifted: boolean;
+    scans: LineScan[];
+  },
 ): void {
   const threshold = Math.min(0.99, (model.threshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   if (threshold <= 0) return;
   // Never above `threshold`, so crossing OUTSIDE_PROSE_AT (where prose outside takes `threshold`) only adds removals.
   const proseThreshold = Math.min(threshold, (model.proseThreshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   const ctx = blockContext(blocks, out, s);
+  const lexical = lexicalWeights(model);
+  if (lexical) {
+    // The lexical share of z from the terms hashed in the line scan (no second pass over the blocks' text).
+    const share = new Float64Array(blocks.length);
+    for (let i = 0; i < share.length; i++) if (s.features[i]) share[i] = termDot(s.scans[i]!, lexical);
+    ctx.lexicalShare = share;
+  }
   const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
   out.forEach((d, i) => {
@@ -424,6 +443,14 @@ function applyBlockModel(
       detail: `block model: probability of article text ${p.toFixed(2)} < ${cut.toFixed(2)}${prose ? ' (prose outside the article)' : ''}`,
     };
   });
+}
+
+const lexicalWeightsCache = new WeakMap<BlockModel, Float64Array>();
+function lexicalWeights(model: BlockModel): Float64Array | null {
+  if (!model.lexical) return null;
+  let w = lexicalWeightsCache.get(model);
+  if (!w) lexicalWeightsCache.set(model, (w = Float64Array.from(model.lexical)));
+  return w;
 }
 
 function blockContext(

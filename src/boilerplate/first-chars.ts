@@ -25,6 +25,18 @@ export function literalSuffix(source: string): string {
   return read(source)?.suffix ?? '';
 }
 
+/**
+ * Bounds on the length (UTF-16 units) of every match: [min, max], max Infinity when
+ * unbounded; [0, Infinity] for a pattern this reader does not model. A whole-line pattern
+ * cannot match a line outside them, so the line need not be tested at all.
+ */
+export function lengthBounds(source: string): [number, number] {
+  // The reader takes a pattern's astral literal as two units, quantifying only the second: not a bound under /u.
+  if (/[\ud800-\udfff]/.test(source)) return [0, Infinity];
+  const r = read(source);
+  return r ? [r.min, r.max] : [0, Infinity];
+}
+
 function read(source: string): Info | null {
   try {
     const p = new Reader(source);
@@ -48,6 +60,9 @@ interface Info {
   exact: string | null;
   /** A string every match ends with ('' when none is known). */
   suffix: string;
+  /** Fewest and most UTF-16 units a match can have (a class, an escape or `.` may match a surrogate pair under /u: up to 2). */
+  min: number;
+  max: number;
 }
 
 /** Longest common suffix of two strings. */
@@ -59,11 +74,11 @@ function commonSuffix(a: string, b: string): string {
 
 /** What a character class, a class escape or `.` tells: its first characters (null: any), nothing of its text. */
 function oneOf(first: Set<number> | null): Info {
-  return { first, nullable: false, exact: null, suffix: '' };
+  return { first, nullable: false, exact: null, suffix: '', min: 1, max: 2 };
 }
 
 function literal(ch: string): Info {
-  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch };
+  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch, min: 1, max: 1 };
 }
 
 function union(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
@@ -94,6 +109,8 @@ class Reader {
         nullable: info.nullable || next.nullable,
         exact: info.exact !== null && info.exact === next.exact ? info.exact : null,
         suffix: commonSuffix(info.suffix, next.suffix),
+        min: Math.min(info.min, next.min),
+        max: Math.max(info.max, next.max),
       };
     }
     return info;
@@ -106,8 +123,12 @@ class Reader {
     // The match so far as one fixed string (null once an atom varies), and what it ends with.
     let exact: string | null = '';
     let suffix = '';
+    let min = 0;
+    let max = 0;
     for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
       const atom = this.quantified();
+      min += atom.min;
+      max += atom.max;
       if (open) {
         first = union(first, atom.first);
         if (!atom.nullable) open = false;
@@ -120,26 +141,39 @@ class Reader {
         exact = null;
       }
     }
-    return { first, nullable: open, exact, suffix };
+    return { first, nullable: open, exact, suffix, min, max };
   }
 
   private quantified(): Info {
     const atom = this.atom();
     const q = this.peek();
     let min = 1;
+    let max = 1;
     if (q === '?' || q === '*') {
       min = 0;
+      max = q === '?' ? 1 : Infinity;
       this.i++;
-    } else if (q === '+') this.i++;
-    else if (q === '{') {
-      const m = /^\{(\d+)(,\d*)?\}/.exec(this.s.slice(this.i));
+    } else if (q === '+') {
+      max = Infinity;
+      this.i++;
+    } else if (q === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.s.slice(this.i));
       if (!m) throw new Unsupported();
       min = Number(m[1]);
+      max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity;
       this.i += m[0].length;
     } else return atom;
     if (this.peek() === '?') this.i++;
     // Repeated at least once, a match ends as the atom's last repetition does; optional, it may be absent.
-    return { first: atom.first, nullable: atom.nullable || min === 0, exact: null, suffix: min > 0 ? atom.suffix : '' };
+    return {
+      first: atom.first,
+      nullable: atom.nullable || min === 0,
+      exact: null,
+      suffix: min > 0 ? atom.suffix : '',
+      min: atom.min * min,
+      // 0 × Infinity is NaN: an atom that matches nothing repeated any number of times still matches nothing.
+      max: atom.max === 0 ? 0 : atom.max * max,
+    };
   }
 
   private atom(): Info {
@@ -163,7 +197,7 @@ class Reader {
       if (LITERAL_ESCAPES.has(e)) return literal(e);
       if (e === 'd') return oneOf(new Set(DIGITS));
       // Word boundaries consume nothing.
-      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '' };
+      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '', min: 0, max: 0 };
       if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return oneOf(null);
       if (e === 'p' || e === 'P') {
         const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));

@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { firstChars, literalSuffix } from './first-chars.ts';
+import { firstChars, lengthBounds, literalSuffix } from './first-chars.ts';
+import { LEXICAL_BUCKETS } from './lexical.ts';
 
 export const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/boilerplate');
 
@@ -36,6 +37,9 @@ export interface PhraseRule {
   first: Set<number> | null;
   /** Text every match ends with ('' when none is known), see first-chars.ts. */
   suffix: string;
+  /** Fewest and most UTF-16 units a match can have (0 and Infinity when not known), see first-chars.ts. */
+  minLength: number;
+  maxLength: number;
 }
 
 export interface Knowledge {
@@ -52,6 +56,8 @@ export interface Knowledge {
   /** Patterns found anywhere in a short line ("… All Rights Reserved. 87990cbe…"). */
   contains: PhraseRule[];
   containsAny: RegExp | null;
+  /** Shortest text containsAny can match: shorter lines are not tested (most dump lines are short). */
+  containsMinLength: number;
 }
 
 /** Consecutive phrase groups of one case mode and flags, tested as one regular expression. */
@@ -106,23 +112,35 @@ function runExpression(groups: Knowledge['combined'], flags: string, keep: (r: P
   const parts: string[] = [];
   const markers: number[] = [];
   let captures = 0;
+  let minLength = Infinity;
+  let maxLength = 0;
   for (const g of groups) {
     const rules = g.rules.filter(keep);
     if (!rules.length) {
       markers.push(-1);
       continue;
     }
-    for (const r of rules) captures += countCaptures(r.source);
+    for (const r of rules) {
+      captures += countCaptures(r.source);
+      minLength = Math.min(minLength, r.minLength);
+      maxLength = Math.max(maxLength, r.maxLength);
+    }
     markers.push(++captures);
     parts.push(`(?:${rules.map((r) => `(?:${r.source})`).join('|')})()`);
   }
   // Backtracking tries the groups in order, so the first group that matches the whole line is the one reported.
-  return parts.length ? { re: new RegExp(`^(?:${parts.join('|')})$`, flags), markers } : null;
+  return parts.length ? { re: new RegExp(`^(?:${parts.join('|')})$`, flags), markers, minLength, maxLength } : null;
 }
 
 interface Dispatched {
   re: RegExp;
   markers: number[];
+  /**
+   * Bounds on the length of a whole-line match of any kept pattern: a subject outside them is
+   * not tested (most patterns are short phrases, many dump lines are longer).
+   */
+  minLength: number;
+  maxLength: number;
 }
 
 /**
@@ -204,13 +222,15 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (${reason}): ${source}: ${(err as Error).message}`);
         }
-        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source), suffix: literalSuffix(source) });
+        const [minLength, maxLength] = lengthBounds(source);
+        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source), suffix: literalSuffix(source), minLength, maxLength });
       }
     }
     for (const [reason, patterns] of Object.entries(data.containsRules)) {
       for (const source of patterns) {
         try {
-          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null, suffix: '' });
+          const [minLength, maxLength] = lengthBounds(source);
+          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null, suffix: '', minLength, maxLength });
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (containsRules.${reason}): ${source}: ${(err as Error).message}`);
         }
@@ -249,7 +269,8 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     };
   });
   const containsAny = contains.length ? new RegExp(contains.map((r) => `(?:${r.source})`).join('|'), contains.some((r) => r.re.flags) ? 'u' : '') : null;
-  return { rules, languages, combined, merged, contains, containsAny };
+  const containsMinLength = contains.reduce((m, r) => Math.min(m, r.minLength), Infinity);
+  return { rules, languages, combined, merged, contains, containsAny, containsMinLength };
 }
 
 let cached: Knowledge | null = null;
@@ -267,16 +288,17 @@ export function matchPhrase(line: string, k: Knowledge = knowledge()): PhraseRul
   const core = normalizeLine(line);
   if (!core) return null;
   const lower = core.toLowerCase();
-  if (lower.length <= MAX_CONTAINS_LINE && k.containsAny?.test(lower)) {
+  if (lower.length <= MAX_CONTAINS_LINE && lower.length >= k.containsMinLength && k.containsAny?.test(lower)) {
     const hit = k.contains.find((r) => r.re.test(lower));
     if (hit) return hit;
   }
   for (const run of k.merged) {
     const subject = run.caseSensitive ? core : lower;
     const restricted = dispatch(run, subject);
-    const m = restricted?.re.exec(subject);
+    if (restricted === null || subject.length > restricted.maxLength || subject.length < restricted.minLength) continue;
+    const m = restricted.re.exec(subject);
     if (!m) continue;
-    const group = run.groups.find((_, gi) => restricted!.markers[gi]! >= 0 && m[restricted!.markers[gi]!] !== undefined);
+    const group = run.groups.find((_, gi) => restricted.markers[gi]! >= 0 && m[restricted.markers[gi]!] !== undefined);
     // Name the exact pattern for the removal's detail (only on a hit, so the cost is rare).
     return group?.rules.find((r) => r.re.test(subject)) ?? null;
   }
@@ -436,6 +458,13 @@ export interface LineScan extends WordScan {
   letterTokens: number;
   capitalTokens: number;
   mayLink: boolean;
+  /**
+   * The line's lexical terms (scanBlock only, -1 from scanLine): its words as the block model's
+   * lexical features define them (src/boilerplate/lexical.ts), hashed in the same pass, at
+   * termHashes()[terms, terms + termCount) until the next resetTermPool().
+   */
+  terms: number;
+  termCount: number;
 }
 
 /**
@@ -453,6 +482,87 @@ const LOWER_UNIT = (() => {
   }
   return t;
 })();
+
+/**
+ * The block model's lexical words (src/boilerplate/lexical.ts, the reference: hashWords and
+ * isWordUnit there), hashed in the line scan instead of a second pass over every block: per
+ * UTF-16 unit, 0 when it separates lexical words, else the unit hashed for it (its lower case
+ * when that is one unit, else itself). Lexical words are runs of letters (ASCII letters and
+ * units from U+00C0 outside punctuation, symbols and spaces): unlike the stop-word scan's
+ * words, apostrophes and U+0080–U+00BF separate them. Words are hashed by their first
+ * TERM_MAX_UNITS units. tests/boilerplate-fast-paths.test.ts checks every term against
+ * lexical.ts on generated, seed and dev-set lines.
+ */
+const TERM_MAX_UNITS = 24;
+const TERM_UNIT = (() => {
+  const t = new Uint16Array(0x10000);
+  for (let c = 1; c < 0x10000; c++) {
+    const letter = c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && c !== 0xfeff;
+    if (!letter) continue;
+    const l = c >= 0xd800 && c <= 0xdfff ? '' : String.fromCharCode(c).toLowerCase();
+    t[c] = l.length === 1 ? l.charCodeAt(0) : c;
+  }
+  return t;
+})();
+
+/** Lexical term hashes of the blocks scanned by scanBlock since the last resetTermPool (one document). */
+let termPool = new Int32Array(1 << 14);
+let termsUsed = 0;
+
+/** Forgets the term hashes of the previous document (classifyBlocks calls it first). */
+export function resetTermPool(): void {
+  termsUsed = 0;
+}
+
+/** The term pool (read termHashes()[scan.terms …] right after scanning: it is replaced when it grows). */
+export function termHashes(): Int32Array {
+  return termPool;
+}
+
+/** Bucket of a term hash in a namespace (lexical.ts's bucketOf: the same mixing, the same seeds). */
+function termBucket(hash: number, seed: number): number {
+  let h = Math.imul(hash ^ seed, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & (LEXICAL_BUCKETS - 1);
+}
+const SEED_WORD = 0;
+const SEED_FIRST = 0x5bd1e995;
+const SEED_LAST = 0x27d4eb2f;
+
+/**
+ * The block model's lexical share of z for a scanned block (lexical.ts's lexicalDot on its text:
+ * the same terms, added in the same order, so the same number), from the hashes in the term pool.
+ */
+export function termDot(scan: LineScan, weights: Float64Array): number {
+  const count = scan.termCount;
+  if (count <= 0) return 0;
+  const pool = termPool;
+  const from = scan.terms;
+  let wordSum = 0;
+  for (let k = 0; k < count; k++) wordSum += weights[termBucket(pool[from + k]!, SEED_WORD)]!;
+  return wordSum / Math.sqrt(count) + weights[termBucket(pool[from]!, SEED_FIRST)]! + weights[termBucket(pool[from + count - 1]!, SEED_LAST)]!;
+}
+
+/** Calls take(bucket, value) for each lexical term of a scanned block, as lexical.ts's forEachLexicalTerm does on its text (for tests). */
+export function forEachScannedTerm(scan: LineScan, take: (bucket: number, value: number) => void): void {
+  const count = scan.termCount;
+  if (count <= 0) return;
+  const value = 1 / Math.sqrt(count);
+  for (let k = 0; k < count; k++) take(termBucket(termPool[scan.terms + k]!, SEED_WORD), value);
+  take(termBucket(termPool[scan.terms]!, SEED_FIRST), 1);
+  take(termBucket(termPool[scan.terms + count - 1]!, SEED_LAST), 1);
+}
+
+function pushTerm(h: number): void {
+  if (termsUsed === termPool.length) {
+    const grown = new Int32Array(termPool.length * 2);
+    grown.set(termPool);
+    termPool = grown;
+  }
+  termPool[termsUsed++] = h;
+}
 
 /** LOWER_UNIT's entry for one code unit (for tests): its lower case, or 0 when the whole text must be lower-cased. */
 export function lowerCaseUnit(c: number): number {
@@ -540,12 +650,35 @@ export function scanWords(text: string): WordScan {
  * lower-cased as a whole for the words, and its shape counted separately.
  */
 export function scanLine(text: string): LineScan {
-  const fast = scanFolding(text, true);
+  return scan(text, false);
+}
+
+/** scanLine, and the line's lexical terms hashed into the term pool (LineScan.terms). */
+export function scanBlock(text: string): LineScan {
+  return scan(text, true);
+}
+
+function scan(text: string, terms: boolean): LineScan {
+  const from = termsUsed;
+  const fast = scanFolding(text, true, terms);
   if (fast) return fast;
+  // The fast pass gave up part-way: drop the terms it hashed.
+  termsUsed = from;
   // Folding off, the pass reads the lower-cased text as it is and cannot fail; its shape counts (of the lower-cased text) are not used.
-  const scan = scanFolding(text.toLowerCase(), false)!;
+  const lowered = scanFolding(text.toLowerCase(), false, false)!;
   const shape = lineShape(text);
-  return { words: scan.words, stops: scan.stops, letterTokens: shape.letterTokens, capitalTokens: shape.capitalTokens, mayLink: shape.mayLink };
+  // The terms from the text as written (TERM_UNIT folds case itself): a pass without folding reads
+  // its units unchanged; its words and shape, of the text not lower-cased, are not used.
+  const termsOf = terms ? scanFolding(text, false, true)! : null;
+  return {
+    words: lowered.words,
+    stops: lowered.stops,
+    letterTokens: shape.letterTokens,
+    capitalTokens: shape.capitalTokens,
+    mayLink: shape.mayLink,
+    terms: termsOf ? termsOf.terms : -1,
+    termCount: termsOf ? termsOf.termCount : 0,
+  };
 }
 
 /** The shape counts of LineScan alone, per code point (the reference the fused pass is tested against). */
@@ -586,13 +719,18 @@ function findStop(text: string, from: number, to: number, h: number, fold: boole
  * characters are classified by one small table; others by LOWER_UNIT, IS_SEPARATOR and the
  * letter-class table.
  */
-function scanFolding(text: string, fold: boolean): LineScan | null {
+function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | null {
   // Module-level tables read through locals: V8 re-reads a module binding on every use inside
   // a loop (measured: the separator test alone cost ~16 ns per character, ~5 through a local).
   const asciiInfo = ASCII_INFO;
   const isSeparator = IS_SEPARATOR;
   const lowerUnit = LOWER_UNIT;
   const bmpLetterClass = BMP_LETTER_CLASS;
+  const termUnit = TERM_UNIT;
+  const termsFrom = termsUsed;
+  // The lexical term being hashed (see TERM_UNIT): its hash and length so far.
+  let th = 0;
+  let tl = 0;
   const stops: number[] = [];
   let count = 0;
   let start = -1;
@@ -639,6 +777,17 @@ function scanFolding(text: string, fold: boolean): LineScan | null {
       }
       separator = lower < 0x3040 ? isSeparator[lower] === 1 : lower === 0xfeff;
     }
+    if (terms) {
+      const u = termUnit[c]!;
+      if (u !== 0) {
+        if (tl === 0) th = 0x811c9dc5 | 0;
+        if (tl < TERM_MAX_UNITS) th = Math.imul(th ^ u, 0x01000193);
+        tl++;
+      } else if (tl !== 0) {
+        pushTerm(th);
+        tl = 0;
+      }
+    }
     if (separator) {
       if (start >= 0) {
         const slot = findStop(text, start, i, h, fold);
@@ -659,7 +808,8 @@ function scanFolding(text: string, fold: boolean): LineScan | null {
     if (slot >= 0) stops.push(count, slot);
     count++;
   }
-  return { words: count, stops, letterTokens, capitalTokens, mayLink };
+  if (tl !== 0) pushTerm(th);
+  return { words: count, stops, letterTokens, capitalTokens, mayLink, terms: terms ? termsFrom : -1, termCount: terms ? termsUsed - termsFrom : 0 };
 }
 
 /** Adds 1 to counts[li] for every language li that lists the word in this slot. */
