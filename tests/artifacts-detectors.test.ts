@@ -18,7 +18,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { countChunks, hasLowerUpperPair, hasUpperPair, scanNameTokens, startsLower, startsUpper, tokenize, tokenizeWithRegex } from '../src/artifacts/tokens.ts';
+import { countChunks, hasLowerUpperPair, hasUpperPair, scanNameTokens, startsLower, startsUpper, tokenize, tokenizeWithRegex, TokenScan, wordHash } from '../src/artifacts/tokens.ts';
 import { capitalizedName, capitalizedNameByRegex, extractNameMentions, isInitial } from '../src/artifacts/names.ts';
 import { prepareNameDoc, startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
@@ -189,6 +189,26 @@ describe('properties', () => {
       }),
     );
     expect(tokenize('Biden’s “phaseOf” Dow Jones & Co. don\'t 3.5').map((t) => t.text)).toEqual(['Biden’s', 'phaseOf', 'Dow', 'Jones', '&', 'Co', "don't", '3', '5']);
+  });
+
+  it('the hashing scan gives the tokens of the tokenizer and the hashes of their lowercase forms', () => {
+    // ASCII runs that end at an apostrophe, a curly apostrophe, a non-ASCII letter or a non-letter; sigma and İ lowercase by context.
+    const pieces = fc.constantFrom('a', 'B', '7', '’', "'", ' ', '&', 'é', 'É', '-', '.', '日', '𝐀', 'x1', 'Don', 't', 'Ω', '\u0301', 'Σ', 'İ', 'ΟΔΟΣ', 'U.S.', '”', 'ß');
+    const scan = new TokenScan();
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')), (t) => {
+        const expected = tokenize(t);
+        scan.scan(t);
+        expect(scan.count).toBe(expected.length);
+        expected.forEach((tok, k) => {
+          expect(scan.hashes[k]).toBe(wordHash(tok.lower));
+          expect(scan.token(k)).toEqual(tok);
+        });
+        expect(scan.token(-1)).toBeUndefined();
+        expect(scan.token(expected.length)).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('the name-pass scan equals the capitalised and lowercase tokens of the full tokenizer, and finds the same mentions', () => {

@@ -50,7 +50,9 @@ let scannedTokenPlain = false;
 /**
  * End (exclusive) of the token that starts at `start` with a letter or digit
  * `firstLength` code units long, as TOKEN_RE matches it; sets
- * `scannedTokenPlain`. The one scanning loop of `tokenize` and `scanNameTokens`.
+ * `scannedTokenPlain`. The one scanning loop of `tokenize` and `scanNameTokens`
+ * (`TokenScan` reads ASCII words without it and hands over at an apostrophe or
+ * a non-ASCII character).
  */
 function tokenEnd(text: string, start: number, firstLength: number): number {
   const n = text.length;
@@ -114,6 +116,165 @@ export function tokenize(text: string): Token[] {
     }
   }
   return out;
+}
+
+/**
+ * Hash of a token's lowercase form (`Token.lower`): FNV-1a over its UTF-16
+ * code units, cut to 30 bits. `TokenScan` computes the same value while
+ * scanning, without making the lowercase string.
+ */
+export function wordHash(lower: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < lower.length; i++) h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
+  return h & HASH_MASK;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+const HASH_MASK = 0x3fffffff;
+
+/**
+ * The tokens of one text as offsets and lowercase-form hashes (`wordHash`):
+ * the same tokens as `tokenize` (property-tested), without a string or an
+ * object per token; `token(k)` makes the `Token` that `tokenize` gives at
+ * index k, on demand. For detectors that look up every token but use only a
+ * few: making every token's strings and looking them up in a map cost more
+ * than the rest of the spun-expression detector. ASCII words are read and
+ * hashed in one loop; at an apostrophe or a non-ASCII character the
+ * tokenizer's loop (`tokenEnd`) decides where the token ends. One instance is
+ * reused from text to text.
+ */
+export class TokenScan {
+  text = '';
+  count = 0;
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  hashes = new Int32Array(256);
+  private tokens: (Token | undefined)[] = [];
+  /** The text lowercased as `tokenize` lowercases it (null: per token), made on first need. */
+  private lowered: string | null | undefined;
+
+  /** Scan `text`; returns this. */
+  scan(text: string): this {
+    this.text = text;
+    this.lowered = undefined;
+    this.tokens = [];
+    const n = text.length;
+    let count = 0;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      const start = i;
+      if (c < 128) {
+        if (!isAsciiAlnum(c)) {
+          if (c === 38) count = this.push(count, i, i + 1, AMPERSAND_HASH);
+          i++;
+          continue;
+        }
+        // ASCII fast path: letters and digits, hashed as they are read (capitals shifted to lowercase).
+        let h = FNV_OFFSET;
+        let d = c;
+        for (;;) {
+          h = Math.imul(h ^ (d >= 65 && d <= 90 ? d + 32 : d), FNV_PRIME);
+          if (++i >= n) break;
+          d = text.charCodeAt(i);
+          if (!isAsciiAlnum(d)) break;
+        }
+        // An apostrophe or a non-ASCII character may continue the token: the tokenizer's loop decides.
+        if (i >= n || (d < 128 && d !== 39)) {
+          count = this.push(count, start, i, h & HASH_MASK);
+          continue;
+        }
+        i = tokenEnd(text, start, 1);
+      } else {
+        const len = wordCharLength(text, i, true);
+        if (len === 0) {
+          i++;
+          continue;
+        }
+        i = tokenEnd(text, start, len);
+      }
+      count = this.push(count, start, i, this.hashOf(start, i));
+    }
+    this.count = count;
+    return this;
+  }
+
+  /** `wordHash` of the lowercase form of the token at [start, end), without making it unless it has non-ASCII letters. */
+  private hashOf(start: number, end: number): number {
+    const text = this.text;
+    let h = FNV_OFFSET;
+    for (let k = start; k < end; k++) {
+      let c = text.charCodeAt(k);
+      if (c >= 128) {
+        if (c !== 0x2019) return wordHash(this.lowerOf(start, end));
+        c = 39; // the curly apostrophe folds to a straight one (as in `tokenize`)
+      } else if (c >= 65 && c <= 90) c += 32;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    return h & HASH_MASK;
+  }
+
+  private push(count: number, start: number, end: number, hash: number): number {
+    if (count === this.starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.hashes = grow(this.hashes);
+    }
+    this.starts[count] = start;
+    this.ends[count] = end;
+    this.hashes[count] = hash;
+    return count + 1;
+  }
+
+  /** `Token.lower` of the token at [start, end), as `tokenize` computes it. */
+  private lowerOf(start: number, end: number): string {
+    const raw = this.text.slice(start, end);
+    // ASCII letters (and the curly apostrophe) lowercase alone the same as in the whole text.
+    if (isAsciiOrApostrophe(raw)) return makeToken(raw, start).lower;
+    if (this.lowered === undefined) {
+      const lowered = this.text.toLowerCase();
+      this.lowered = lowered.length !== this.text.length || this.text.includes('Σ') ? null : lowered.includes('’') ? lowered.replace(/’/g, "'") : lowered;
+    }
+    return this.lowered === null ? makeToken(raw, start).lower : this.lowered.slice(start, end);
+  }
+
+  /** The token at index k (the `tokenize` token), or undefined past either end. */
+  token(k: number): Token | undefined {
+    if (k < 0 || k >= this.count) return undefined;
+    let t = this.tokens[k];
+    if (!t) {
+      const start = this.starts[k]!;
+      const end = this.ends[k]!;
+      const raw = this.text.slice(start, end);
+      t = { text: raw, lower: isPlainLower(raw) ? raw : this.lowerOf(start, end), start, end };
+      this.tokens[k] = t;
+    }
+    return t;
+  }
+}
+
+const AMPERSAND_HASH = wordHash('&');
+
+const isAsciiAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+function isAsciiOrApostrophe(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 128 && c !== 0x2019) return false;
+  }
+  return true;
+}
+
+/** ASCII without capitals: the token is its own lowercase form. */
+function isPlainLower(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) if (!notCapitalOrNonAscii(raw.charCodeAt(i))) return false;
+  return true;
 }
 
 /**
