@@ -15,6 +15,7 @@ import {
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
   knowledge,
+  LineMarks,
   lineShape,
   lowerCaseUnit,
   matchPhrase,
@@ -29,7 +30,7 @@ import {
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
-import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, mayEndDateline } from '../src/boilerplate/classify.ts';
+import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, lineVerdict, mayEndDateline } from '../src/boilerplate/classify.ts';
 import { blockVector, contentProbabilities, contentProbability, lexicalScore, shippedBlockModel } from '../src/boilerplate/block-model.ts';
 import { forEachLexicalTerm, lexicalDot } from '../src/boilerplate/lexical.ts';
 import { DEVSET_DIR, hasDevset, REPO_ROOT } from './helpers/shared.ts';
@@ -373,6 +374,48 @@ describe('one-pass shape features = their regular-expression definitions', () =>
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('line marks: the gates read in the line scan', () => {
+  /** Each mark by its definition; `sure` bits must equal it, the others may only be set more often. */
+  function reference(text: string) {
+    return {
+      asciiAlnum: /[A-Za-z0-9]/.test(text),
+      nonAscii: /[^\x00-\x7f]/.test(text),
+      reshape: /[\u2018\u2019\u201c\u201d]|\s{2,}|[\t\u00a0]/.test(text),
+      crumb: /[»›>|/]/.test(text),
+      digit: /\d/.test(text),
+      upper: text.toLowerCase() !== text,
+    };
+  }
+  const check = (text: string) => {
+    const marks = scanLine(text).marks;
+    if (marks < 0) return; // not known (lines the fast scan cannot fold): the gates use their expressions
+    const r = reference(text);
+    const has = (bit: number) => (marks & bit) !== 0;
+    expect(
+      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER) },
+      JSON.stringify(text),
+    ).toEqual(r);
+  };
+
+  it('each mark is set exactly when its expression matches (generated, seed lines, every UTF-16 unit)', () => {
+    SEED_LINES.forEach(check);
+    fc.assert(fc.property(anyLine, check), { numRuns: 1000 });
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      check(ch);
+      check(`a${ch} ${ch}${ch}B`);
+    }
+  });
+
+  it('the line rules give the same verdict with the marks as without (generated and seed lines)', () => {
+    const same = (text: string) => {
+      expect(lineVerdict(text, knowledge(), scanLine(text).marks), JSON.stringify(text)).toEqual(lineVerdict(text));
+    };
+    SEED_LINES.forEach(same);
+    fc.assert(fc.property(anyLine, same), { numRuns: 1500 });
   });
 });
 

@@ -31,6 +31,7 @@ import {
   isSpaceCode,
   knowledge,
   letterClass,
+  LineMarks,
   lineShape,
   matchPhrase,
   MAX_RULE_LINE,
@@ -189,11 +190,16 @@ export interface LineVerdict {
   detail: string;
 }
 
-export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdict | null {
+/**
+ * The rule naming a line, or null. `marks`: the line's LineScan.marks when known (its cheap
+ * character gates, read in the line scan, answer the gate expressions here).
+ */
+export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1): LineVerdict | null {
   const t = line.trim();
   if (!t) return null;
   // Cheap character tests gate the shape rules: this runs on every line of every page.
-  const hasAlnum = HAS_ALNUM.test(t);
+  const known = marks >= 0;
+  const hasAlnum = known && (marks & LineMarks.ASCII_ALNUM) !== 0 ? true : known && (marks & LineMarks.NON_ASCII) === 0 ? false : HAS_ALNUM.test(t);
   if (!hasAlnum) return SEPARATOR.test(t) ? { reason: 'separator', detail: 'rule of repeated symbols' } : { reason: 'debris', detail: 'no letter or digit' };
   if (t.length > 400) return null;
   const c0 = t.charCodeAt(0);
@@ -208,20 +214,22 @@ export function lineVerdict(line: string, k: Knowledge = knowledge()): LineVerdi
   const last = t[t.length - 1];
   if ((last === ']' || last === ')') && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
   if (t.length > MAX_RULE_LINE) return null;
-  if (MAY_BREADCRUMB.test(t) && BREADCRUMB.test(t)) {
+  if ((known ? (marks & LineMarks.CRUMB) !== 0 : MAY_BREADCRUMB.test(t)) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
   }
-  if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && HAS_DIGIT.test(t) && DATELINE.test(t)) return { reason: 'dateline', detail: 'date or time alone on a line' };
-  const rule = matchPhrase(t, k);
+  if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && (known ? (marks & LineMarks.DIGIT) !== 0 : HAS_DIGIT.test(t)) && DATELINE.test(t)) {
+    return { reason: 'dateline', detail: 'date or time alone on a line' };
+  }
+  const rule = matchPhrase(t, k, marks);
   if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
   return null;
 }
 
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
-export function blockRuleVerdict(text: string, k: Knowledge = knowledge()): { verdict: LineVerdict | null; partial: LineVerdict | null } {
+export function blockRuleVerdict(text: string, k: Knowledge = knowledge(), marks = -1): { verdict: LineVerdict | null; partial: LineVerdict | null } {
   if (!text.includes('\n')) {
-    // One line (every block of a text dump): the same answer without splitting.
-    const v = lineVerdict(text, k);
+    // One line (every block of a text dump): the same answer without splitting. The block's marks are the line's.
+    const v = lineVerdict(text, k, marks);
     if (!v) return { verdict: null, partial: null };
     return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
   }
@@ -303,8 +311,8 @@ function blockFacts(text: string, k: Knowledge, seen: Map<string, BlockFacts>): 
 const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null });
 
 function computeFacts(text: string, k: Knowledge): BlockFacts {
-  const rule = blockRuleVerdict(text, k);
   const scan = scanBlock(text);
+  const rule = blockRuleVerdict(text, k, scan.marks);
   return { rule: rule.verdict || rule.partial ? rule : NO_RULE, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
 }
 

@@ -172,9 +172,18 @@ function dispatch(run: MergedRun, subject: string): Dispatched | null {
   return hit;
 }
 
-/** Trailing punctuation and markers that do not change what a line is ("Leave a Reply:", "Required fields are marked *"). */
-const TRAILING_NOISE = new Set([...' \t\u00a0.:!?*…»›>|–—-']);
-const LEADING_NOISE = new Set([...' \t\u00a0-–—•·*|>»›(']);
+/**
+ * Trailing punctuation and markers that do not change what a line is ("Leave a Reply:", "Required
+ * fields are marked *"), and leading ones: by UTF-16 unit, bit 1 trailing, bit 2 leading.
+ */
+const TRAILING_NOISE = 1;
+const LEADING_NOISE = 2;
+const NOISE = (() => {
+  const t = new Uint8Array(0x2040);
+  for (const ch of ' \t\u00a0.:!?*…»›>|–—-') t[ch.charCodeAt(0)]! |= TRAILING_NOISE;
+  for (const ch of ' \t\u00a0-–—•·*|>»›(') t[ch.charCodeAt(0)]! |= LEADING_NOISE;
+  return t;
+})();
 const CURLY = /[\u2018\u2019\u201c\u201d]/g;
 const SPACES = /\s{2,}|[\t\u00a0]/g;
 
@@ -183,12 +192,21 @@ export function normalizeLine(line: string): string {
   let s = line;
   if (CURLY.test(s)) s = s.replace(CURLY, (c) => (c === '\u2018' || c === '\u2019' ? "'" : '"'));
   CURLY.lastIndex = 0;
-  s = s.replace(SPACES, ' ').trim();
+  return stripNoise(s.replace(SPACES, ' ').trim());
+}
+
+/**
+ * The last step of normalizeLine on a trimmed line, and all of it on a trimmed line without
+ * curly quotes, tabs, no-break spaces or whitespace runs (LineMarks.RESHAPE clear): its
+ * expressions would change nothing there, and this runs on nearly every short line.
+ */
+function stripNoise(s: string): string {
+  const noise = NOISE;
   let end = s.length;
-  while (end > 0 && TRAILING_NOISE.has(s[end - 1]!)) end--;
+  for (let c = s.charCodeAt(end - 1); end > 0 && c < 0x2040 && (noise[c]! & TRAILING_NOISE) !== 0; c = s.charCodeAt(end - 1)) end--;
   // Leading bullets and dashes ("- Anzeige -", "» Weiterlesen") do not change what a line is either.
   let start = 0;
-  while (start < end && LEADING_NOISE.has(s[start]!)) start++;
+  for (let c = s.charCodeAt(0); start < end && c < 0x2040 && (noise[c]! & LEADING_NOISE) !== 0; c = s.charCodeAt(start)) start++;
   return start === 0 && end === s.length ? s : s.slice(start, end).trim();
 }
 
@@ -282,12 +300,16 @@ export function knowledge(): Knowledge {
 /** Longest line the phrase rules look at: widget lines are short, prose lines are not. */
 export const MAX_RULE_LINE = 250;
 
-/** The reason of the first phrase rule matching the whole line, or null. */
-export function matchPhrase(line: string, k: Knowledge = knowledge()): PhraseRule | null {
+/**
+ * The reason of the first phrase rule matching the whole line, or null. `marks`: the line's
+ * LineScan.marks when known, for a trimmed line (they spare normalizeLine's expressions and the
+ * lower-casing where they would change nothing).
+ */
+export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1): PhraseRule | null {
   if (line.length > MAX_RULE_LINE) return null;
-  const core = normalizeLine(line);
+  const core = marks >= 0 && (marks & LineMarks.RESHAPE) === 0 ? stripNoise(line) : normalizeLine(line);
   if (!core) return null;
-  const lower = core.toLowerCase();
+  const lower = marks >= 0 && (marks & LineMarks.UPPER) === 0 ? core : core.toLowerCase();
   if (lower.length <= MAX_CONTAINS_LINE && lower.length >= k.containsMinLength && k.containsAny?.test(lower)) {
     const hit = k.contains.find((r) => r.re.test(lower));
     if (hit) return hit;
@@ -465,7 +487,29 @@ export interface LineScan extends WordScan {
    */
   terms: number;
   termCount: number;
+  /**
+   * What the line rules' cheap gates ask (LineMarks bits), read in the same pass: a set bit
+   * says the line may have the feature (or, for ASCII_ALNUM, surely has it), a clear one that
+   * it surely has not. -1 when not known.
+   */
+  marks: number;
 }
+
+/** Bits of LineScan.marks. */
+export const LineMarks = {
+  /** An ASCII letter or digit (the line surely has a \p{L} or \p{N}). */
+  ASCII_ALNUM: 1,
+  /** A unit beyond ASCII (then whether it has a letter or digit is not known from ASCII_ALNUM alone). */
+  NON_ASCII: 2,
+  /** Something normalizeLine's expressions would change: a curly quote, a tab, a no-break space, two whitespace units in a row. */
+  RESHAPE: 4,
+  /** A breadcrumb or menu separator: » › > | / */
+  CRUMB: 8,
+  /** An ASCII digit (\d). */
+  DIGIT: 16,
+  /** A unit whose lower case is another unit (toLowerCase would change the line). */
+  UPPER: 32,
+} as const;
 
 /**
  * toLowerCase of each UTF-16 code unit whose lower case is one code unit and does not depend
@@ -485,13 +529,16 @@ const LOWER_UNIT = (() => {
 
 /**
  * The block model's lexical words (src/boilerplate/lexical.ts, the reference: hashWords and
- * isWordUnit there), hashed in the line scan instead of a second pass over every block: per
- * UTF-16 unit, 0 when it separates lexical words, else the unit hashed for it (its lower case
- * when that is one unit, else itself). Lexical words are runs of letters (ASCII letters and
- * units from U+00C0 outside punctuation, symbols and spaces): unlike the stop-word scan's
- * words, apostrophes and U+0080–U+00BF separate them. Words are hashed by their first
- * TERM_MAX_UNITS units. tests/boilerplate-fast-paths.test.ts checks every term against
- * lexical.ts on generated, seed and dev-set lines.
+ * isWordUnit there): per UTF-16 unit, 0 when it separates lexical words, else the unit hashed
+ * for it (its lower case when that is one unit, else itself). Lexical words are runs of letters
+ * (ASCII letters and units from U+00C0 outside punctuation, symbols and spaces), hashed by their
+ * first TERM_MAX_UNITS units with FNV-1a, as the stop-word scan hashes its words. So on a line
+ * where the two definitions split the same words (no apostrophe, no U+0080–U+00BF, ×, ÷ or
+ * U+1680 inside a word, no word over TERM_MAX_UNITS units: most lines) the scan's word hashes
+ * are the term hashes, at no cost per character; other lines get a pass of their own
+ * (hashTerms). Hashing the terms in the scan loop instead was measured slower than the separate
+ * pass (the larger loop body). tests/boilerplate-fast-paths.test.ts checks every term against
+ * lexical.ts on generated, seed and dev-set lines and every UTF-16 unit.
  */
 const TERM_MAX_UNITS = 24;
 const TERM_UNIT = (() => {
@@ -564,6 +611,26 @@ function pushTerm(h: number): void {
   termPool[termsUsed++] = h;
 }
 
+/** The lexical terms of a text in a pass of their own, into the pool; returns the index of the first. */
+function hashTerms(text: string): number {
+  const from = termsUsed;
+  const termUnit = TERM_UNIT;
+  let h = 0;
+  let len = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const u = i < text.length ? termUnit[text.charCodeAt(i)]! : 0;
+    if (u !== 0) {
+      if (len === 0) h = 0x811c9dc5 | 0;
+      if (len < TERM_MAX_UNITS) h = Math.imul(h ^ u, 0x01000193);
+      len++;
+    } else if (len !== 0) {
+      pushTerm(h);
+      len = 0;
+    }
+  }
+  return from;
+}
+
 /** LOWER_UNIT's entry for one code unit (for tests): its lower case, or 0 when the whole text must be lower-cased. */
 export function lowerCaseUnit(c: number): number {
   return LOWER_UNIT[c] ?? 0;
@@ -614,17 +681,38 @@ const ASCII_SPACE = 2;
 const ASCII_UPPER = 4;
 const ASCII_LETTER = 8;
 const ASCII_LINK_MARK = 16;
+/** The rest only feed LineScan.marks (OR-ed over the line, then mapped in asciiMarks). */
+const ASCII_DIGIT = 32;
+const ASCII_CRUMB = 64;
+const ASCII_TAB = 128;
+/** A unit inside stop-scan words that separates lexical words (the apostrophe, control characters): see scanFolding. */
+const ASCII_TERM_BREAK = 256;
 const ASCII_INFO = (() => {
-  const t = new Uint8Array(128);
+  const t = new Uint16Array(128);
   for (let c = 0; c < 128; c++) {
     if (IS_SEPARATOR[c] === 1) t[c]! |= ASCII_SEPARATOR;
     if (isSpaceCode(c)) t[c]! |= ASCII_SPACE;
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) t[c]! |= ASCII_LETTER;
     if (c >= 65 && c <= 90) t[c]! |= ASCII_UPPER;
+    if (c >= 48 && c <= 57) t[c]! |= ASCII_DIGIT;
   }
   for (const ch of '@[.:') t[ch.charCodeAt(0)]! |= ASCII_LINK_MARK;
+  for (const ch of '>|/') t[ch.charCodeAt(0)]! |= ASCII_CRUMB;
+  t[9]! |= ASCII_TAB;
+  for (let c = 0; c < 128; c++) if (IS_SEPARATOR[c] !== 1 && TERM_UNIT[c] === 0) t[c]! |= ASCII_TERM_BREAK;
   return t;
 })();
+
+/** LineScan.marks from the OR of the ASCII_INFO entries of a line's ASCII units. */
+function asciiMarks(acc: number): number {
+  return (
+    (acc & (ASCII_LETTER | ASCII_DIGIT) ? LineMarks.ASCII_ALNUM : 0) |
+    (acc & ASCII_TAB ? LineMarks.RESHAPE : 0) |
+    (acc & ASCII_CRUMB ? LineMarks.CRUMB : 0) |
+    (acc & ASCII_DIGIT ? LineMarks.DIGIT : 0) |
+    (acc & ASCII_UPPER ? LineMarks.UPPER : 0)
+  );
+}
 
 /**
  * Stop-word pre-filter: one bit per value of a word hash's high 16 bits (the table slot comes
@@ -662,22 +750,22 @@ function scan(text: string, terms: boolean): LineScan {
   const from = termsUsed;
   const fast = scanFolding(text, true, terms);
   if (fast) return fast;
-  // The fast pass gave up part-way: drop the terms it hashed.
+  // The fast pass gave up part-way: drop the terms it took.
   termsUsed = from;
   // Folding off, the pass reads the lower-cased text as it is and cannot fail; its shape counts (of the lower-cased text) are not used.
   const lowered = scanFolding(text.toLowerCase(), false, false)!;
   const shape = lineShape(text);
-  // The terms from the text as written (TERM_UNIT folds case itself): a pass without folding reads
-  // its units unchanged; its words and shape, of the text not lower-cased, are not used.
-  const termsOf = terms ? scanFolding(text, false, true)! : null;
+  // The terms from the text as written (TERM_UNIT folds case itself).
+  const at = terms ? hashTerms(text) : -1;
   return {
     words: lowered.words,
     stops: lowered.stops,
     letterTokens: shape.letterTokens,
     capitalTokens: shape.capitalTokens,
     mayLink: shape.mayLink,
-    terms: termsOf ? termsOf.terms : -1,
-    termCount: termsOf ? termsOf.termCount : 0,
+    terms: at,
+    termCount: terms ? termsUsed - at : 0,
+    marks: -1,
   };
 }
 
@@ -728,9 +816,12 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
   const bmpLetterClass = BMP_LETTER_CLASS;
   const termUnit = TERM_UNIT;
   const termsFrom = termsUsed;
-  // The lexical term being hashed (see TERM_UNIT): its hash and length so far.
-  let th = 0;
-  let tl = 0;
+  // Whether the stop-scan words are not exactly the lexical words (see below).
+  let termsDiffer = false;
+  const markNonAscii = LineMarks.NON_ASCII;
+  const markReshape = LineMarks.RESHAPE;
+  const markCrumb = LineMarks.CRUMB;
+  const markUpper = LineMarks.UPPER;
   const stops: number[] = [];
   let count = 0;
   let start = -1;
@@ -739,6 +830,9 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
   let capitalTokens = 0;
   let afterSpace = true;
   let mayLink = false;
+  // The OR of the ASCII units' table entries, and the marks of the other units (LineScan.marks).
+  let asciiSeen = 0;
+  let marks = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -746,9 +840,13 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
     let separator: boolean;
     if (c < 128) {
       const a = asciiInfo[c]!;
+      asciiSeen |= a;
       if (a & ASCII_LINK_MARK && (c === 64 || c === 91 || (c === 46 && i > 0 && (text.charCodeAt(i - 1) | 32) === 119) || (c === 58 && text.charCodeAt(i + 1) === 47))) mayLink = true;
-      if (a & ASCII_SPACE) afterSpace = true;
-      else if (afterSpace) {
+      if (a & ASCII_SPACE) {
+        // Whitespace after whitespace (afterSpace is true at i = 0 with nothing before).
+        if (afterSpace && i > 0) marks |= markReshape;
+        afterSpace = true;
+      } else if (afterSpace) {
         afterSpace = false;
         if (a & ASCII_LETTER) {
           letterTokens++;
@@ -762,8 +860,14 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
       lower = fold ? lowerUnit[c]! : c;
       // No one-unit lower case, or a surrogate half (whose letter class needs the pair): the slow path.
       if (lower === 0) return null;
-      if (isSpaceCode(c)) afterSpace = true;
-      else if (afterSpace) {
+      marks |= lower === c ? markNonAscii : markNonAscii | markUpper;
+      // Curly quotes, no-break space; » and ›.
+      if ((c >= 0x2018 && c <= 0x201d && c !== 0x201a && c !== 0x201b) || c === 0xa0) marks |= markReshape;
+      else if (c === 0xbb || c === 0x203a) marks |= markCrumb;
+      if (isSpaceCode(c)) {
+        if (afterSpace && i > 0) marks |= markReshape;
+        afterSpace = true;
+      } else if (afterSpace) {
         afterSpace = false;
         let v = bmpLetterClass[c]!;
         if (v === 0) {
@@ -776,23 +880,18 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
         }
       }
       separator = lower < 0x3040 ? isSeparator[lower] === 1 : lower === 0xfeff;
-    }
-    if (terms) {
-      const u = termUnit[c]!;
-      if (u !== 0) {
-        if (tl === 0) th = 0x811c9dc5 | 0;
-        if (tl < TERM_MAX_UNITS) th = Math.imul(th ^ u, 0x01000193);
-        tl++;
-      } else if (tl !== 0) {
-        pushTerm(th);
-        tl = 0;
-      }
+      // A unit the two word definitions split differently (U+0080–U+009F, ×, ÷, ’ …; U+1680).
+      if ((termUnit[c] === 0) !== separator) termsDiffer = true;
     }
     if (separator) {
       if (start >= 0) {
         const slot = findStop(text, start, i, h, fold);
         if (slot >= 0) stops.push(count, slot);
         count++;
+        if (terms) {
+          if (i - start > TERM_MAX_UNITS) termsDiffer = true;
+          else pushTerm(h);
+        }
         start = -1;
       }
     } else {
@@ -807,9 +906,27 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
     const slot = findStop(text, start, n, h, fold);
     if (slot >= 0) stops.push(count, slot);
     count++;
+    if (terms) {
+      if (n - start > TERM_MAX_UNITS) termsDiffer = true;
+      else pushTerm(h);
+    }
   }
-  if (tl !== 0) pushTerm(th);
-  return { words: count, stops, letterTokens, capitalTokens, mayLink, terms: terms ? termsFrom : -1, termCount: terms ? termsUsed - termsFrom : 0 };
+  if (terms && (termsDiffer || (asciiSeen & ASCII_TERM_BREAK) !== 0)) {
+    // The lexical words are not the stop-scan words here: hash them in a pass of their own.
+    termsUsed = termsFrom;
+    hashTerms(text);
+  }
+  return {
+    words: count,
+    stops,
+    letterTokens,
+    capitalTokens,
+    mayLink,
+    terms: terms ? termsFrom : -1,
+    termCount: terms ? termsUsed - termsFrom : 0,
+    // Without folding the text may already be lower-cased: its marks would not be the line's.
+    marks: fold ? marks | asciiMarks(asciiSeen) : -1,
+  };
 }
 
 /** Adds 1 to counts[li] for every language li that lists the word in this slot. */
