@@ -8,6 +8,8 @@ import { detectMixedLanguage } from '../src/artifacts/mixed-language.ts';
 import {
   CLAUSE_BREAK,
   clauseBreaks,
+  DETACHED_ADJECTIVE,
+  detachedAdjectives,
   LOST_APOSTROPHE,
   lostApostropheCandidates,
   detectAbbreviationFlips,
@@ -18,7 +20,7 @@ import {
   detectSentenceBreaks,
 } from '../src/artifacts/mt-debris.ts';
 import { detectSpunExpressions, type PendingMatch } from '../src/artifacts/spun-expression.ts';
-import { countChunks, hasLowerUpperPair, hasUpperPair, scanNameTokens, startsLower, startsUpper, tokenize, tokenizeWithRegex, TokenScan, wordHash } from '../src/artifacts/tokens.ts';
+import { countChunks, hasLowerDotUpper, hasLowerUpperPair, hasUpperPair, lowercaseSentenceStarts, scanNameTokens, startsLower, startsUpper, tokenize, tokenizeWithRegex, TokenScan, wordHash } from '../src/artifacts/tokens.ts';
 import { capitalizedName, capitalizedNameByRegex, extractNameMentions, isInitial } from '../src/artifacts/names.ts';
 import { prepareNameDoc, startsWithCapitalAndTwoLower } from '../src/artifacts/name-variants.ts';
 
@@ -236,11 +238,21 @@ describe('properties', () => {
 
   it('the debris pre-checks equal their regular-expression definitions', () => {
     // Astral letters (𝐀 uppercase, 𝐚 lowercase), a lone surrogate, letters without case (日) and non-letters.
-    const pieces = fc.constantFrom('a', 'B', 'z', 'Z', 'é', 'É', 'ß', 'ω', 'Ω', '𝐀', '𝐚', '\ud835', '日', ' ', '.', '’', '7', 'ǅ');
+    const pieces = fc.constantFrom('a', 'B', 'z', 'Z', 'é', 'É', 'ß', 'ω', 'Ω', '𝐀', '𝐚', '\ud835', '\udc00', '日', ' ', '.', '’', '7', 'ǅ');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 12 }).map((a) => a.join('')), (t) => {
         expect(hasLowerUpperPair(t)).toBe(/\p{Ll}\p{Lu}/u.test(t));
         expect(hasUpperPair(t)).toBe(/\p{Lu}\p{Lu}/u.test(t));
+      }),
+      { numRuns: 3000 },
+    );
+    const sentencey = fc.constantFrom('a', 'B', 'é', 'É', '𝐀', '𝐚', '\ud835', '\udc00', '日', ' ', '.', '. ', '! ', '? ', '?', '7', '\n');
+    fc.assert(
+      fc.property(fc.array(sentencey, { maxLength: 14 }).map((a) => a.join('')), (t) => {
+        expect(hasLowerDotUpper(t)).toBe(/\p{Ll}\.\p{Lu}/u.test(t));
+        const starts = [...t.matchAll(/(?:^|[.!?] )\p{Ll}/gu)].length;
+        expect(lowercaseSentenceStarts(t, 100)).toBe(starts);
+        expect(lowercaseSentenceStarts(t, 2)).toBe(Math.min(starts, 2));
       }),
       { numRuns: 3000 },
     );
@@ -252,7 +264,15 @@ describe('properties', () => {
       }),
       { numRuns: 3000 },
     );
-    const possessive = fc.constantFrom('Biden', 'Bidens', 's', "'", '’', ' ', 'said', 'É', 'éé', '𝐀', '𝐚', '\udc00', '7', 'x', '\n');
+    const detached = fc.constantFrom('the', 'a', 'an', 'its', 'her', 'theirs', 'government', 'gov', 'Afghan', 'Abc', 'x', '2', ' ', '  ', '. ', '.', 'É', 'éé', '𝐀', '𝐚𝐚𝐚', '\udc00', '\u0301', '\n', 'the gov. Abc.', ' an éé𝐚. Éé𝐚.', '. Afghan. ');
+    fc.assert(
+      fc.property(fc.array(detached, { maxLength: 14 }).map((a) => a.join('')), (t) => {
+        expect(matchList(detachedAdjectives(t))).toEqual(matchList(t.matchAll(DETACHED_ADJECTIVE)));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(matchList(detachedAdjectives('Talks with the government. Afghan. officials'))).toEqual([[11, 'the government. Afghan.', 'the', 'government', 'Afghan']]);
+    const possessive = fc.constantFrom('Biden', 'Bidens', 'Ses', 's', "'", '’', ' ', 'said', 'É', 'éé', '𝐀', '𝐚', '\udc00', '7', 'x', '\n', '\u00a0', '.');
     fc.assert(
       fc.property(fc.array(possessive, { maxLength: 12 }).map((a) => a.join('')), (t) => {
         expect(matchList(lostApostropheCandidates(t))).toEqual(matchList(t.matchAll(LOST_APOSTROPHE)));

@@ -17,7 +17,7 @@
 import { clampConfidence, type Detection } from './detection.ts';
 import type { AcronymFlip } from './lexicon.ts';
 import { getWordNet } from '../lexicon/wordnet.ts';
-import { countWordOccurrences, hasLowerUpperPair, hasUpperPair } from './tokens.ts';
+import { codePointBefore, countWordOccurrences, hasLowerDotUpper, hasLowerUpperPair, hasUpperPair, lowercaseSentenceStarts } from './tokens.ts';
 
 /** Lowercase words that end with a full stop without ending a sentence. */
 export const ABBREVIATIONS: ReadonlySet<string> = new Set(
@@ -45,6 +45,31 @@ const FUNCTION_LIKE: ReadonlySet<string> = new Set(
   'the a an of in on at to for from with by and but or so as than then that this these those it its he she they we you who which whose when where while if because although though since until after before'.split(' '),
 );
 
+/**
+ * Memoised WordNet questions, asked for the same few thousand words at tens
+ * of thousands of clause breaks and capitalised words: each WordNet look-up
+ * tries every part of speech and its base forms. Cleared when full, so a
+ * large run's vocabulary does not grow it without bound.
+ */
+class WordMemo {
+  private readonly answers = new Map<string, boolean>();
+  constructor(private readonly ask: (word: string) => boolean) {}
+  get(word: string): boolean {
+    let answer = this.answers.get(word);
+    if (answer === undefined) {
+      if (this.answers.size >= 100_000) this.answers.clear();
+      answer = this.ask(word);
+      this.answers.set(word, answer);
+    }
+    return answer;
+  }
+}
+
+/** A WordNet lemma or an inflected form of one. */
+const inWordNet = new WordMemo((w) => getWordNet().has(w) || getWordNet().synsets(w).length > 0);
+/** A WordNet lemma as written (any case). */
+const isWordNetLemma = new WordMemo((w) => getWordNet().has(w));
+
 /** The opening quote still open at `pos` in `text` (curly or guillemet), or null. */
 function openQuoteBefore(text: string, pos: number): string | null {
   // Look back to the start of the sentence-ish region: quotes rarely span more than a paragraph anyway.
@@ -65,9 +90,18 @@ function closingFor(open: string | null): string {
 function chunkAt(text: string, pos: number): string {
   let a = pos;
   let b = pos;
-  while (a > 0 && !/\s/.test(text[a - 1]!)) a--;
-  while (b < text.length && !/\s/.test(text[b]!)) b++;
+  while (a > 0 && !isSpace(text, a - 1)) a--;
+  while (b < text.length && !isSpace(text, b)) b++;
   return text.slice(a, b);
+}
+
+const SPACE = /\s/;
+
+/** /\s/ on the code unit at `i`, ASCII decided without the pattern (it runs for every character of a chunk). */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return SPACE.test(text[i]!);
 }
 
 function looksTechnical(chunk: string): boolean {
@@ -84,12 +118,11 @@ export function detectGluedQuotes(text: string): Detection[] {
   const out: Detection[] = [];
   // Cheap pre-checks: most paragraphs have no lower-upper junction, fewer still one before a glue word.
   if (!hasLowerUpperPair(text) || !GLUED_GLUE_WORD.test(text)) return out;
-  const wn = getWordNet();
   for (const m of text.matchAll(/(?<![\p{L}\p{N}#@_.\/-])(\p{Ll}{3,})(\p{Lu}\p{Ll}{0,5})(?![\p{L}\p{N}_])/gu)) {
     const [whole, left, right] = m as unknown as [string, string, string];
     const rightLower = right.toLowerCase();
     if (!GLUE_WORDS.has(rightLower)) continue;
-    if (!wn.has(left) && wn.synsets(left).length === 0) continue;
+    if (!inWordNet.get(left)) continue;
     if (looksTechnical(chunkAt(text, m.index))) continue;
     const open = openQuoteBefore(text, m.index);
     const close = closingFor(open);
@@ -108,7 +141,7 @@ export function detectGluedQuotes(text: string): Detection[] {
 
 export function detectMissingSpace(text: string): Detection[] {
   const out: Detection[] = [];
-  if (!/\p{Ll}\.\p{Lu}/u.test(text)) return out;
+  if (!hasLowerDotUpper(text)) return out;
   for (const m of text.matchAll(/(?<![\p{L}\p{N}.])(\p{L}\p{Ll}+)([.])(\p{Lu}[\p{L}]*)(?![\p{L}\p{N}.])/gu)) {
     const [whole, left, punct, right] = m as unknown as [string, string, string, string];
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
@@ -183,23 +216,18 @@ export function detectGarbledQuotes(text: string): Detection[] {
   return out;
 }
 
+const SENTENCE_END = /[.!?](?=\s|$|["”’»)])/gu;
+
 function sentenceEnd(text: string, from: number): number {
-  const rest = text.slice(from);
-  const m = /[.!?](?=\s|$|["”’»)])/u.exec(rest);
-  return m ? from + m.index + 1 : text.length;
+  SENTENCE_END.lastIndex = from;
+  const m = SENTENCE_END.exec(text);
+  return m ? m.index + 1 : text.length;
 }
 
 /** A full stop inside a clause: a word of two letters or more, ". ", a lowercase word (the definition `clauseBreaks` implements). */
 export const CLAUSE_BREAK = /(?<![\p{L}\p{N}.])(\p{L}{2,})\. (\p{Ll}[\p{Ll}-]*)(?![\p{L}\p{N}]*\.\p{L})/gu;
 const CLAUSE_BREAK_AT = new RegExp(CLAUSE_BREAK.source, 'uy');
 const LETTER = /\p{L}/u;
-
-/** The character (code point, as a string) that ends at `end` > 0: a low surrogate after a high one is the second half of an astral one. */
-function codePointBefore(text: string, end: number): string {
-  const c = text.charCodeAt(end - 1);
-  const pair = c >= 0xdc00 && c <= 0xdfff && end >= 2 && (text.charCodeAt(end - 2) & 0xfc00) === 0xd800;
-  return pair ? text.slice(end - 2, end) : text.charAt(end - 1);
-}
 
 /** Start of the run of letters (code points in \p{L}) that ends at `end`. */
 function letterRunStart(text: string, end: number): number {
@@ -242,8 +270,40 @@ export function* clauseBreaks(text: string): Generator<RegExpExecArray> {
 }
 
 /** Necessary for a match of DETACHED_ADJECTIVE, and far cheaper to test: the pattern starts with a look-behind tried at every position. */
-const DETACHED_ADJECTIVE_HINT = /\. \p{Lu}\p{Ll}{2,}\.(?=\s|$)/u;
-const DETACHED_ADJECTIVE = /(?<![\p{L}\p{N}])(the|a|an|its|their|his|her) (\p{Ll}{3,})\. (\p{Lu}\p{Ll}{2,})\.(?=\s|$)/gu;
+/** An adjective split from its noun: "the government. Afghan." (the definition `detachedAdjectives` implements). */
+export const DETACHED_ADJECTIVE = /(?<![\p{L}\p{N}])(the|a|an|its|their|his|her) (\p{Ll}{3,})\. (\p{Lu}\p{Ll}{2,})\.(?=\s|$)/gu;
+const DETACHED_ADJECTIVE_AT = new RegExp(DETACHED_ADJECTIVE.source.replace('(?<![\\p{L}\\p{N}])', ''), 'uy');
+const DETERMINERS: ReadonlySet<string> = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her']);
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * The matches of DETACHED_ADJECTIVE, as `text.matchAll(DETACHED_ADJECTIVE)`
+ * returns them (property-tested), found from each ". " followed by a capital
+ * instead of trying the look-behind at every position: a match has the noun
+ * (the whole run of letters before the full stop, after a space) and, before
+ * that space, the determiner (the whole run of letters before it, since no
+ * letter or digit may precede it); the anchored pattern checks the rest.
+ * Matches start in the order of their full stops, so skipping those that
+ * start inside the previous match keeps matchAll's leftmost, non-overlapping
+ * matches.
+ */
+export function* detachedAdjectives(text: string): Generator<RegExpExecArray> {
+  let searchedTo = 0;
+  for (let dot = text.indexOf('. '); dot >= 0; dot = text.indexOf('. ', dot + 1)) {
+    const next = text.charCodeAt(dot + 2);
+    if ((next >= 97 && next <= 122) || next < 65 || (next > 90 && next < 128)) continue; // not a capital
+    const nounStart = letterRunStart(text, dot);
+    if (nounStart > dot - 3 || text.charCodeAt(nounStart - 1) !== 32) continue;
+    const detStart = letterRunStart(text, nounStart - 1);
+    if (detStart < searchedTo || !DETERMINERS.has(text.slice(detStart, nounStart - 1))) continue;
+    if (detStart > 0 && LETTER_OR_DIGIT.test(codePointBefore(text, detStart))) continue;
+    DETACHED_ADJECTIVE_AT.lastIndex = detStart;
+    const m = DETACHED_ADJECTIVE_AT.exec(text);
+    if (!m) continue;
+    searchedTo = m.index + m[0].length;
+    yield m;
+  }
+}
 
 export function detectSentenceBreaks(text: string): Detection[] {
   const out: Detection[] = [];
@@ -252,12 +312,11 @@ export function detectSentenceBreaks(text: string): Detection[] {
   // A sentence that starts lowercase after a full stop that is not an abbreviation: "from it. country."
   // Informal writing (comments, chat: several lowercase sentence starts, a lowercase "i") and code are skipped:
   // an MT break is one odd sentence in otherwise regular prose.
-  const lowercaseStarts = [...text.matchAll(/(?:^|[.!?] )\p{Ll}/gu)].length;
-  const informal = lowercaseStarts > 1 || /(?:^|\s)i(?:\s|['’])/.test(text);
+  const informal = lowercaseSentenceStarts(text, 2) > 1 || /(?:^|\s)i(?:\s|['’])/.test(text);
   for (const m of informal ? [] : clauseBreaks(text)) {
     const [, left, right] = m as unknown as [string, string, string];
     if (ABBREVIATIONS.has(left.toLowerCase())) continue;
-    if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !wn.has(right) && wn.synsets(right).length === 0)) continue; // code identifiers, names in lowercase
+    if (right.length < 2 || (!FUNCTION_LIKE.has(right) && !inWordNet.get(right))) continue; // code identifiers, names in lowercase
     if (/^\p{Lu}+$/u.test(left) && left.length <= 4) continue; // acronyms used as abbreviations ("approx. PST. then")
     if (looksTechnical(chunkAt(text, m.index)) || looksTechnical(chunkAt(text, m.index + left.length + 2))) continue;
     const end = Math.min(sentenceEnd(text, m.index + left.length + 2), m.index + left.length + 2 + 80);
@@ -271,7 +330,7 @@ export function detectSentenceBreaks(text: string): Detection[] {
     });
   }
   // A one-word "sentence" that is an adjective or demonym, after "the <noun>.": "the government. Afghan."
-  for (const m of DETACHED_ADJECTIVE_HINT.test(text) ? text.matchAll(DETACHED_ADJECTIVE) : []) {
+  for (const m of detachedAdjectives(text)) {
     const [, det, noun, frag] = m as unknown as [string, string, string, string];
     if (ONE_WORD_SENTENCES.has(frag.toLowerCase())) continue;
     const adjective = wn.synsets(frag, 'a').length > 0 || /(an|ese|ish|i)$/.test(frag);
@@ -310,6 +369,24 @@ const WORD_CHAR_OR_APOSTROPHE = /[\p{L}\p{N}'’]/u;
 const UPPERCASE_LETTER = /\p{Lu}/u;
 
 /**
+ * False when LOST_APOSTROPHE_AT cannot match at the ASCII capital at `i`,
+ * decided without running it (it ran at each of the 800,000 capitals of the
+ * bench:io dump): a match needs the capital's run of lowercase letters to be
+ * at least three long and end in "s", followed by an apostrophe or a space.
+ * The run of lowercase letters ends where an ASCII character that is not a
+ * lowercase letter comes; at a non-ASCII character (a lowercase letter or ’
+ * may follow) the pattern decides.
+ */
+function asciiWordMayMatch(text: string, i: number): boolean {
+  let j = i + 1;
+  let c = text.charCodeAt(j);
+  while (c >= 97 && c <= 122) c = text.charCodeAt(++j);
+  if (c >= 128) return true;
+  // Here c is ASCII, or NaN past the end (no space after the word: no match).
+  return j - i - 1 >= 3 && text.charCodeAt(j - 1) === 115 && (c === 39 || c === 32 || (c >= 9 && c <= 13));
+}
+
+/**
  * The matches of LOST_APOSTROPHE, as `text.matchAll(LOST_APOSTROPHE)` returns
  * them (property-tested). A match starts with a capital letter, so the
  * pattern is tried only where one is (found by a character loop, ASCII
@@ -330,7 +407,7 @@ export function* lostApostropheCandidates(text: string): Generator<RegExpExecArr
       if (cp > 0xffff) width = 2;
       capital = UPPERCASE_LETTER.test(String.fromCodePoint(cp));
     }
-    if (!capital) {
+    if (!capital || (c < 128 && !asciiWordMayMatch(text, i))) {
       i += width;
       continue;
     }
@@ -350,7 +427,6 @@ export function detectLostApostrophes(text: string, documentText: string | WordC
   const out: Detection[] = [];
   // No separate pre-check: a paragraph without a candidate costs the candidate scan once either way, and one with
   // candidates (most paragraphs with capitalised words ending in s) would be scanned twice.
-  const wn = getWordNet();
   const count = typeof documentText === 'string' ? wordCounter(documentText) : documentText;
   for (const m of lostApostropheCandidates(text)) {
     const [whole, base, apostrophe, next] = m as unknown as [string, string, string, string];
@@ -358,7 +434,7 @@ export function detectLostApostrophes(text: string, documentText: string | WordC
     const before = text.slice(Math.max(0, m.index - 4), m.index);
     if (/\bthe\s$/i.test(before)) continue; // "the Obamas", "the Smiths’ house"
     // Dictionary and glue-word checks first: they are lookups, the counts scan the document.
-    if (wn.has(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
+    if (isWordNetLemma.get(base.toLowerCase())) continue; // "Times", "News": a common word with its plural, not a name
     if (!apostrophe && GLUE_WORDS.has(next)) continue; // "Williams said" reads as a surname
     const baseCount = count(base);
     const ownCount = count(`${base}s`);
@@ -375,8 +451,13 @@ export function detectLostApostrophes(text: string, documentText: string | WordC
   return out;
 }
 
-/** One regular expression per flip table for the listed acronyms only (most acronyms in a text are not flips). */
-const flipPatterns = new WeakMap<Record<string, AcronymFlip>, RegExp>();
+/**
+ * Per flip table: one regular expression for the listed acronyms only (most
+ * acronyms in a text are not flips), and its necessary part without the
+ * look-arounds (the acronyms as plain strings), which the engine scans for
+ * natively instead of trying the look-behind at every position.
+ */
+const flipPatterns = new WeakMap<Record<string, AcronymFlip>, { pattern: RegExp; listed: RegExp }>();
 /** Whether the current document writes an English acronym, per acronym (documents are processed one at a time). */
 let englishSeen: { documentText: string; written: Map<string, boolean> } = { documentText: '', written: new Map() };
 
@@ -393,13 +474,18 @@ function writesAcronym(documentText: string, english: string): boolean {
 export function detectAbbreviationFlips(text: string, documentText: string, flips: Record<string, AcronymFlip>): Detection[] {
   const out: Detection[] = [];
   if (!hasUpperPair(text)) return out;
-  let pattern = flipPatterns.get(flips);
-  if (!pattern) {
+  let patterns = flipPatterns.get(flips);
+  if (!patterns) {
     const keys = Object.keys(flips).filter((k) => /^\p{Lu}{2,5}$/u.test(k));
-    pattern = new RegExp(`(?<![\\p{L}\\p{N}.])(${keys.join('|') || '(?!)'})(?![\\p{L}\\p{N}]|\\.\\p{L})`, 'gu');
-    flipPatterns.set(flips, pattern);
+    const alternatives = keys.join('|') || '(?!)';
+    patterns = {
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}.])(${alternatives})(?![\\p{L}\\p{N}]|\\.\\p{L})`, 'gu'),
+      listed: new RegExp(alternatives, 'u'),
+    };
+    flipPatterns.set(flips, patterns);
   }
-  for (const m of text.matchAll(pattern)) {
+  if (!patterns.listed.test(text)) return out;
+  for (const m of text.matchAll(patterns.pattern)) {
     const flip = flips[m[1]!];
     if (!flip) continue;
     const englishInDoc = writesAcronym(documentText, flip.english);

@@ -376,35 +376,88 @@ const OTHER = 0;
 const LOWER = 1;
 const UPPER = 2;
 
+/** The case of a code point: LOWER (\p{Ll}), UPPER (\p{Lu}) or OTHER; ASCII decided without a pattern. */
+function caseOf(cp: number): number {
+  if (cp < 128) return cp >= 97 && cp <= 122 ? LOWER : cp >= 65 && cp <= 90 ? UPPER : OTHER;
+  const ch = String.fromCodePoint(cp);
+  return LOWERCASE_LETTER.test(ch) ? LOWER : UPPERCASE_LETTER.test(ch) ? UPPER : OTHER;
+}
+
+/** The code point (as a string) that ends at `end` > 0: a low surrogate after a high one is the second half of an astral one. */
+export function codePointBefore(text: string, end: number): string {
+  const c = text.charCodeAt(end - 1);
+  const pair = c >= 0xdc00 && c <= 0xdfff && end >= 2 && (text.charCodeAt(end - 2) & 0xfc00) === 0xd800;
+  return pair ? text.slice(end - 2, end) : text.charAt(end - 1);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/g;
+
 /**
  * Whether a letter of case `first` is directly followed by one of case
- * `second` (\p{Ll} = LOWER, \p{Lu} = UPPER), decided per code unit for ASCII.
- * The debris pre-checks ask it of every paragraph, and a Unicode-property
- * pattern scanning a paragraph without a match cost about four times this loop.
+ * `second` (\p{Ll} = LOWER, \p{Lu} = UPPER). The debris pre-checks ask it of
+ * every paragraph, and most paragraphs hold no such pair: a pattern with
+ * Unicode property classes tries the classes at every position, a character
+ * loop in JavaScript reads every character; here a plain ASCII pattern
+ * (`asciiPair`, run natively) decides the pairs of ASCII letters, and only
+ * the pairs around the few non-ASCII characters are checked one by one.
  */
-function hasCasePair(text: string, first: number, second: number): boolean {
-  let previous = OTHER;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let current: number;
-    if (c < 128) current = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : OTHER;
-    else {
-      const cp = text.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      current = LOWERCASE_LETTER.test(ch) ? LOWER : UPPERCASE_LETTER.test(ch) ? UPPER : OTHER;
-      if (cp > 0xffff) i++;
-    }
-    if (previous === first && current === second) return true;
-    previous = current;
+function hasCasePair(text: string, first: number, second: number, asciiPair: RegExp): boolean {
+  if (asciiPair.test(text)) return true;
+  NON_ASCII.lastIndex = 0;
+  for (let m = NON_ASCII.exec(text); m; m = NON_ASCII.exec(text)) {
+    const k = m.index;
+    const c = text.charCodeAt(k);
+    // The second half of an astral character was checked with its first half.
+    if (c >= 0xdc00 && c <= 0xdfff && k > 0 && (text.charCodeAt(k - 1) & 0xfc00) === 0xd800) continue;
+    const cp = text.codePointAt(k)!;
+    const current = caseOf(cp);
+    if (current === second && k > 0 && caseOf(codePointBefore(text, k).codePointAt(0)!) === first) return true;
+    const next = k + (cp > 0xffff ? 2 : 1);
+    if (current === first && next < text.length && caseOf(text.codePointAt(next)!) === second) return true;
   }
   return false;
 }
 
+const ASCII_LOWER_UPPER = /[a-z][A-Z]/;
+const ASCII_UPPER_UPPER = /[A-Z][A-Z]/;
+
 /** The same answer as /\p{Ll}\p{Lu}/u (property-tested): a lowercase letter directly followed by an uppercase one. */
-export const hasLowerUpperPair = (text: string): boolean => hasCasePair(text, LOWER, UPPER);
+export const hasLowerUpperPair = (text: string): boolean => hasCasePair(text, LOWER, UPPER, ASCII_LOWER_UPPER);
 
 /** The same answer as /\p{Lu}\p{Lu}/u (property-tested): two uppercase letters in a row. */
-export const hasUpperPair = (text: string): boolean => hasCasePair(text, UPPER, UPPER);
+export const hasUpperPair = (text: string): boolean => hasCasePair(text, UPPER, UPPER, ASCII_UPPER_UPPER);
+
+/** The case of the code point that starts at `i` (OTHER past the end). */
+const caseAt = (text: string, i: number): number => (i < text.length ? caseOf(text.codePointAt(i)!) : OTHER);
+
+/**
+ * The same answer as /\p{Ll}\.\p{Lu}/u (property-tested): a lowercase letter, a
+ * full stop and an uppercase letter in a row, checked around each full stop
+ * instead of trying the property classes at every position.
+ */
+export function hasLowerDotUpper(text: string): boolean {
+  for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
+    if (dot > 0 && caseAt(text, dot + 1) === UPPER && caseOf(codePointBefore(text, dot).codePointAt(0)!) === LOWER) return true;
+  }
+  return false;
+}
+
+const SENTENCE_END_AND_SPACE = /[.!?] /g;
+
+/**
+ * How many matches /(?:^|[.!?] )\p{Ll}/gu has in `text`, counted up to
+ * `limit` (property-tested): sentences that start with a lowercase letter. The
+ * matches cannot overlap (each ends with a letter, each starts with the text's
+ * start or a sentence end), so counting the positions is counting the matches.
+ */
+export function lowercaseSentenceStarts(text: string, limit: number): number {
+  let n = caseAt(text, 0) === LOWER ? 1 : 0;
+  SENTENCE_END_AND_SPACE.lastIndex = 0;
+  for (let m = SENTENCE_END_AND_SPACE.exec(text); m && n < limit; m = SENTENCE_END_AND_SPACE.exec(text)) {
+    if (caseAt(text, m.index + 2) === LOWER) n++;
+  }
+  return Math.min(n, limit);
+}
 
 /** True when the word starts with an uppercase letter (ASCII decided without a regex). */
 export function startsUpper(word: string): boolean {
