@@ -281,6 +281,11 @@ interface BlockFacts {
   scan: LineScan;
   /** Null when a rule removes the block (it is never graded). */
   shape: ShapeFeatures | null;
+  /** The block's features under the stop-word language `featuresLang` (blocks of a document mostly share it): one object for the repeats of a line. */
+  features: BlockFeatures | null;
+  featuresLang: string | null | undefined;
+  /** isSectionLabel of the text: -1 not asked yet, else 0 or 1 (both the rules and the block model ask). */
+  sectionLabel: number;
 }
 
 /**
@@ -313,7 +318,28 @@ const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null
 function computeFacts(text: string, k: Knowledge): BlockFacts {
   const scan = scanBlock(text);
   const rule = blockRuleVerdict(text, k, scan.marks);
-  return { rule: rule.verdict || rule.partial ? rule : NO_RULE, scan, shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan) };
+  return {
+    rule: rule.verdict || rule.partial ? rule : NO_RULE,
+    scan,
+    shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan),
+    features: null,
+    featuresLang: undefined,
+    sectionLabel: -1,
+  };
+}
+
+/** The block's features under a stop-word language, shared by the repeats of its text that have the same language. */
+function factsFeatures(f: BlockFacts, lang: string | null | undefined): BlockFeatures {
+  if (f.features === null || f.featuresLang !== lang) {
+    f.features = withStopDensity(f.shape!, stopwordDensityOfScan(f.scan, lang));
+    f.featuresLang = lang;
+  }
+  return f.features;
+}
+
+function factsSectionLabel(f: BlockFacts, text: string): boolean {
+  if (f.sectionLabel < 0) f.sectionLabel = isSectionLabel(text) ? 1 : 0;
+  return f.sectionLabel === 1;
 }
 
 // ---- classification ---------------------------------------------------------
@@ -321,26 +347,31 @@ function computeFacts(text: string, k: Knowledge): BlockFacts {
 export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions): Decision[] {
   const k = knowledge();
   const aggr = Math.min(1, Math.max(0, opts.aggressiveness));
-  const out: Array<Decision | null> = blocks.map(() => null);
-  const grades: Array<Exclude<Grade, 'rule'> | null> = blocks.map(() => null);
-  const partials: Array<LineVerdict | null> = blocks.map(() => null);
-  const features: Array<BlockFeatures | null> = blocks.map(() => null);
+  const n = blocks.length;
+  const out = new Array<Decision | null>(n).fill(null);
+  const grades = new Array<Exclude<Grade, 'rule'> | null>(n).fill(null);
+  const partials = new Array<LineVerdict | null>(n).fill(null);
+  const features = new Array<BlockFeatures | null>(n).fill(null);
 
   const seen = new Map<string, BlockFacts>();
   // The lexical terms of this document's blocks go into the term pool as they are scanned.
   resetTermPool();
-  const facts = blocks.map((b) => blockFacts(b.text, k, seen));
-  const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts.map((f) => f.scan));
-  blocks.forEach((b, i) => {
-    const { rule, scan, shape } = facts[i]!;
-    if (rule.verdict) {
-      out[i] = { action: 'remove', grade: 'rule', reason: rule.verdict.reason, confidence: 0.95, detail: rule.verdict.detail };
-      return;
+  const facts = new Array<BlockFacts>(n);
+  const scans = new Array<LineScan>(n);
+  for (let i = 0; i < n; i++) scans[i] = (facts[i] = blockFacts(blocks[i]!.text, k, seen)).scan;
+  const docLang = opts.lang ?? guessStopwordLanguageOfScans(scans);
+  for (let i = 0; i < n; i++) {
+    const b = blocks[i]!;
+    const f = facts[i]!;
+    const verdict = f.rule.verdict;
+    if (verdict) {
+      out[i] = { action: 'remove', grade: 'rule', reason: verdict.reason, confidence: 0.95, detail: verdict.detail };
+      continue;
     }
-    partials[i] = rule.partial;
-    features[i] = withStopDensity(shape!, stopwordDensityOfScan(scan, b.lang ?? docLang));
-    grades[i] = grade(features[i]!, b.kind);
-  });
+    partials[i] = f.rule.partial;
+    const features_i = (features[i] = factsFeatures(f, b.lang ?? docLang));
+    grades[i] = grade(features_i, b.kind);
+  }
 
   const mode = opts.mode ?? 'text';
   const [first, last] = articleSpan(blocks, grades, mode);
@@ -351,7 +382,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     const inside = first >= 0 && i >= first && i <= last;
     const isLeadingTitle = i === 0 && !opts.titleLifted;
     // Section label ("Asia World") between the headline and the article: short, every word capitalised, no sentence shape.
-    if (first >= 0 && i < first && !isLeadingTitle && aggr >= SECTION_LABEL_AT && b.kind !== 'heading' && isSectionLabel(b.text)) {
+    if (first >= 0 && i < first && !isLeadingTitle && aggr >= SECTION_LABEL_AT && b.kind !== 'heading' && factsSectionLabel(facts[i]!, b.text)) {
       out[i] = { action: 'remove', grade: g, reason: 'breadcrumb', confidence: 0.7, detail: 'section label before the article text' };
       return;
     }
@@ -387,7 +418,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   // HTML documents never use the model (nor load it).
   const model = mode !== 'text' ? null : opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
   if (model && blocks.length) {
-    applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted, scans: facts.map((f) => f.scan) });
+    applyBlockModel(model, blocks, out as Decision[], { features, grades, partials, span: [first, last], aggr, titleLifted: !!opts.titleLifted, facts });
   }
   return out as Decision[];
 }
@@ -415,7 +446,7 @@ function applyBlockModel(
     span: [number, number];
     aggr: number;
     titleLifted: boolean;
-    scans: LineScan[];
+    facts: BlockFacts[];
   },
 ): void {
   const threshold = Math.min(0.99, (model.threshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
@@ -427,9 +458,12 @@ function applyBlockModel(
   if (lexical) {
     // The lexical share of z from the terms hashed in the line scan (no second pass over the blocks' text).
     const share = new Float64Array(blocks.length);
-    for (let i = 0; i < share.length; i++) if (s.features[i]) share[i] = termDot(s.scans[i]!, lexical);
+    for (let i = 0; i < share.length; i++) if (s.features[i]) share[i] = termDot(s.facts[i]!.scan, lexical);
     ctx.lexicalShare = share;
   }
+  // The threshold's text in the removals' detail, written once per document.
+  const cutText = threshold.toFixed(2);
+  const proseCutText = proseThreshold.toFixed(2);
   const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
   out.forEach((d, i) => {
@@ -448,7 +482,7 @@ function applyBlockModel(
       grade: d.grade,
       reason: outside ? 'outside-main' : 'low-content',
       confidence: Math.round((1 - p) * 100) / 100,
-      detail: `block model: probability of article text ${p.toFixed(2)} < ${cut.toFixed(2)}${prose ? ' (prose outside the article)' : ''}`,
+      detail: `block model: probability of article text ${p.toFixed(2)} < ${cut === threshold ? cutText : proseCutText}${prose ? ' (prose outside the article)' : ''}`,
     };
   });
 }
@@ -464,15 +498,16 @@ function lexicalWeights(model: BlockModel): Float64Array | null {
 function blockContext(
   blocks: ClassifierInput[],
   out: Array<Decision | null>,
-  s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number] },
+  s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number]; facts?: BlockFacts[] },
 ): BlockContext {
+  const facts = s.facts;
   return {
     blocks,
     features: s.features,
     grades: out.map((d, i) => (d?.grade === 'rule' ? 'rule' : s.grades[i] ?? 'bad')),
     partial: s.partials.map((p) => p !== null),
     span: s.span,
-    sectionLabel: blocks.map((b) => b.text.length <= 40 && isSectionLabel(b.text)),
+    sectionLabel: blocks.map((b, i) => b.text.length <= 40 && (facts ? factsSectionLabel(facts[i]!, b.text) : isSectionLabel(b.text))),
   };
 }
 

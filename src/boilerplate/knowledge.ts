@@ -78,6 +78,8 @@ export interface MergedRun {
    * (dispatchKey); built on first use; null when no pattern can.
    */
   byKey: Map<number, Dispatched | null>;
+  /** byKey's entries for lines that start with an ASCII character, by first character × 2^gated.length + endings (an array read, not a map look-up). */
+  byAsciiKey: Array<Dispatched | null | undefined>;
   /** The restricted expressions by the list of patterns they keep: most first characters keep the same few. */
   byPatterns: Map<string, Dispatched | null>;
   /** Position of each of the run's patterns (names a restricted expression by the patterns it keeps). */
@@ -153,9 +155,17 @@ function dispatch(run: MergedRun, subject: string): Dispatched | null {
   const gated = run.gated;
   let endings = 0;
   for (let g = 0; g < gated.length; g++) if (subject.endsWith(gated[g]!.suffix)) endings |= 1 << g;
+  const asciiKey = first < 128 ? first * (1 << gated.length) + endings : -1;
+  if (asciiKey >= 0) {
+    const known = run.byAsciiKey[asciiKey];
+    if (known !== undefined) return known;
+  }
   const key = first * (1 << MAX_GATED) + endings;
   let hit = run.byKey.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    if (asciiKey >= 0) run.byAsciiKey[asciiKey] = hit;
+    return hit;
+  }
   if (run.byKey.size >= MAX_DISPATCH_KEYS) return run.all;
   const keep = (r: PhraseRule) => {
     if (r.first !== null) return r.first.has(first);
@@ -169,6 +179,7 @@ function dispatch(run: MergedRun, subject: string): Dispatched | null {
     run.byPatterns.set(kept, hit);
   }
   run.byKey.set(key, hit);
+  if (asciiKey >= 0) run.byAsciiKey[asciiKey] = hit;
   return hit;
 }
 
@@ -276,12 +287,14 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
   }
   const merged: MergedRun[] = runs.map((r) => {
     const patterns = r.groups.flatMap((g) => g.rules);
+    const gated = patterns.filter((p) => p.first === null && p.suffix !== '').slice(0, MAX_GATED);
     return {
       caseSensitive: r.caseSensitive,
       groups: r.groups,
       all: runExpression(r.groups, r.flags)!,
-      gated: patterns.filter((p) => p.first === null && p.suffix !== '').slice(0, MAX_GATED),
+      gated,
       byKey: new Map(),
+      byAsciiKey: new Array<Dispatched | null | undefined>(128 << gated.length).fill(undefined),
       byPatterns: new Map(),
       index: new Map(patterns.map((p, i) => [p, i])),
     };
