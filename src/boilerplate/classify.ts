@@ -35,7 +35,7 @@ import {
   lineShape,
   matchPhrase,
   MAX_RULE_LINE,
-  resetTermPool,
+  resetScanPools,
   scanBlock,
   stopwordDensity,
   stopwordDensityOfScan,
@@ -355,7 +355,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
 
   const seen = new Map<string, BlockFacts>();
   // The lexical terms of this document's blocks go into the term pool as they are scanned.
-  resetTermPool();
+  resetScanPools();
   const facts = new Array<BlockFacts>(n);
   const scans = new Array<LineScan>(n);
   for (let i = 0; i < n; i++) scans[i] = (facts[i] = blockFacts(blocks[i]!.text, k, seen)).scan;

@@ -479,8 +479,14 @@ function stopSlot(lower: string, from: number, to: number, h: number, fold = fal
 /** Words of a text (as `words()` splits them) and where its stop words are. */
 export interface WordScan {
   words: number;
-  /** Pairs [index of the word in the text, stop-table slot], one per stop word. */
-  stops: number[];
+  /**
+   * Pairs [index of the word in the text, stop-table slot], one per stop word, at
+   * stops[stopsFrom, stopsEnd): scanBlock writes them into a pool shared by the blocks of a
+   * document (no array per line), the other scans into an array of their own.
+   */
+  stops: Int32Array;
+  stopsFrom: number;
+  stopsEnd: number;
 }
 
 /**
@@ -496,7 +502,7 @@ export interface LineScan extends WordScan {
   /**
    * The line's lexical terms (scanBlock only, -1 from scanLine): its words as the block model's
    * lexical features define them (src/boilerplate/lexical.ts), hashed in the same pass, at
-   * termHashes()[terms, terms + termCount) until the next resetTermPool().
+   * termHashes()[terms, terms + termCount) until the next resetScanPools().
    */
   terms: number;
   termCount: number;
@@ -565,13 +571,26 @@ const TERM_UNIT = (() => {
   return t;
 })();
 
-/** Lexical term hashes of the blocks scanned by scanBlock since the last resetTermPool (one document). */
-let termPool = new Int32Array(1 << 14);
+/** Lexical term hashes of the blocks scanned by scanBlock since the last resetScanPools (one document). */
+let termPool: Int32Array = new Int32Array(1 << 14);
 let termsUsed = 0;
 
-/** Forgets the term hashes of the previous document (classifyBlocks calls it first). */
-export function resetTermPool(): void {
+/** Stop-word pairs of the blocks scanned by scanBlock since the last resetScanPools (WordScan.stops). */
+let stopPool: Int32Array = new Int32Array(1 << 15);
+let stopsUsed = 0;
+
+/** A larger stop pool holding the first `used` entries; scans made before keep the old one, which stays valid. */
+function growStopPool(used: number): Int32Array {
+  const grown = new Int32Array(stopPool.length * 2);
+  grown.set(stopPool.subarray(0, used));
+  stopPool = grown;
+  return grown;
+}
+
+/** Forgets the term hashes and stop words of the previous document (classifyBlocks calls it first). */
+export function resetScanPools(): void {
   termsUsed = 0;
+  stopsUsed = 0;
 }
 
 /** The term pool (read termHashes()[scan.terms …] right after scanning: it is replaced when it grows). */
@@ -751,7 +770,14 @@ export function scanWords(text: string): WordScan {
  * lower-cased as a whole for the words, and its shape counted separately.
  */
 export function scanLine(text: string): LineScan {
-  return scan(text, false);
+  const termsFrom = termsUsed;
+  const stopsFrom = stopsUsed;
+  const sc = scan(text, false);
+  // Not a block of the document being classified: its stop words move to an array of its own.
+  const stops = sc.stops.slice(sc.stopsFrom, sc.stopsEnd);
+  termsUsed = termsFrom;
+  stopsUsed = stopsFrom;
+  return { ...sc, stops, stopsFrom: 0, stopsEnd: stops.length };
 }
 
 /** scanLine, and the line's lexical terms hashed into the term pool (LineScan.terms). */
@@ -773,6 +799,8 @@ function scan(text: string, terms: boolean): LineScan {
   return {
     words: lowered.words,
     stops: lowered.stops,
+    stopsFrom: lowered.stopsFrom,
+    stopsEnd: lowered.stopsEnd,
     letterTokens: shape.letterTokens,
     capitalTokens: shape.capitalTokens,
     mayLink: shape.mayLink,
@@ -835,7 +863,10 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
   const markReshape = LineMarks.RESHAPE;
   const markCrumb = LineMarks.CRUMB;
   const markUpper = LineMarks.UPPER;
-  const stops: number[] = [];
+  // Stop-word pairs go to the pool through locals (module bindings cost a load per use in the loop).
+  let stops = stopPool;
+  let sp = stopsUsed;
+  const stopsFrom = sp;
   let count = 0;
   let start = -1;
   let h = 0;
@@ -899,7 +930,12 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
     if (separator) {
       if (start >= 0) {
         const slot = findStop(text, start, i, h, fold);
-        if (slot >= 0) stops.push(count, slot);
+        if (slot >= 0) {
+          if (sp + 2 > stops.length) stops = growStopPool(sp);
+          stops[sp] = count;
+          stops[sp + 1] = slot;
+          sp += 2;
+        }
         count++;
         if (terms) {
           if (i - start > TERM_MAX_UNITS) termsDiffer = true;
@@ -917,7 +953,12 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
   }
   if (start >= 0) {
     const slot = findStop(text, start, n, h, fold);
-    if (slot >= 0) stops.push(count, slot);
+    if (slot >= 0) {
+      if (sp + 2 > stops.length) stops = growStopPool(sp);
+      stops[sp] = count;
+      stops[sp + 1] = slot;
+      sp += 2;
+    }
     count++;
     if (terms) {
       if (n - start > TERM_MAX_UNITS) termsDiffer = true;
@@ -929,9 +970,12 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
     termsUsed = termsFrom;
     hashTerms(text);
   }
+  stopsUsed = sp;
   return {
     words: count,
     stops,
+    stopsFrom,
+    stopsEnd: sp,
     letterTokens,
     capitalTokens,
     mayLink,
@@ -956,12 +1000,12 @@ function countSlotLangs(slot: number, counts: Int32Array): void {
 
 /** The scan of words already split (and lower-cased) by `words()`. */
 function scanOfWords(ws: string[]): WordScan {
-  const stops: number[] = [];
+  const pairs: number[] = [];
   ws.forEach((w, i) => {
     const slot = stopSlot(w, 0, w.length, fnv(w, 0, w.length));
-    if (slot >= 0) stops.push(i, slot);
+    if (slot >= 0) pairs.push(i, slot);
   });
-  return { words: ws.length, stops };
+  return { words: ws.length, stops: Int32Array.from(pairs), stopsFrom: 0, stopsEnd: pairs.length };
 }
 
 function slotHasLang(slot: number, li: number): boolean {
@@ -981,7 +1025,7 @@ export function guessStopwordLanguageOfScans(scans: WordScan[]): string | null {
   let offset = 0;
   for (const sc of scans) {
     const st = sc.stops;
-    for (let j = 0; j < st.length; j += 2) {
+    for (let j = sc.stopsFrom; j < sc.stopsEnd; j += 2) {
       if ((offset + st[j]!) % step) continue;
       countSlotLangs(st[j + 1]!, counts);
     }
@@ -1001,18 +1045,19 @@ export function stopwordDensityOfScan(sc: WordScan, lang?: string | null): numbe
   if (lang === null) return null;
   if (!sc.words) return 0;
   const st = sc.stops;
+  const end = sc.stopsEnd;
   if (lang) {
     const li = stopLangIndex.get(lang);
     if (li !== undefined) {
       let n = 0;
-      for (let j = 1; j < st.length; j += 2) if (slotHasLang(st[j]!, li)) n++;
+      for (let j = sc.stopsFrom + 1; j < end; j += 2) if (slotHasLang(st[j]!, li)) n++;
       return n / sc.words;
     }
   }
   let best = 0;
-  if (st.length) {
+  if (end > sc.stopsFrom) {
     const counts = new Int32Array(STOP_LANGS.length);
-    for (let j = 1; j < st.length; j += 2) countSlotLangs(st[j]!, counts);
+    for (let j = sc.stopsFrom + 1; j < end; j += 2) countSlotLangs(st[j]!, counts);
     for (const c of counts) if (c > best) best = c;
   }
   if (!best && !lang) return 0;
