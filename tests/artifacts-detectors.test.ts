@@ -221,7 +221,7 @@ describe('properties', () => {
         const all = tokenize(t);
         const lowercase = new Set<string>();
         const capitalised = scanNameTokens(t, lowercase);
-        expect(capitalised).toEqual(all.filter((k) => startsUpper(k.text)));
+        expect(capitalised).toEqual(all.filter((k) => startsUpper(k.text)).map(({ text, start, end }) => ({ text, start, end })));
         expect([...lowercase].sort()).toEqual([...new Set(all.filter((k) => startsLower(k.text)).map((k) => k.lower))].sort());
         expect(extractNameMentions(t, () => false, capitalised)).toEqual(extractNameMentions(t, () => false, all));
         // The document's entity words, by their regular-expression definition over the full token list.

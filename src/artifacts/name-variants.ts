@@ -14,7 +14,7 @@
  */
 import { clampConfidence } from './detection.ts';
 import { extractNameMentions, foldName, letterOverlap, type GivenNameEquivalence, type NameMention } from './names.ts';
-import { scanNameTokens, startsUpper, type Token } from './tokens.ts';
+import { scanNameTokens, startsUpper, type SpanToken } from './tokens.ts';
 
 export interface NameDocInput {
   id: string;
@@ -94,7 +94,7 @@ function opensSentence(text: string, start: number): boolean {
 }
 
 /** Capitalised words that are not sentence-initial: candidate entity words of a document. */
-function entityWords(text: string, tokens: Token[], into: Set<string>): void {
+function entityWords(text: string, tokens: SpanToken[], into: Set<string>): void {
   for (const t of tokens) {
     if (!startsUpper(t.text) || !startsWithCapitalAndTwoLower(t.text)) continue;
     if (t.start === 0 || opensSentence(text, t.start)) continue;

@@ -4,7 +4,7 @@
  * person (short forms, transliteration variants, initials).
  */
 import { loadGivenNameGroups } from './lexicon.ts';
-import { startsUpper, tokenize, type Token } from './tokens.ts';
+import { startsUpper, tokenize, type SpanToken, type Token } from './tokens.ts';
 
 export interface NameMention {
   given: string;
@@ -80,7 +80,7 @@ export function capitalizedName(t: Pick<Token, 'text'>): boolean {
  * only those make names, and a run is broken by whatever lies between two of
  * them, as by the lowercase token it would otherwise meet.
  */
-export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean, tokens: Token[] = tokenize(text)): NameMention[] {
+export function extractNameMentions(text: string, isCommonWord: (lower: string) => boolean, tokens: SpanToken[] = tokenize(text)): NameMention[] {
   const out: NameMention[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -89,7 +89,7 @@ export function extractNameMentions(text: string, isCommonWord: (lower: string) 
       continue;
     }
     // Build a run of capitalised tokens / initials separated by exactly one space.
-    const run: Token[] = [];
+    const run: SpanToken[] = [];
     let j = i;
     while (j < tokens.length) {
       const t = tokens[j]!;
