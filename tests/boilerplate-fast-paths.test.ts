@@ -252,6 +252,20 @@ describe('stop words without word strings', () => {
     expect(guessStopwordLanguageOfScans(seedScans)).toBe('en');
   });
 
+  it('every word of one to three ASCII letters, in any case (looked up by its letters, not hashed): stop word exactly when a list has it', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const all = [...letters].flatMap((a) => [a, ...[...letters].flatMap((b) => [a + b, ...[...letters].map((c) => a + b + c)])]);
+    const mismatches: string[] = [];
+    for (const w of all) {
+      for (const text of [w, w.toUpperCase(), `${w[0]!.toUpperCase()}${w.slice(1)}`]) {
+        const scan = scanWords(text);
+        if (stopwordDensityOfScan(scan) !== referenceDensity([w]) || stopwordDensityOfScan(scan, 'en') !== referenceDensity([w], 'en')) mismatches.push(text);
+      }
+    }
+    expect(all.length).toBe(26 + 26 * 26 + 26 * 26 * 26);
+    expect(mismatches).toEqual([]);
+  });
+
   it('lower-cases every UTF-16 code unit as toLowerCase does on the whole text (İ, Σ, surrogate pairs included)', () => {
     // The scan folds case per character from a table; where the table answers, toLowerCase must give that
     // unit in any position (alone, inside a word, word-final, after an astral letter), and scans must agree.
