@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/report/index.ts';
 import { PAGE_SIZE } from '../src/report/index-page.ts';
 import { escapeHtml, html, pageFileName, safeHref } from '../src/report/html.ts';
-import { highlightFlags, placeBlocks } from '../src/report/pages.ts';
+import { escapedTextJson, highlightFlags, memberReviewButton, placeBlocks, reviewButton } from '../src/report/pages.ts';
 import { toDoc, type ReportFlag } from '../src/report/read.ts';
 import { CANONICAL, HOSTILE, writeFixtureOutput, writeManyDocsOutput } from './report.fixture.ts';
 
@@ -240,6 +240,19 @@ describe('html helpers', () => {
     expect(pageFileName('../../etc/passwd')).toMatch(/^x-[0-9a-f]{20}\.html$/);
     expect(pageFileName('index')).not.toBe('index.html');
     expect(pageFileName('list-1')).not.toBe('list-1.html');
+  });
+});
+
+describe('cluster member review button', () => {
+  it('is the markup of the generic review button for the same decision (any ids and texts, markup and quotes included)', () => {
+    const anyText = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(anyText, anyText, anyText, (cluster, doc, text) => {
+        const generic = reviewButton({ type: 'cluster-member', cluster, doc, text }, 'Not a copy').html;
+        expect(memberReviewButton(cluster, doc, escapedTextJson(text)).html).toBe(generic);
+      }),
+    );
+    expect(memberReviewButton('c1', 'd"1', escapedTextJson('<b>&\'`</b>')).html).toContain('data-decision="{&quot;type&quot;:&quot;cluster-member&quot;,&quot;cluster&quot;:&quot;c1&quot;,&quot;doc&quot;:&quot;d\\&quot;1&quot;,&quot;text&quot;:&quot;&lt;b&gt;&amp;&#39;&#96;&lt;/b&gt;&quot;}"');
   });
 });
 

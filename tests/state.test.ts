@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDirs } from './helpers/tmp.ts';
 import { createDoc } from '../src/core/doc.ts';
 import type { Doc } from '../src/core/types.ts';
+import { clusterRecordsOfSeqs } from '../src/io/records.ts';
 import { serialiseDoc } from '../src/io/writers.ts';
 import { decodeLines, encodeOutput, OUTPUT_FORMAT, patchDocumentLine, type OutputSummary } from '../src/state/doc-cache.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/state/migrations.ts';
@@ -221,5 +222,47 @@ describe('cached output lines (schema 3)', () => {
     const doc = createDoc({ id: 'a', source: 'a.txt', format: 'text', raw: 'x' });
     doc.blocks = [{ seq: 0, kind: 'paragraph', text: 'x', source: { start: 0, end: 1 }, flags: [] }];
     expect(() => patchDocumentLine(serialiseDoc(doc).lines().line, [])).toThrow(/1 paragraphs, expected 0/);
+  });
+});
+
+describe('cluster records from block seqs', () => {
+  /** The straightforward definition (one map per document, one key string per member), as the writers had it. */
+  function referenceRecords(clusters: { id: string; members: { doc: string; seq: number }[] }[], docs: { id: string; seqs: number[] }[]) {
+    const index = new Map(docs.map((d) => [d.id, new Map(d.seqs.map((s, j) => [s, j]))]));
+    const order = new Map(docs.map((d, i) => [d.id, i]));
+    const out = [];
+    for (const c of clusters) {
+      const seen = new Set<string>();
+      const members: { doc: string; paragraph: number }[] = [];
+      for (const m of c.members) {
+        const paragraph = index.get(m.doc)?.get(m.seq);
+        if (paragraph === undefined || seen.has(`${m.doc}\0${paragraph}`)) continue;
+        seen.add(`${m.doc}\0${paragraph}`);
+        members.push({ doc: m.doc, paragraph });
+      }
+      if (!members.length) continue;
+      members.sort((a, b) => order.get(a.doc)! - order.get(b.doc)! || a.paragraph - b.paragraph);
+      out.push({ id: c.id, canonical: 'x', canonicalReason: 'r', members });
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  it('equal the straightforward definition: members in input order, duplicates and unknown documents or blocks dropped, long documents too', () => {
+    const docIds = ['a', 'b', 'c', 'd', 'e'];
+    const arb = fc.record({
+      docs: fc.uniqueArray(fc.constantFrom(...docIds), { minLength: 1 }).chain((ids) =>
+        fc.tuple(...ids.map((id) => fc.uniqueArray(fc.nat(80), { maxLength: 40 }).map((seqs) => ({ id, seqs })))),
+      ),
+      clusters: fc.uniqueArray(
+        fc.record({ id: fc.string({ minLength: 1, maxLength: 3 }), members: fc.array(fc.record({ doc: fc.constantFrom(...docIds, 'gone'), seq: fc.nat(80) }), { maxLength: 30 }) }),
+        { selector: (c) => c.id, maxLength: 8 },
+      ),
+    });
+    fc.assert(
+      fc.property(arb, ({ docs, clusters }) => {
+        const records = clusters.map((c) => ({ ...c, canonical: 'x', canonicalReason: 'r' }));
+        expect(clusterRecordsOfSeqs(records, docs)).toEqual(referenceRecords(clusters, docs));
+      }),
+    );
   });
 });

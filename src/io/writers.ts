@@ -18,7 +18,7 @@ import { AtomicLineWriter, TEMP_MARK, writeFileAtomic } from './atomic.ts';
 import { asTextFile, documentDiff } from './diff.ts';
 import { isSafeId, safeJoin, UnsafePathError } from './ids.ts';
 import { sortedByKey } from '../core/compare.ts';
-import { clusterRecords, documentRecord, setAsideRecord } from './records.ts';
+import { clusterRecordsOfSeqs, documentRecord, setAsideRecord } from './records.ts';
 import { cleanedText } from '../core/record.ts';
 
 export const OUTPUT_FILES = {
@@ -212,8 +212,7 @@ export async function writeSerialisedOutputs(
       for (const [reason, n] of Object.entries(d.removedByReason)) bump(summary.removedByReason, reason, n);
       for (const [kind, n] of Object.entries(d.flagsByKind)) bump(summary.flagsByKind, kind, n);
     }
-    const keptBlocks = kept.map((d) => ({ id: d.id, blocks: d.seqs.map((seq) => ({ seq })) }));
-    for (const c of clusterRecords(clusters, keptBlocks)) {
+    for (const c of clusterRecordsOfSeqs(clusters, kept)) {
       await clusterOut.write(c);
       summary.clusters++;
     }

@@ -1,7 +1,7 @@
 /** Page templates: one per document, one per cluster. The index is in index-page.ts. */
 import { diffWords } from 'diff';
 import { createHash } from 'node:crypto';
-import { contentLink, html, pageHref, pageShell, trusted, type SafeHtml } from './html.ts';
+import { contentLink, escapeHtml, html, pageHref, pageShell, trusted, type SafeHtml } from './html.ts';
 import type { ReportCluster, ReportDoc, ReportFlag, ReportParagraph, ReportRemoved } from './read.ts';
 
 export interface NavLinks {
@@ -27,10 +27,28 @@ export function shellData(ctx: PageContext, extra: Record<string, string> = {}):
  * Flags and removals can be rejected for every document at once (doc `*`):
  * a phrase that is fine here is usually fine everywhere.
  */
-function reviewButton(decision: Record<string, string>, label = 'Mark wrong'): SafeHtml {
+export function reviewButton(decision: Record<string, string>, label = 'Mark wrong'): SafeHtml {
   const scope = decision.type === 'cluster-member' ? '' : html`<label class="review-scope" hidden><input type="checkbox" class="review-everywhere"> in all documents</label>`;
   return html`<span class="review"><button type="button" class="review-toggle" aria-pressed="false" data-decision="${JSON.stringify(decision)}">${label}</button><input class="review-note" type="text" placeholder="reviewer note" aria-label="reviewer note" hidden>${scope}</span>`;
 }
+
+/**
+ * The "Not a copy" button of a cluster member: the markup reviewButton gives
+ * for `{type: 'cluster-member', cluster, doc, text}` (a property test checks
+ * it), built from the member text's escaped JSON, which a cluster page
+ * computes once per distinct text (members of a wire story's cluster mostly
+ * share a few texts, and escaping every text twice per member was a large
+ * part of re-rendering pages of thousands of members).
+ */
+export function memberReviewButton(clusterId: string, doc: string, escapedTextJson: string): SafeHtml {
+  const head = escapeHtml(`{"type":"cluster-member","cluster":${JSON.stringify(clusterId)},"doc":${JSON.stringify(doc)},"text":`);
+  return trusted(
+    `<span class="review"><button type="button" class="review-toggle" aria-pressed="false" data-decision="${head}${escapedTextJson}}">Not a copy</button><input class="review-note" type="text" placeholder="reviewer note" aria-label="reviewer note" hidden></span>`,
+  );
+}
+
+/** A text as the end of memberReviewButton's decision: JSON, HTML-escaped. */
+export const escapedTextJson = (text: string): string => escapeHtml(JSON.stringify(text));
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 0)}%`;
 const conf = (c: number) => c.toFixed(2);
@@ -266,11 +284,17 @@ export function renderClusterPage(
     }
     return d;
   };
+  const textJson = new Map<string, string>();
+  const buttonOf = (doc: string, text: string) => {
+    let json = textJson.get(text);
+    if (json === undefined) textJson.set(text, (json = escapedTextJson(text)));
+    return memberReviewButton(cluster.id, doc, json);
+  };
   const members = cluster.members.map((m, i) => {
     const text = memberText(m.doc, m.paragraph);
     return html`<li class="member" id="member-${i}" tabindex="-1">
 <div class="member-meta"><a href="${pageHref('../docs/', m.doc)}#p${m.paragraph}">${m.doc}</a> ¶${m.paragraph}
-${text !== null ? reviewButton({ type: 'cluster-member', cluster: cluster.id, doc: m.doc, text }, 'Not a copy') : ''}</div>
+${text !== null ? buttonOf(m.doc, text) : ''}</div>
 ${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : diffOf(text)}
 </li>`;
   });
