@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/report/index.ts';
 import { PAGE_SIZE } from '../src/report/index-page.ts';
 import { escapeHtml, html, pageFileName, safeHref } from '../src/report/html.ts';
+import { binOf, countBins } from '../src/report/charts.ts';
+import { CONFIDENCE_EDGES } from '../src/report/index-page.ts';
 import { escapedTextJson, highlightFlags, memberReviewButton, placeBlocks, reviewButton } from '../src/report/pages.ts';
 import { toDoc, type ReportFlag } from '../src/report/read.ts';
 import { CANONICAL, HOSTILE, writeFixtureOutput, writeManyDocsOutput } from './report.fixture.ts';
@@ -240,6 +242,20 @@ describe('html helpers', () => {
     expect(pageFileName('../../etc/passwd')).toMatch(/^x-[0-9a-f]{20}\.html$/);
     expect(pageFileName('index')).not.toBe('index.html');
     expect(pageFileName('list-1')).not.toBe('list-1.html');
+  });
+});
+
+describe('confidence bins', () => {
+  it('per-document bin counts add up to the counts of all confidences (the manifest keeps counts, not confidences)', () => {
+    const confidence = fc.oneof(fc.double({ min: -0.5, max: 1.5, noNaN: true }), fc.constantFrom(0, 0.2, 0.6, 1, Number.NaN));
+    fc.assert(
+      fc.property(fc.array(fc.array(confidence, { maxLength: 20 }), { maxLength: 10 }), (docs) => {
+        const summed = docs.map((d) => countBins(d, CONFIDENCE_EDGES)).reduce((a, b) => a.map((n, i) => n + b[i]!), countBins([], CONFIDENCE_EDGES));
+        expect(summed).toEqual(countBins(docs.flat(), CONFIDENCE_EDGES));
+        expect(summed.reduce((a, b) => a + b, 0)).toBe(docs.flat().length);
+      }),
+    );
+    expect([0, 0.19, 0.2, 0.99, 1, -1, 2].map((v) => binOf(v, CONFIDENCE_EDGES))).toEqual([0, 0, 1, 4, 4, 0, 4]);
   });
 });
 

@@ -31,13 +31,25 @@ export function barChart(title: string, bars: Bar[], { max = 12, sort = true }: 
   return html`<figure class="chart"><figcaption>${title}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${title}" width="${LABEL_W + BAR_W + 70}" height="${height}" viewBox="0 0 ${LABEL_W + BAR_W + 70} ${height}">${rows}</svg></figure>`;
 }
 
-/** Counts of values into fixed bins labelled by range (e.g. confidence 0.0–0.2 …). */
+/** The bin between `edges` a value falls in; values past the last edge (and NaN) go in the last bin. */
+export function binOf(v: number, edges: readonly number[]): number {
+  const i = edges.findIndex((e, j) => j > 0 && v < e) - 1;
+  return i < 0 ? Math.max(0, edges.length - 2) : i;
+}
+
+/** How many values fall in each bin between `edges` (counts of several lists add up). */
+export function countBins(values: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(Math.max(1, edges.length - 1)).fill(0);
+  for (const v of values) counts[binOf(v, edges)]!++;
+  return counts;
+}
+
+/** Bars of binned counts (countBins) labelled by range (e.g. confidence 0.0–0.2 …). */
+export function binnedCounts(counts: readonly number[], edges: readonly number[], format: (lo: number, hi: number) => string): Bar[] {
+  return edges.slice(0, -1).map((lo, i) => ({ label: format(lo, edges[i + 1]!), value: counts[i] ?? 0 }));
+}
+
+/** Counts of values into fixed bins labelled by range. */
 export function binned(values: number[], edges: number[], format: (lo: number, hi: number) => string): Bar[] {
-  const bars = edges.slice(0, -1).map((lo, i) => ({ label: format(lo, edges[i + 1]!), value: 0 }));
-  for (const v of values) {
-    let i = edges.findIndex((e, j) => j > 0 && v < e) - 1;
-    if (i < 0) i = bars.length - 1;
-    bars[Math.max(0, i)]!.value++;
-  }
-  return bars;
+  return binnedCounts(countBins(values, edges), edges, format);
 }

@@ -1,8 +1,11 @@
 /** The run summary page (report/index.html) and the static cluster list pages. */
-import { barChart, binned, type Bar } from './charts.ts';
+import { barChart, binnedCounts, type Bar } from './charts.ts';
 import { html, pageHref, pageShell, type SafeHtml } from './html.ts';
 import { shellData, type PageContext } from './pages.ts';
 import { isObj, type ReportSetAside } from './read.ts';
+
+/** Bins of the flag confidence chart; the last edge is above 1 so that a confidence of 1 is counted. */
+export const CONFIDENCE_EDGES: readonly number[] = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];
 
 /** One row of the document table (also the unit of the lazily loaded data chunks). */
 export interface TableRow {
@@ -41,7 +44,8 @@ export interface Aggregates {
   paragraphs: number;
   removedByReason: Map<string, number>;
   flagsByKind: Map<string, number>;
-  flagConfidences: number[];
+  /** Flags per confidence bin (CONFIDENCE_EDGES). */
+  flagConfidenceBins: number[];
   languages: Map<string, number>;
   setAsideTotal: number;
   setAsideByReason: Map<string, number>;
@@ -125,7 +129,7 @@ export function renderIndexPage(run: Obj, agg: Aggregates, firstRows: TableRow[]
 <div class="charts">
 ${barChart('Removed blocks by reason', bars(agg.removedByReason), { max: 16 })}
 ${barChart('Flags by kind', bars(agg.flagsByKind), { max: 16 })}
-${barChart('Flags by confidence', binned(agg.flagConfidences, [0, 0.2, 0.4, 0.6, 0.8, 1.0001], (lo, hi) => `${lo.toFixed(1)}–${Math.min(hi, 1).toFixed(1)}`), { sort: false })}
+${barChart('Flags by confidence', binnedCounts(agg.flagConfidenceBins, CONFIDENCE_EDGES, (lo, hi) => `${lo.toFixed(1)}–${Math.min(hi, 1).toFixed(1)}`), { sort: false })}
 ${barChart('Languages', bars(agg.languages))}
 ${barChart('Clusters by size', sizeBars, { sort: false, max: 15 })}
 ${barChart('Set aside by reason', bars(agg.setAsideByReason))}

@@ -26,8 +26,10 @@ import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { pageFileName, pageHref } from './html.ts';
+import { countBins } from './charts.ts';
 import {
   CLUSTER_LIST_PAGE,
+  CONFIDENCE_EDGES,
   LIST_LIMIT,
   PAGE_SIZE,
   renderClusterListPage,
@@ -296,7 +298,7 @@ async function buildInto(
     paragraphs: 0,
     removedByReason: new Map(),
     flagsByKind: new Map(),
-    flagConfidences: [],
+    flagConfidenceBins: countBins([], CONFIDENCE_EDGES),
     languages: new Map(),
     setAsideTotal: 0,
     setAsideByReason: new Map(),
@@ -408,7 +410,9 @@ async function buildInto(
     inc(agg.languages, sum.row.lang);
     for (const [reason, n] of sum.removed) inc(agg.removedByReason, reason, n);
     for (const [kind, n] of sum.flagKinds) inc(agg.flagsByKind, kind, n);
-    for (const c of sum.flagConfidences) agg.flagConfidences.push(c);
+    sum.confidenceBins.forEach((n, i) => {
+      agg.flagConfidenceBins[i] = (agg.flagConfidenceBins[i] ?? 0) + n;
+    });
     rows.push(sum.row);
   };
   /** Hash of each cluster member paragraph's text, by document then paragraph: cluster page keys use these, not the texts. */
@@ -491,7 +495,7 @@ async function buildInto(
       },
       removed: [...removed],
       flagKinds: [...flagKinds],
-      flagConfidences: doc.flags.map((f) => f.confidence),
+      confidenceBins: countBins(doc.flags.map((f) => f.confidence), CONFIDENCE_EDGES),
       members,
     };
     addSummary(summary);

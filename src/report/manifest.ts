@@ -28,7 +28,7 @@ import { TOOL } from '../io/package-info.ts';
 import type { TableRow } from './index-page.ts';
 
 export const MANIFEST_FILE = '.manifest.json';
-const MANIFEST_FORMAT = 2;
+const MANIFEST_FORMAT = 3;
 
 /** What a build keeps of a documents.jsonl line it parsed (see `records`). */
 export interface RecordSummary {
@@ -38,7 +38,8 @@ export interface RecordSummary {
   removed: [string, number][];
   /** [flag kind, count], in order of first appearance. */
   flagKinds: [string, number][];
-  flagConfidences: number[];
+  /** Its flags per bin of the confidence chart (CONFIDENCE_EDGES): all the chart needs, far smaller than the confidences. */
+  confidenceBins: number[];
   /** [paragraph index, text hash] of its paragraphs that were cluster members (cluster page keys). */
   members: [number, string][];
 }
