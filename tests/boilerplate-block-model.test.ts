@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_MODEL_PATH, FEATURE_NAMES, contentProbabilities, contentProbability, parseBlockModel, shippedBlockModel, type BlockModel } from '../src/boilerplate/block-model.ts';
+import { BLOCK_MODEL_PATH, FEATURE_NAMES, TREE_INPUTS, blockVector, contentProbabilities, contentProbability, lexicalScore, parseBlockModel, shippedBlockModel, treesMargin, type BlockModel } from '../src/boilerplate/block-model.ts';
+import { fitTrees } from '../scripts/fit-trees.ts';
 import { blockModelContext, blockModelVectors, classifyBlocks } from '../src/boilerplate/classify.ts';
 import { forEachLexicalTerm, LEXICAL_BUCKETS, lexicalDot } from '../src/boilerplate/lexical.ts';
 import { foldOf } from '../scripts/train-blocks.ts';
@@ -89,7 +90,8 @@ describe('block model', () => {
   });
 
   it('cuts a sentence outside the article only below its prose threshold, and never one inside it', () => {
-    const m = shippedBlockModel()!;
+    // The thresholds' policy, on the logistic part alone (the trees would move the probabilities this test sets).
+    const { trees: _trees, ...m } = shippedBlockModel()!;
     const comment = 'Great article, thanks so much for sharing this with all of us here today!';
     const page = [...PAGE, P(comment)];
     const hostile: BlockModel = { ...m, weights: m.weights.map(() => 0), bias: -20, proseThreshold: 0 };
@@ -154,5 +156,67 @@ describe('hashed lexical features', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('boosted trees of the block model', () => {
+  const stump = (feature: number, threshold: number, left: number, right: number) => ({ depth: 1, features: [feature], thresholds: [threshold], leaves: [left, right] });
+
+  it('a tree sends x left when x[feature] <= threshold, and the margins of the trees add up', () => {
+    const two = { depth: 1, features: [0, 1], thresholds: [0.5, 2], leaves: [-1, 1, 10, 20] };
+    expect(treesMargin(stump(0, 0.5, -1, 1), [0.5])).toBe(-1);
+    expect(treesMargin(stump(0, 0.5, -1, 1), [0.6])).toBe(1);
+    expect(treesMargin(two, [0, 3])).toBe(-1 + 20);
+    expect(treesMargin(two, [1, 2])).toBe(1 + 10);
+  });
+
+  it('learn an interaction a linear model cannot express (XOR of two features), deterministically', () => {
+    // Four clusters: the label is x0 > 0.5 XOR x1 > 0.5, with a noise feature.
+    const rows = Array.from({ length: 400 }, (_, i) => [((i * 37) % 100) / 100, ((i * 61) % 97) / 97, ((i * 13) % 7) / 7]);
+    const y = Float64Array.from(rows, ([a, b]) => ((a! > 0.5) !== (b! > 0.5) ? 1 : 0));
+    const X = Float64Array.from(rows.flat());
+    const params = { trees: 30, depth: 2, learningRate: 0.3, lambda: 1, minChildWeight: 1, maxBins: 32 };
+    const fit = fitTrees(X, 3, y, new Float64Array(400).fill(1), new Float64Array(400), params);
+    expect(fitTrees(X, 3, y, new Float64Array(400).fill(1), new Float64Array(400), params)).toEqual(fit);
+    const correct = rows.filter((x, i) => (treesMargin(fit, x) > 0 ? 1 : 0) === y[i]).length;
+    expect(correct / rows.length).toBeGreaterThan(0.97);
+  });
+
+  it('boost from the base margin: where the base is already right, the trees add far less than from zero', () => {
+    const X = Float64Array.from({ length: 200 }, (_, i) => i / 200);
+    const y = Float64Array.from(X, (x) => (x > 0.5 ? 1 : 0));
+    const w = new Float64Array(200).fill(1);
+    const params = { trees: 10, depth: 2, learningRate: 0.3, lambda: 1, minChildWeight: 1, maxBins: 16 };
+    const fromBase = fitTrees(X, 1, y, w, Float64Array.from(X, (x) => (x > 0.5 ? 6 : -6)), params);
+    const fromZero = fitTrees(X, 1, y, w, new Float64Array(200), params);
+    for (const x of [0.1, 0.9]) {
+      expect(Math.sign(treesMargin(fromZero, [x]))).toBe(x > 0.5 ? 1 : -1);
+      expect(Math.abs(treesMargin(fromBase, [x]))).toBeLessThan(Math.abs(treesMargin(fromZero, [x])) / 3);
+    }
+  });
+
+  it('the shipped model has trees, and the per-document fast path equals the plain definition on generated pages', () => {
+    const m = shippedBlockModel()!;
+    expect(m.trees?.inputs).toEqual(TREE_INPUTS);
+    const line = fc.oneof(
+      fc.constantFrom(...PAGE.map((b) => b.text), 'Share this:', 'Kommentare (3)', 'Lesen Sie auch', '© 2020 Example Media. All rights reserved.'),
+      fc.string({ minLength: 1, maxLength: 120 }),
+      fc.array(fc.constantFrom('the', 'minister', 'said', 'Der', 'Regierung', 'Newsletter', 'Home', '12.03.2020', 'and', 'a', 'vote.'), { minLength: 1, maxLength: 30 }).map((w) => w.join(' ')),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 25 }), (texts) => {
+        const ctx = blockModelContext(texts.map(P), { titleLifted: false });
+        const p = contentProbabilities(m, ctx);
+        texts.forEach((_, i) => {
+          if (ctx.features[i]) expect(p[i]).toBeCloseTo(contentProbability(m, blockVector(ctx, i), lexicalScore(m, ctx, i)), 9);
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a model whose trees read other inputs, naming the file', () => {
+    const m = shippedBlockModel()!;
+    expect(() => parseBlockModel({ ...m, trees: { ...m.trees!, inputs: m.trees!.inputs.slice(1) } }, 't.json')).toThrow(/t\.json: tree inputs do not match/);
   });
 });

@@ -10,10 +10,11 @@ import { loadDevset, prf } from '../bench/devset.ts';
 import { runBench } from '../bench/extract.ts';
 
 /**
- * Reached on 2026-11-28: HTML 0.937; text dump 0.874 with the shipped block model (0.862 held
- * out, with its hashed lexical terms; the floor sits under the held-out figure; see docs/benchmarks.md).
+ * Reached on 2026-11-28: HTML 0.937; text dump 0.908 with the shipped block model on its own
+ * training pages (0.872 held out, with its hashed lexical terms and boosted trees; the floor
+ * sits under the held-out figure; see docs/benchmarks.md).
  */
-const FLOOR = { html: 0.925, text: 0.855 };
+const FLOOR = { html: 0.925, text: 0.865 };
 
 describe.skipIf(!hasDevset)('dev-set quality gate (990 pages)', () => {
   it(`HTML mode F1 >= ${FLOOR.html} and text-dump mode F1 >= ${FLOOR.text}, no page crashes`, () => {

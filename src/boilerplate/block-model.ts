@@ -2,8 +2,11 @@
  * The learned text-block model of the text-dump classifier: logistic
  * regression over the per-block features the rules already compute (length,
  * stop-word density, sentence shape, link share, capitalisation, grade,
- * position relative to the article span) and the same features of the
- * neighbouring blocks. It answers "how likely is this block article text?".
+ * position relative to the article span), the same features of the
+ * neighbouring blocks and the block's hashed words; then boosted trees over the
+ * same dense features and the logistic score add a correction for what a linear
+ * model cannot express (length × position × stop-word density). It answers
+ * "how likely is this block article text?".
  *
  * It is shipped as data (data/boilerplate/block-model.json: feature names,
  * standardisation and weights) and trained reproducibly by
@@ -140,8 +143,43 @@ function forEachContextFeature(ctx: BlockContext, i: number, take: (k: number, v
   take(9, seen ? rule / seen : 0);
 }
 
+/**
+ * Inputs of the boosted trees: the dense features (unstandardised) and the logistic model's
+ * own score, whole and its lexical share (the trees learn a correction on top of it).
+ */
+export const TREE_INPUTS: string[] = [...FEATURE_NAMES, 'logisticZ', 'lexicalZ'];
+
+/**
+ * Boosted regression trees (scripts/fit-trees.ts): complete binary trees of `depth` levels,
+ * stored level by level; internal node k of a tree sends x right when
+ * x[features[k]] > thresholds[k], else left (children 2k+1, 2k+2), then the leaf's value adds to z.
+ */
+const treesSchema = z.strictObject({
+  inputs: z.array(z.string()),
+  depth: z.number().int().min(1).max(8),
+  features: z.array(z.number().int().min(0)),
+  thresholds: z.array(z.number()),
+  leaves: z.array(z.number()),
+});
+export type TreeEnsemble = Omit<z.infer<typeof treesSchema>, 'inputs'>;
+
+/** Sum of the trees' leaf values for input x (TREE_INPUTS order). */
+export function treesMargin(t: TreeEnsemble, x: ArrayLike<number>): number {
+  const internal = (1 << t.depth) - 1;
+  const leafCount = internal + 1;
+  const count = t.leaves.length / leafCount;
+  let z = 0;
+  for (let tree = 0; tree < count; tree++) {
+    const at = tree * internal;
+    let k = 0;
+    while (k < internal) k = 2 * k + (x[t.features[at + k]!]! > t.thresholds[at + k]! ? 2 : 1);
+    z += t.leaves[tree * leafCount + k - internal]!;
+  }
+  return z;
+}
+
 const modelSchema = z.strictObject({
-  kind: z.literal('logistic-regression'),
+  kind: z.enum(['logistic-regression', 'logistic-regression+boosted-trees']),
   description: z.string(),
   features: z.array(z.string()),
   mean: z.array(z.number()),
@@ -153,6 +191,8 @@ const modelSchema = z.strictObject({
    * raw term values (not standardised). Absent: the model has no lexical part.
    */
   lexical: z.array(z.number()).optional(),
+  /** Boosted trees that correct the logistic score (absent: the logistic model alone). */
+  trees: treesSchema.optional(),
   /** Probability of article text under which a block goes, at the default aggressiveness. */
   threshold: z.number().min(0).max(1),
   /**
@@ -174,6 +214,8 @@ export type BlockModel = z.infer<typeof modelSchema>;
 export function contentProbability(model: BlockModel, x: number[], lexical = 0): number {
   let z = model.bias + lexical;
   for (let k = 0; k < x.length; k++) z += model.weights[k]! * ((x[k]! - model.mean[k]!) / model.scale[k]!);
+  // The trees correct only blocks the model is asked about: a rule match (grade `rule`) has no features.
+  if (model.trees && x[RULE_GRADE_AT] !== 1) z += treesMargin(model.trees, [...x, z, lexical]);
   return 1 / (1 + Math.exp(-z));
 }
 
@@ -229,9 +271,102 @@ export function contentProbabilities(model: BlockModel, ctx: BlockContext): Floa
   const contextAt = slots.length * OWN_WIDTH;
   for (let i = 0; i < n; i++) z[i]! += contextDot(ctx, i, weights, contextAt);
   // The lexical terms of the blocks the model is asked about (rule matches have no features).
-  if (lexical) for (let i = 0; i < n; i++) if (ctx.features[i]) z[i]! += ctx.lexicalShare ? ctx.lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
+  const trees = foldedTrees(model);
+  if (trees) {
+    addTreesMargins(ctx, z, lexical, trees);
+  } else if (lexical) {
+    for (let i = 0; i < n; i++) if (ctx.features[i]) z[i]! += ctx.lexicalShare ? ctx.lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
+  }
   for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
   return z;
+}
+
+/** The trees as typed arrays (read on every graded block of every text document). */
+interface FoldedTrees {
+  depth: number;
+  /** Per node: where its input sits relative to the block's row of the input matrix (see addTreesMargins). */
+  at: Int32Array;
+  thresholds: Float64Array;
+  leaves: Float64Array;
+}
+const treesCache = new WeakMap<BlockModel, FoldedTrees | null>();
+
+/**
+ * The input matrix of a document has one row per block (ROW values: its own features, its context
+ * features, its logistic z and lexical share), with PAD rows of zeros before and after: input f of
+ * block i's tree vector is matrix[(i + PAD) · ROW + at(f)], its neighbours' own features included.
+ */
+const ROW = OWN_WIDTH + CONTEXT_WIDTH + 2;
+const PAD = WINDOW;
+
+/** at(f) for each tree input f (TREE_INPUTS order). */
+function inputOffset(f: number): number {
+  if (f < 5 * OWN_WIDTH) return SLOT_OFFSETS[Math.floor(f / OWN_WIDTH)]! * ROW + (f % OWN_WIDTH);
+  return OWN_WIDTH + (f - 5 * OWN_WIDTH);
+}
+
+function foldedTrees(model: BlockModel): FoldedTrees | null {
+  let t = treesCache.get(model);
+  if (t === undefined) {
+    const m = model.trees;
+    t = m ? { depth: m.depth, at: Int32Array.from(m.features, inputOffset), thresholds: Float64Array.from(m.thresholds), leaves: Float64Array.from(m.leaves) } : null;
+    treesCache.set(model, t);
+  }
+  return t;
+}
+
+/**
+ * Adds each graded block's lexical share and the trees' margin to z (which holds the dense
+ * logistic part): the trees read the block's dense features, the logistic z and the lexical
+ * share, as treesMargin(blockVector(ctx, i) ++ [z, lexical]) does, without building vectors.
+ */
+function addTreesMargins(ctx: BlockContext, z: Float64Array, lexical: Float64Array | null, t: FoldedTrees): void {
+  const n = ctx.grades.length;
+  const m = new Float64Array((n + 2 * PAD) * ROW);
+  for (let j = 0; j < n; j++) fillOwn(ctx, j, m, (j + PAD) * ROW);
+  let row = 0;
+  const take = (k: number, v: number) => (m[row + OWN_WIDTH + k] = v);
+  const { at, thresholds, leaves } = t;
+  const internal = (1 << t.depth) - 1;
+  const leafCount = internal + 1;
+  for (let i = 0; i < n; i++) {
+    if (!ctx.features[i]) continue;
+    const lex = !lexical ? 0 : ctx.lexicalShare ? ctx.lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
+    z[i]! += lex;
+    // `row` is read by the closure; the loops below read their own constant (a captured variable lives in memory).
+    const r = (i + PAD) * ROW;
+    row = r;
+    forEachContextFeature(ctx, i, take);
+    m[r + ROW - 2] = z[i]!;
+    m[r + ROW - 1] = lex;
+    let margin = 0;
+    for (let a = 0, leafAt = 0; leafAt < leaves.length; a += internal, leafAt += leafCount) {
+      let k = 0;
+      // Branch-free ((a > b) | 0 is a flag, not a jump): which way a block goes is unpredictable.
+      while (k < internal) k = 2 * k + 1 + (((m[r + at[a + k]!]! > thresholds[a + k]!) as unknown as number) | 0);
+      margin += leaves[leafAt + k - internal]!;
+    }
+    z[i]! += margin;
+  }
+}
+
+/** Offsets of the five own-feature slots of a vector (FEATURE_NAMES order). */
+const SLOT_OFFSETS = Int32Array.from([0, -WINDOW, -1, 1, WINDOW]);
+
+/** ownFeatures(ctx, j) written into out[at …] (which holds zeros). */
+function fillOwn(ctx: BlockContext, j: number, out: Float64Array, at: number): void {
+  const f = ctx.features[j];
+  const g = GRADE_INDEX.get(ctx.grades[j]!);
+  if (g !== undefined) out[at + 8 + g] = 1;
+  if (!f) return;
+  out[at] = Math.log1p(f.chars) / 5;
+  if (f.stopDensity === null) out[at + 2] = 1;
+  else out[at + 1] = f.stopDensity;
+  if (f.terminal) out[at + 3] = 1;
+  if (f.sentence) out[at + 4] = 1;
+  out[at + 5] = f.linkShare;
+  out[at + 6] = f.capShare;
+  if (ctx.partial[j]) out[at + 7] = 1;
 }
 
 /** contextFeatures(ctx, i) · weights[base …], summed in the same order. */
@@ -257,6 +392,8 @@ function ownDot(ctx: BlockContext, j: number, w: Float64Array, base: number): nu
   return z;
 }
 const GRADE_INDEX = new Map<Grade, number>(GRADES.map((g, i) => [g, i]));
+/** Index of the block's own `grade:rule` feature in its vector. */
+const RULE_GRADE_AT = OWN_NAMES.indexOf('grade:rule');
 
 /** Validate a model file: it must match this code's feature list, or it would silently score the wrong inputs. */
 export function parseBlockModel(json: unknown, source: string): BlockModel {
@@ -267,6 +404,7 @@ export function parseBlockModel(json: unknown, source: string): BlockModel {
   if (m.weights.length !== FEATURE_NAMES.length || m.mean.length !== FEATURE_NAMES.length || m.scale.length !== FEATURE_NAMES.length) {
     throw new Error(`${source}: weights, mean and scale need ${FEATURE_NAMES.length} entries`);
   }
+  if (m.trees && m.trees.inputs.join(',') !== TREE_INPUTS.join(',')) throw new Error(`${source}: tree inputs do not match this version of the classifier; retrain with scripts/train-blocks.ts`);
   if (m.lexical && m.lexical.length !== LEXICAL_BUCKETS) throw new Error(`${source}: lexical weights need ${LEXICAL_BUCKETS} entries (one per hash bucket); retrain with scripts/train-blocks.ts`);
   return m;
 }
