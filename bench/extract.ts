@@ -163,7 +163,8 @@ function keepEverything(pages: DevPage[], dumps: string[]): number {
 
 const f = (x: number) => x.toFixed(3);
 
-function printMode(name: string, r: ModeResult, unit: string, target: { f1: number; speed: number }) {
+/** `target.f1Judged: false`: the F1 above is not the one the target is judged on (text mode: the model's training pages; the held-out line judges). */
+function printMode(name: string, r: ModeResult, unit: string, target: { f1: number; speed: number; f1Judged?: boolean }) {
   const { precision, recall, f1 } = prf(r.score);
   console.log(`${name}`);
   console.log(`  precision ${f(precision)}  recall ${f(recall)}  F1 ${f(f1)}   (TP ${r.score.tp}, FP ${r.score.fp}, FN ${r.score.fn}, TN ${r.score.tn}; failures ${r.failures})`);
@@ -176,7 +177,8 @@ function printMode(name: string, r: ModeResult, unit: string, target: { f1: numb
   // CPU seconds include the process's compiler and GC helper threads: on an idle machine wall clock is the closer figure, under load CPU time.
   if (r.warm) console.log(`  speed after warm-up (second pass, line cache cleared) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)})`);
   const best = Math.max(r.perSecond, r.perCpuSecond, r.warm?.perSecond ?? 0, r.warm?.perCpuSecond ?? 0);
-  console.log(`  target F1 >= ${target.f1}: ${f1 >= target.f1 ? 'met' : 'NOT met'}; target >= ${target.speed} ${unit}/s: ${best >= target.speed ? 'met' : 'NOT met'}`);
+  const f1Verdict = target.f1Judged === false ? 'judged on the HELD-OUT line below' : f1 >= target.f1 ? 'met' : 'NOT met';
+  console.log(`  target F1 >= ${target.f1}: ${f1Verdict}; target >= ${target.speed} ${unit}/s: ${best >= target.speed ? 'met' : 'NOT met'}`);
 }
 
 async function main() {
@@ -195,7 +197,7 @@ async function main() {
   }
   console.log(`bench:extract — ${pages.length} pages of ${DEVSET_DIR} (${new Date().toISOString()}, node ${process.version}, single thread${only ? `, only ${only} mode` : ''})`);
   if (only !== 'text') printMode('HTML mode (extractHtml + text classifier)', result.html, 'pages', { f1: 0.93, speed: 100 });
-  if (only !== 'html') printMode('Text-dump mode (all visible text, one block per line; text classifier + shipped block model, ALL pages = its training data)', result.text, 'documents', { f1: 0.88, speed: 2000 });
+  if (only !== 'html') printMode('Text-dump mode (all visible text, one block per line; text classifier + shipped block model, ALL pages = its training data)', result.text, 'documents', { f1: 0.88, speed: 2000, f1Judged: false });
   const dumps = pages.map((p) => {
     try {
       return extractHtml(p.html).rawText;
@@ -211,6 +213,7 @@ async function main() {
     const h = prf(cv.heldOut);
     const r = prf(cv.rulesOnly);
     console.log(`Text-dump mode, HELD-OUT (2 folds by file-name hash; model trained on the other fold): P ${f(h.precision)} R ${f(h.recall)} F1 ${f(h.f1)}; rules without the model on the same pages: F1 ${f(r.f1)}`);
+    console.log(`  target F1 >= 0.88 (held out): ${h.f1 >= 0.88 ? 'met' : 'NOT met'}`);
   }
   if (process.argv.includes('--knob')) {
     // The one knob: precision / recall / F1 of both modes across aggressiveness values.
