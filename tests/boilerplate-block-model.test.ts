@@ -5,11 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_MODEL_PATH, FEATURE_NAMES, TREE_INPUTS, blockVector, contentProbabilities, contentProbability, lexicalScore, parseBlockModel, shippedBlockModel, treesMargin, type BlockModel } from '../src/boilerplate/block-model.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BLOCK_MODEL_PATH, FEATURE_NAMES, TREE_INPUTS, blockVector, compiledModel, contentProbabilities, contentProbability, foldedContentProbabilities, lexicalScore, parseBlockModel, shippedBlockModel, treesMargin, type BlockModel } from '../src/boilerplate/block-model.ts';
 import { fitTrees } from '../scripts/fit-trees.ts';
 import { blockModelContext, blockModelVectors, classifyBlocks } from '../src/boilerplate/classify.ts';
 import { forEachLexicalTerm, LEXICAL_BUCKETS, lexicalDot } from '../src/boilerplate/lexical.ts';
 import { foldOf } from '../scripts/train-blocks.ts';
+import { REPO_ROOT } from './helpers/shared.ts';
 
 const P = (text: string) => ({ text, kind: 'paragraph' as const });
 const PAGE = [
@@ -218,5 +221,85 @@ describe('boosted trees of the block model', () => {
   it('refuses a model whose trees read other inputs, naming the file', () => {
     const m = shippedBlockModel()!;
     expect(() => parseBlockModel({ ...m, trees: { ...m.trees!, inputs: m.trees!.inputs.slice(1) } }, 't.json')).toThrow(/t\.json: tree inputs do not match/);
+  });
+
+  describe('compiled model', () => {
+    const shipped = shippedBlockModel()!;
+    const line = fc.oneof(
+      fc.constantFrom(...PAGE.map((b) => b.text), 'Share this:', 'Kommentare (3)', 'Lesen Sie auch', '© 2020 Example Media. All rights reserved.', ''),
+      fc.string({ minLength: 1, maxLength: 120 }),
+      fc.array(fc.constantFrom('the', 'minister', 'said', 'Der', 'Regierung', 'Newsletter', 'Home', '12.03.2020', 'and', 'a', 'vote.', 'https://x.example/a'), { minLength: 1, maxLength: 30 }).map((w) => w.join(' ')),
+    );
+    const page = fc.array(line.filter((t) => t.trim() !== ''), { minLength: 1, maxLength: 25 });
+    /** Bit for bit: Object.is tells -0 from 0 and compares NaN too. */
+    const sameBits = (a: Float64Array, b: Float64Array) => {
+      expect(a.length).toBe(b.length);
+      const differ = [...a.keys()].filter((i) => !Object.is(a[i], b[i])).map((i) => `${i}: ${a[i]} vs ${b[i]}`);
+      expect(differ).toEqual([]);
+    };
+
+    it('gives the folded reference’s probabilities bit for bit on the seed files and generated pages', () => {
+      const seeds = readdirSync(path.join(REPO_ROOT, 'raw'))
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => readFileSync(path.join(REPO_ROOT, 'raw', f), 'utf8').split('\n').filter((l) => l.trim()).map(P));
+      expect(seeds.length).toBeGreaterThanOrEqual(5);
+      for (const blocks of seeds) {
+        const ctx = blockModelContext(blocks, { titleLifted: false });
+        sameBits(contentProbabilities(shipped, ctx), foldedContentProbabilities(shipped, ctx));
+      }
+      fc.assert(
+        fc.property(page, (texts) => {
+          const ctx = blockModelContext(texts.map(P), { titleLifted: false });
+          sameBits(contentProbabilities(shipped, ctx), foldedContentProbabilities(shipped, ctx));
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('compiles any model of this feature list the same way: generated weights, trees of depth 1 to 4, signed zeros and extreme thresholds', () => {
+      const weight = fc.oneof(fc.double({ min: -50, max: 50, noNaN: true }), fc.constantFrom(0, -0, 1e-300, -1e-300));
+      const threshold = fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.constantFrom(Number.MAX_VALUE, -Number.MAX_VALUE, 0, -0, 0.5, 1));
+      const trees = fc.integer({ min: 1, max: 4 }).chain((depth) =>
+        fc.integer({ min: 1, max: 6 }).chain((count) =>
+          fc.record({
+            inputs: fc.constant(TREE_INPUTS),
+            depth: fc.constant(depth),
+            features: fc.array(fc.integer({ min: 0, max: TREE_INPUTS.length - 1 }), { minLength: count * ((1 << depth) - 1), maxLength: count * ((1 << depth) - 1) }),
+            thresholds: fc.array(threshold, { minLength: count * ((1 << depth) - 1), maxLength: count * ((1 << depth) - 1) }),
+            leaves: fc.array(weight, { minLength: count << depth, maxLength: count << depth }),
+          }),
+        ),
+      );
+      const width = FEATURE_NAMES.length;
+      const model = fc.record({
+        weights: fc.array(weight, { minLength: width, maxLength: width }),
+        mean: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: width, maxLength: width }),
+        scale: fc.array(fc.double({ min: 0.01, max: 5, noNaN: true }), { minLength: width, maxLength: width }),
+        bias: weight,
+        lexical: fc.option(fc.constant(shipped.lexical), { nil: undefined }),
+        trees: fc.option(trees, { nil: undefined }),
+      });
+      fc.assert(
+        fc.property(model, page, (parts, texts) => {
+          const { lexical, trees: t, ...rest } = parts;
+          const m: BlockModel = { ...shipped, ...rest, lexical, trees: t };
+          if (!lexical) delete m.lexical;
+          if (!t) delete m.trees;
+          const ctx = blockModelContext(texts.map(P), { titleLifted: false });
+          sameBits(contentProbabilities(m, ctx), foldedContentProbabilities(m, ctx));
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('is generated from the model data: the shipped model’s weights, thresholds and leaves are constants of the code', () => {
+      const c = compiledModel(shipped);
+      const source = `${c.ownDots.toString()}\n${c.contextDot.toString()}\n${c.treesMargin?.toString() ?? ''}`;
+      // One leaf and one threshold of the last tree, and a context weight, appear as written numbers.
+      const t = shipped.trees!;
+      expect(source).toContain(String(Math.abs(t.leaves[t.leaves.length - 1]!)));
+      expect(source).toContain(String(Math.abs(t.thresholds[t.thresholds.length - 1]!)));
+      expect(c === compiledModel(shipped)).toBe(true);
+    });
   });
 });

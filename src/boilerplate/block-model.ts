@@ -70,6 +70,8 @@ const OWN_WIDTH = OWN_NAMES.length;
 
 /** How far the context reaches on each side. */
 const WINDOW = 2;
+/** Offsets of the five own-feature slots of a vector (FEATURE_NAMES order). */
+const SLOT_OFFSETS = Int32Array.from([0, -WINDOW, -1, 1, WINDOW]);
 
 export const FEATURE_NAMES: string[] = [
   ...OWN_NAMES,
@@ -106,16 +108,16 @@ export function blockVector(ctx: BlockContext, i: number): number[] {
 /** The features of block i that are not its own or its neighbours' (the last entries of FEATURE_NAMES). */
 function contextFeatures(ctx: BlockContext, i: number): number[] {
   const c = new Array<number>(CONTEXT_WIDTH);
-  forEachContextFeature(ctx, i, (k, x) => (c[k] = x));
+  writeContextFeatures(ctx, i, c, 0);
   return c;
 }
 const CONTEXT_WIDTH = 10;
 
 /**
- * Calls `take(k, value)` for each context feature of block i, in order: contextDot sums them
- * without an array per block (this runs on every block of every text document).
+ * Writes the context features of block i into out[at …], in order (the one definition: the
+ * reference vectors, the folded sums and the compiled model's input matrix all read it).
  */
-function forEachContextFeature(ctx: BlockContext, i: number, take: (k: number, value: number) => void): void {
+function writeContextFeatures(ctx: BlockContext, i: number, out: Float64Array | number[], at: number): void {
   const n = ctx.grades.length;
   const [first, last] = ctx.span;
   const noSpan = first < 0;
@@ -131,16 +133,16 @@ function forEachContextFeature(ctx: BlockContext, i: number, take: (k: number, v
     if (g === 'good' || g === 'near-good') good++;
     if (g === 'rule') rule++;
   }
-  take(0, inside ? 1 : 0);
-  take(1, !noSpan && i < first ? 1 : 0);
-  take(2, !noSpan && i > last ? 1 : 0);
-  take(3, noSpan ? 1 : 0);
-  take(4, Math.log1p(dist) / 3);
-  take(5, n > 1 ? i / (n - 1) : 0);
-  take(6, i === 0 ? 1 : 0);
-  take(7, ctx.sectionLabel[i] ? 1 : 0);
-  take(8, seen ? good / seen : 0);
-  take(9, seen ? rule / seen : 0);
+  out[at] = inside ? 1 : 0;
+  out[at + 1] = !noSpan && i < first ? 1 : 0;
+  out[at + 2] = !noSpan && i > last ? 1 : 0;
+  out[at + 3] = noSpan ? 1 : 0;
+  out[at + 4] = Math.log1p(dist) / 3;
+  out[at + 5] = n > 1 ? i / (n - 1) : 0;
+  out[at + 6] = i === 0 ? 1 : 0;
+  out[at + 7] = ctx.sectionLabel[i] ? 1 : 0;
+  out[at + 8] = seen ? good / seen : 0;
+  out[at + 9] = seen ? rule / seen : 0;
 }
 
 /**
@@ -253,9 +255,10 @@ function folded(model: BlockModel): FoldedModel {
  * contentProbability(model, blockVector(ctx, i)) for every block i, without building the
  * vectors: a linear model splits into one dot product per block and window offset
  * (a block's own features serve its own vector and its four neighbours') plus the
- * context features. Equal up to floating-point rounding; this runs on every text document.
+ * context features. Equal up to floating-point rounding. The data-driven reference of
+ * contentProbabilities (the compiled model), which must give the same numbers bit for bit.
  */
-export function contentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
+export function foldedContentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
   const n = ctx.grades.length;
   const { weights, bias, lexical } = folded(model);
   // z[i] accumulates block i's own features (slot 0) and what each block adds to its neighbours' z (slots ±1, ±2).
@@ -279,6 +282,152 @@ export function contentProbabilities(model: BlockModel, ctx: BlockContext): Floa
   }
   for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
   return z;
+}
+
+/**
+ * contentProbabilities for every block of a text document (this runs on every text document):
+ * foldedContentProbabilities with the model compiled (compiledModel). One input matrix per
+ * document holds each block's own and context features (padded rows of zeros beyond the
+ * ends); each block's five window-slot dot products are taken once, from its row, and each
+ * block's z adds its neighbours' in the order the reference adds them.
+ */
+export function contentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
+  const c = compiledModel(model);
+  const n = ctx.grades.length;
+  const m = zeroedMatrix((n + 2 * PAD) * ROW);
+  for (let j = 0; j < n; j++) fillOwn(ctx, j, m, (j + PAD) * ROW);
+  const dots = slotDotsPool.length >= SLOTS * n ? slotDotsPool : (slotDotsPool = new Float64Array(2 * SLOTS * n));
+  for (let j = 0; j < n; j++) c.ownDots(m, (j + PAD) * ROW, dots, SLOTS * j);
+  const { bias, lexical, treesMargin } = c;
+  const lexicalShare = ctx.lexicalShare;
+  const features = ctx.features;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let zi = bias;
+    // Block i + d adds its dot product for slot d, nearest-first from the left: the reference's order.
+    for (let d = -WINDOW; d <= WINDOW; d++) {
+      const j = i + d;
+      if (j >= 0 && j < n) zi += dots[SLOTS * j + SLOT_OF_OFFSET[d + WINDOW]!]!;
+    }
+    const r = (i + PAD) * ROW;
+    writeContextFeatures(ctx, i, m, r + OWN_WIDTH);
+    zi += c.contextDot(m, r);
+    // The lexical terms and the trees only for the blocks the model is asked about (rule matches have no features).
+    if (features[i]) {
+      const lex = !lexical ? 0 : lexicalShare ? lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
+      if (lexical) zi += lex;
+      if (treesMargin) {
+        m[r + ROW - 2] = zi;
+        m[r + ROW - 1] = lex;
+        zi += treesMargin(m, r);
+      }
+    }
+    z[i] = 1 / (1 + Math.exp(-zi));
+  }
+  return z;
+}
+
+/** Window slots of a block's own features in a vector (its own, then the neighbours' at -2, -1, +1, +2). */
+const SLOTS = 2 * WINDOW + 1;
+let matrixPool = new Float64Array(0);
+let slotDotsPool = new Float64Array(0);
+
+/** A matrix of `size` zeros, reused across documents (no allocation per document). */
+function zeroedMatrix(size: number): Float64Array {
+  if (matrixPool.length < size) matrixPool = new Float64Array(2 * size);
+  else matrixPool.fill(0, 0, size);
+  return matrixPool;
+}
+
+/**
+ * The block model compiled to JavaScript the first time it is used: its weights, thresholds
+ * and leaf values become constants of generated functions (V8 makes them immediates and each
+ * tree nested branches) instead of being loaded from arrays for every block. Generated from
+ * the model's data, never written by hand, so a retrained model compiles the same way; the
+ * sums run in foldedContentProbabilities' order, so the probabilities are the same bit for bit.
+ */
+interface CompiledModel {
+  /** The five window-slot dot products of the own features in row r of the input matrix, into out[o …] (SLOT_OFFSETS order). */
+  ownDots: (m: Float64Array, r: number, out: Float64Array, o: number) => void;
+  /** Row r's context features · their weights. */
+  contextDot: (m: Float64Array, r: number) => number;
+  /** The trees' margin for row r (with its logistic z and lexical share written at the row's end); null without trees. */
+  treesMargin: ((m: Float64Array, r: number) => number) | null;
+  bias: number;
+  lexical: Float64Array | null;
+}
+const compiledCache = new WeakMap<BlockModel, CompiledModel>();
+
+/** Where block j's slot-d dot product sits among its SLOTS (index d + WINDOW). */
+const SLOT_OF_OFFSET = Int32Array.from({ length: SLOTS }, (_, k) => SLOT_OFFSETS.indexOf(k - WINDOW));
+
+/**
+ * The order in which ownDot adds a block's own terms: its grade's weight, then the features
+ * one by one, linkShare and capShare as one term. The compiled sums follow it (the same
+ * floating-point sums); a feature list it no longer covers falls back to one term per feature
+ * in order (then equal to within rounding only).
+ */
+function ownSumOrder(): number[][] {
+  const at = (name: string) => OWN_NAMES.indexOf(name);
+  const order = [GRADES.map((g) => at(`grade:${g}`)), [at('logChars')], [at('stopDensity')], [at('noStopList')], [at('terminal')], [at('sentence')], [at('linkShare'), at('capShare')], [at('partialRule')]];
+  const covered = order.flat();
+  const complete = covered.length === OWN_WIDTH && new Set(covered).size === OWN_WIDTH && covered.every((k) => k >= 0);
+  return complete ? order : OWN_NAMES.map((_, k) => [k]);
+}
+
+/** A number as JavaScript source that reads back as exactly the same double. */
+function numberSource(x: number): string {
+  if (Object.is(x, -0)) return '(-0)';
+  return x < 0 ? `(${String(x)})` : String(x);
+}
+
+const matrixAt = (offset: number) => (offset === 0 ? 'm[r]' : offset > 0 ? `m[r + ${offset}]` : `m[r - ${-offset}]`);
+
+/** The model compiled (once per model object). */
+export function compiledModel(model: BlockModel): CompiledModel {
+  let c = compiledCache.get(model);
+  if (c) return c;
+  const { weights, bias, lexical } = folded(model);
+  const order = ownSumOrder();
+  const own: string[] = [];
+  for (let k = 0; k < OWN_WIDTH; k++) own.push(`const x${k} = ${matrixAt(k)};`);
+  SLOT_OFFSETS.forEach((_, s) => {
+    const term = (k: number) => `x${k} * ${numberSource(weights[s * OWN_WIDTH + k]!)}`;
+    const [head, ...rest] = order;
+    own.push(`let z${s} = ${head!.map(term).join(' + ')};`);
+    for (const group of rest) own.push(`z${s} += ${group.length > 1 ? `(${group.map(term).join(' + ')})` : term(group[0]!)};`);
+    own.push(`out[o + ${s}] = z${s};`);
+  });
+  const contextAt = SLOTS * OWN_WIDTH;
+  const context = ['let c = 0;'];
+  for (let k = 0; k < CONTEXT_WIDTH; k++) context.push(`c += ${matrixAt(OWN_WIDTH + k)} * ${numberSource(weights[contextAt + k]!)};`);
+  context.push('return c;');
+  c = {
+    ownDots: new Function('m', 'r', 'out', 'o', own.join('\n')) as CompiledModel['ownDots'],
+    contextDot: new Function('m', 'r', context.join('\n')) as CompiledModel['contextDot'],
+    treesMargin: model.trees ? (new Function('m', 'r', treesSource(model.trees)) as (m: Float64Array, r: number) => number) : null,
+    bias,
+    lexical,
+  };
+  compiledCache.set(model, c);
+  return c;
+}
+
+/** The body of treesMargin compiled: each tree one nested conditional expression, its leaves added in order. */
+function treesSource(t: TreeEnsemble): string {
+  const internal = (1 << t.depth) - 1;
+  const leafCount = internal + 1;
+  const count = t.leaves.length / leafCount;
+  const node = (tree: number, k: number): string => {
+    if (k >= internal) return numberSource(t.leaves[tree * leafCount + k - internal]!);
+    const at = tree * internal + k;
+    // Right when x > threshold, as treesMargin; a NaN input goes left there too.
+    return `(${matrixAt(inputOffset(t.features[at]!))} > ${numberSource(t.thresholds[at]!)} ? ${node(tree, 2 * k + 2)} : ${node(tree, 2 * k + 1)})`;
+  };
+  const lines = ['let s = 0;'];
+  for (let tree = 0; tree < count; tree++) lines.push(`s += ${node(tree, 0)};`);
+  lines.push('return s;');
+  return lines.join('\n');
 }
 
 /** The trees as typed arrays (read on every graded block of every text document). */
@@ -324,8 +473,6 @@ function addTreesMargins(ctx: BlockContext, z: Float64Array, lexical: Float64Arr
   const n = ctx.grades.length;
   const m = new Float64Array((n + 2 * PAD) * ROW);
   for (let j = 0; j < n; j++) fillOwn(ctx, j, m, (j + PAD) * ROW);
-  let row = 0;
-  const take = (k: number, v: number) => (m[row + OWN_WIDTH + k] = v);
   const { at, thresholds, leaves } = t;
   const internal = (1 << t.depth) - 1;
   const leafCount = internal + 1;
@@ -333,10 +480,8 @@ function addTreesMargins(ctx: BlockContext, z: Float64Array, lexical: Float64Arr
     if (!ctx.features[i]) continue;
     const lex = !lexical ? 0 : ctx.lexicalShare ? ctx.lexicalShare[i]! : lexicalDot(ctx.blocks[i]!.text, lexical);
     z[i]! += lex;
-    // `row` is read by the closure; the loops below read their own constant (a captured variable lives in memory).
     const r = (i + PAD) * ROW;
-    row = r;
-    forEachContextFeature(ctx, i, take);
+    writeContextFeatures(ctx, i, m, r + OWN_WIDTH);
     m[r + ROW - 2] = z[i]!;
     m[r + ROW - 1] = lex;
     let margin = 0;
@@ -350,8 +495,6 @@ function addTreesMargins(ctx: BlockContext, z: Float64Array, lexical: Float64Arr
   }
 }
 
-/** Offsets of the five own-feature slots of a vector (FEATURE_NAMES order). */
-const SLOT_OFFSETS = Int32Array.from([0, -WINDOW, -1, 1, WINDOW]);
 
 /** ownFeatures(ctx, j) written into out[at …] (which holds zeros). */
 function fillOwn(ctx: BlockContext, j: number, out: Float64Array, at: number): void {
@@ -371,10 +514,12 @@ function fillOwn(ctx: BlockContext, j: number, out: Float64Array, at: number): v
 
 /** contextFeatures(ctx, i) · weights[base …], summed in the same order. */
 function contextDot(ctx: BlockContext, i: number, w: Float64Array, base: number): number {
+  writeContextFeatures(ctx, i, contextScratch, 0);
   let z = 0;
-  forEachContextFeature(ctx, i, (k, x) => (z += w[base + k]! * x));
+  for (let k = 0; k < CONTEXT_WIDTH; k++) z += w[base + k]! * contextScratch[k]!;
   return z;
 }
+const contextScratch = new Float64Array(CONTEXT_WIDTH);
 
 /** ownFeatures(ctx, j) · weights[base …], without building the feature array (same order as OWN_NAMES). */
 function ownDot(ctx: BlockContext, j: number, w: Float64Array, base: number): number {
