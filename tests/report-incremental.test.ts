@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diffWords } from 'diff';
 import { buildReport } from '../src/report/index.ts';
 import { escapeHtml } from '../src/report/html.ts';
-import { renderClusterPage, wordDiff, wordDiffsOfPage } from '../src/report/pages.ts';
+import { renderClusterPage, renderClusterPageBytes, rowsOfPage, wordDiff, type EarlierClusterPage } from '../src/report/pages.ts';
 import type { ReportCluster } from '../src/report/read.ts';
 import { MANIFEST_FILE } from '../src/report/manifest.ts';
 
@@ -172,43 +172,63 @@ describe('cluster word diffs', () => {
   });
 });
 
-describe('word diffs reused from a cluster page rendered earlier', () => {
+describe('member rows and word diffs reused from a cluster page rendered earlier', () => {
   const ctx = { nonce: 'n0nce-n0nce-n0nce-n0', reviewKey: 'k', configHash: 'h' };
-  // Texts with markup characters, quotes, non-BMP characters and a few too long to diff.
+  // Texts with markup characters, quotes, non-BMP characters, the strings the reuse looks for, and a few too long to diff.
   const textArb = fc.oneof(
-    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '<', '&', '"', 'é', '😀', '\n', '</p>'), maxLength: 30 }) },
+    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '<', '&', '"', 'é', '😀', '\n', '</p>', '</li>', '\u0000'), maxLength: 30 }) },
+    { weight: 1, arbitrary: fc.constantFrom('<li class="member" data-member="', '\u0000newsclean-members\u0000', '<p class="worddiff" data-text="') },
     { weight: 1, arbitrary: fc.constant('x '.repeat(20_001)) },
   );
-  const clusterOf = (canonical: string, texts: readonly string[]): ReportCluster => ({
+  /** A member: its document (a few, so that documents repeat with other paragraphs), paragraph and text (null: not found). */
+  const memberArb = fc.record({ doc: fc.constantFrom('d0', 'd1', 'd2', 'd"3', 'd<4'), paragraph: fc.nat(3), text: fc.option(textArb, { freq: 8 }) });
+  const members = fc.uniqueArray(memberArb, { selector: (m) => `${m.doc} ${m.paragraph}`, maxLength: 8 });
+  const clusterOf = (canonical: string, ms: readonly { doc: string; paragraph: number }[]): ReportCluster => ({
     id: 'c-1',
     canonical,
     canonicalReason: 'r',
-    members: texts.map((_, i) => ({ doc: `d${i}`, paragraph: 0 })),
+    members: ms.map((m) => ({ doc: m.doc, paragraph: m.paragraph })),
     extra: {},
   });
-  const page = (canonical: string, texts: readonly string[], known: ReadonlyMap<string, string> | null = null) =>
-    renderClusterPage(clusterOf(canonical, texts), (doc) => texts[Number(doc.slice(1))] ?? null, { prev: null, next: null }, ctx, known);
+  type Member = { doc: string; paragraph: number; text: string | null };
+  const textOf = (ms: readonly Member[]) => (doc: string, p: number) => ms.find((m) => m.doc === doc && m.paragraph === p)?.text ?? null;
+  const page = (canonical: string, ms: readonly Member[], earlier: EarlierClusterPage | null = null) =>
+    renderClusterPageBytes(clusterOf(canonical, ms), textOf(ms), { prev: null, next: null }, ctx, earlier);
 
-  it('a page rendered with the diffs of its earlier version is the page rendered from scratch', () => {
+  it('a page rendered from the rows of its earlier version is the page rendered from scratch', () => {
     fc.assert(
-      fc.property(textArb, fc.array(textArb, { maxLength: 6 }), fc.array(textArb, { maxLength: 6 }), (canonical, before, added) => {
-        const earlier = page(canonical, before);
-        const known = wordDiffsOfPage(earlier, canonical);
-        expect(known).not.toBeNull();
-        // Every diffable distinct text of the earlier page is reusable.
-        const diffable = new Set(before.filter((t) => canonical.length + t.length <= 40_000));
-        expect(known!.size).toBe(diffable.size);
-        const now = [...before, ...added];
-        expect(page(canonical, now, known)).toBe(page(canonical, now));
+      fc.property(textArb, members, members, fc.nat(), (canonical, before, after, seed) => {
+        const earlier = rowsOfPage(page(canonical, before), canonical);
+        expect(earlier).not.toBeNull();
+        // Every row of the earlier page is found again, and every diffable distinct text's diff.
+        expect(earlier!.rows.size).toBe(before.length);
+        const diffable = new Set(before.flatMap((m) => (m.text !== null && canonical.length + m.text.length <= 40_000 ? [m.text] : [])));
+        expect(earlier!.diffs.size).toBe(diffable.size);
+        // Members kept (some with another text), dropped and added, in another order.
+        const kept = before.filter((_, i) => (i + seed) % 3 !== 0).map((m, i) => ((i + seed) % 4 === 1 ? { ...m, text: `${m.text ?? ''} changed` } : m));
+        const now = [...kept, ...after.filter((a) => !before.some((b) => b.doc === a.doc && b.paragraph === a.paragraph))];
+        now.sort((a, b) => ((a.paragraph * 7 + seed) % 5) - ((b.paragraph * 7 + seed) % 5));
+        const fresh = page(canonical, now);
+        expect(page(canonical, now, earlier).equals(fresh)).toBe(true);
+        expect(renderClusterPage(clusterOf(canonical, now), textOf(now), { prev: null, next: null }, ctx)).toBe(fresh.toString('utf8'));
       }),
       { numRuns: 200 },
     );
   });
 
-  it('diffs of a page whose canonical text changed are not reused', () => {
-    const earlier = page('The bank raised rates.', ['The bank raised its rates.']);
-    expect(wordDiffsOfPage(earlier, 'The bank cut rates.')).toBeNull();
-    expect(wordDiffsOfPage('<html>not a cluster page</html>', 'x')).toBeNull();
+  it('a member whose text changed gets a new row', () => {
+    const before = [{ doc: 'd1', paragraph: 0, text: 'The bank raised its rates.' }];
+    const earlier = rowsOfPage(page('The bank raised rates.', before), 'The bank raised rates.');
+    const now = [{ doc: 'd1', paragraph: 0, text: 'The bank raised its rates again.' }];
+    const again = page('The bank raised rates.', now, earlier).toString('utf8');
+    expect(again).toContain('its rates again.&quot;}');
+    expect(again).not.toContain('its rates.&quot;}');
+  });
+
+  it('rows of a page whose canonical text changed are not reused', () => {
+    const earlier = page('The bank raised rates.', [{ doc: 'd1', paragraph: 0, text: 'The bank raised its rates.' }]);
+    expect(rowsOfPage(earlier, 'The bank cut rates.')).toBeNull();
+    expect(rowsOfPage(Buffer.from('<html>not a cluster page</html>'), 'x')).toBeNull();
   });
 });
 

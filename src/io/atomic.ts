@@ -18,7 +18,7 @@ function tempName(file: string): string {
 }
 
 /** Write `data` to `root/…segments` atomically. `durable` also fsyncs before renaming. */
-export async function writeFileAtomic(root: string, segments: string[], data: string, durable = false): Promise<string> {
+export async function writeFileAtomic(root: string, segments: string[], data: string | Uint8Array, durable = false): Promise<string> {
   const target = safeJoin(root, ...segments);
   await mkdir(path.dirname(target), { recursive: true });
   const tmp = tempName(target);
@@ -36,6 +36,9 @@ export async function writeFileAtomic(root: string, segments: string[], data: st
   return target;
 }
 
+/** How much an AtomicLineWriter buffers before it waits for the disk. */
+const WRITE_BUFFER_BYTES = 4 << 20;
+
 /**
  * A JSON Lines file written record by record (large outputs are never built
  * as one string) and renamed into place on `commit()`.
@@ -50,7 +53,10 @@ export class AtomicLineWriter {
     tmp: string,
   ) {
     this.tmp = tmp;
-    this.stream = createWriteStream(tmp);
+    // A large buffer: a JSONL file is written as tens of thousands of lines of a few KB, and with the
+    // default 16 KB every few lines waited for a write to finish (one syscall and one 'drain' per
+    // document). Buffered, the stream hands the kernel a few MB at a time (writev).
+    this.stream = createWriteStream(tmp, { highWaterMark: WRITE_BUFFER_BYTES });
     this.stream.on('error', (err) => {
       this.failed = err;
     });

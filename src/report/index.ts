@@ -39,7 +39,7 @@ import {
   type ClusterSummary,
   type TableRow,
 } from './index-page.ts';
-import { removedShare, renderClusterPage, renderDocPage, wordDiffsOfPage, type PageContext } from './pages.ts';
+import { removedShare, renderClusterPageBytes, renderDocPage, rowsOfPage, type PageContext } from './pages.ts';
 import { MANIFEST_FILE, newNonce, readManifest, reportVersion, serialiseManifest, sha256, type RecordSummary, type ReportManifest } from './manifest.ts';
 import {
   isObj,
@@ -287,7 +287,7 @@ async function buildInto(
     return previous !== null && previous.files[rel] === key && existing.has(rel);
   };
   // In place, a file is replaced atomically (a reader never sees half a page); a fresh folder is swapped in whole.
-  const put = async (rel: string, content: string) => {
+  const put = async (rel: string, content: string | Buffer) => {
     built.written++;
     if (previous) await writeFileAtomic(dir, rel.split('/'), content);
     else await writeFile(path.join(dir, rel), content);
@@ -377,7 +377,7 @@ async function buildInto(
   };
   /** A small derived file (index, lists, data chunks, assets): rendered every time, written when its content changed. */
   const write = (rel: string, content: string) => (unchanged(rel, sha256(content)) ? Promise.resolve() : schedule(() => put(rel, content)));
-  const renderPage = async (rel: string, render: () => Promise<string> | string) => {
+  const renderPage = async (rel: string, render: () => Promise<string | Buffer> | string | Buffer) => {
     built.rendered++;
     await put(rel, await render());
   };
@@ -545,10 +545,10 @@ async function buildInto(
   for (const { c, i, rel } of toRender) {
     const nav = { prev: clusters[i - 1]?.id ?? null, next: clusters[i + 1]?.id ?? null };
     await schedule(async () => {
-      // In place, the page's earlier rendering (same report code: the manifest's version matched) gives the word diffs it already had.
-      const earlier = previous && existing.has(rel) ? await readFile(path.join(dir, rel), 'utf8').catch(() => null) : null;
-      const knownDiffs = earlier ? wordDiffsOfPage(earlier, c.canonical) : null;
-      await renderPage(rel, () => renderClusterPage(c, memberText, nav, ctx, knownDiffs));
+      // In place, the page's earlier rendering (same report code: the manifest's version matched) gives the rows and word diffs it already had.
+      const earlier = previous && existing.has(rel) ? await readFile(path.join(dir, rel)).catch(() => null) : null;
+      const rows = earlier ? rowsOfPage(earlier, c.canonical) : null;
+      await renderPage(rel, () => renderClusterPageBytes(c, memberText, nav, ctx, rows));
     });
   }
   const byId = [...agg.clusters].sort((a, b) => a.id.localeCompare(b.id));

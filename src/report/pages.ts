@@ -241,44 +241,96 @@ const MAX_DIFF_INPUT = 40_000;
 /** Key of a text in a cluster page's markup (data-text, data-canonical): the word diffs of the page are reused by it. */
 export const diffTextKey = (text: string): string => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 
-const WORD_DIFF_RE = /<p class="worddiff" data-text="([A-Za-z0-9_-]{22})">([^]*?)<\/p>/g;
-const CANONICAL_RE = /<ol class="members" data-canonical="([A-Za-z0-9_-]{22})">/;
-
 /**
- * The word diffs of a cluster page this code rendered earlier, by member text
- * key, when its canonical text is still `canonical` (null otherwise). Word
- * diffs are most of a cluster page's cost, and a cluster that gains a member
- * keeps all the others: re-rendering its page diffs only the new texts. Only
- * diffs of texts within MAX_DIFF_INPUT carry a key; their markup holds no
- * `</p>` (every text is escaped, the diff adds only <ins> and <del>).
+ * Key of a member row of a cluster page (`data-member`): the row's markup is a
+ * function of the member's document, paragraph and text, and of the page's
+ * cluster and canonical text (checked for the whole page by rowsOfPage).
+ * `textKey` is diffTextKey of the text ('missing' without one); it is
+ * base64url and the paragraph a number, so the parts cannot run into each other.
  */
-export function wordDiffsOfPage(page: string, canonical: string): Map<string, string> | null {
-  const m = CANONICAL_RE.exec(page);
-  if (!m || m[1] !== diffTextKey(canonical)) return null;
-  const out = new Map<string, string>();
-  for (const d of page.matchAll(WORD_DIFF_RE)) out.set(d[1]!, d[2]!);
-  return out;
+export const memberRowKey = (doc: string, paragraph: number, textKey: string): string => diffTextKey(`${textKey} ${paragraph} ${doc}`);
+
+const ROW_START = Buffer.from('<li class="member" data-member="');
+const ROW_END = Buffer.from('</li>');
+const DIFF_START = Buffer.from('<p class="worddiff" data-text="');
+const DIFF_END = Buffer.from('</p>');
+const CANONICAL_START = Buffer.from('<ol class="members" data-canonical="');
+const KEY_LENGTH = 22;
+
+/** What a cluster page rendered earlier gives its next rendering: its member rows and word diffs, as bytes. */
+export interface EarlierClusterPage {
+  /** Member row markup (`<li …>…</li>`) by row key. */
+  rows: Map<string, Buffer>;
+  /** Word diff markup (inside `<p class="worddiff">`) by text key. */
+  diffs: Map<string, Buffer>;
 }
 
-export function renderClusterPage(
+/**
+ * The member rows and word diffs of a cluster page this code rendered
+ * earlier, when its canonical text is still `canonical` (null otherwise).
+ * A cluster that gains a few members keeps all the others: its page is
+ * re-rendered from the earlier rows' bytes, and only new rows are templated
+ * and new texts diffed (rendering every row again, and decoding and encoding
+ * every page, was most of an incremental report build). Works on bytes: a row
+ * and a diff hold only escaped content, so no `</li>` or `</p>` inside them
+ * ends them early.
+ */
+export function rowsOfPage(page: Buffer, canonical: string): EarlierClusterPage | null {
+  const at = page.indexOf(CANONICAL_START);
+  if (at === -1) return null;
+  const keyAt = at + CANONICAL_START.length;
+  if (page.toString('latin1', keyAt, keyAt + KEY_LENGTH) !== diffTextKey(canonical) || page[keyAt + KEY_LENGTH] !== 0x22) return null;
+  const rows = new Map<string, Buffer>();
+  const diffs = new Map<string, Buffer>();
+  for (let start = page.indexOf(ROW_START, keyAt); start !== -1; ) {
+    const end = page.indexOf(ROW_END, start);
+    if (end === -1) break;
+    const rowEnd = end + ROW_END.length;
+    const key = page.toString('latin1', start + ROW_START.length, start + ROW_START.length + KEY_LENGTH);
+    rows.set(key, page.subarray(start, rowEnd));
+    const d = page.indexOf(DIFF_START, start);
+    if (d !== -1 && d < end) {
+      const textKeyAt = d + DIFF_START.length;
+      const inner = textKeyAt + KEY_LENGTH + 2; // after `">`
+      const dEnd = page.indexOf(DIFF_END, inner);
+      if (dEnd !== -1 && dEnd < end) diffs.set(page.toString('latin1', textKeyAt, textKeyAt + KEY_LENGTH), page.subarray(inner, dEnd));
+    }
+    start = page.indexOf(ROW_START, rowEnd);
+  }
+  return { rows, diffs };
+}
+
+/** Stands for the member list while the rest of a cluster page is rendered (split off again: nothing from the content follows it). */
+const MEMBERS_MARK = '\u0000newsclean-members\u0000';
+
+/**
+ * A cluster page as bytes: its earlier rows reused where their key matches,
+ * every other row rendered (renderClusterPage gives the same bytes as one string).
+ */
+export function renderClusterPageBytes(
   cluster: ReportCluster,
   memberText: (doc: string, paragraph: number) => string | null,
   nav: NavLinks,
   ctx: PageContext,
-  /** Word diffs from the page's previous rendering (wordDiffsOfPage): the same bytes wordDiff would give. */
-  knownDiffs: ReadonlyMap<string, string> | null = null,
-): string {
+  earlier: EarlierClusterPage | null = null,
+): Buffer {
   const extra = Object.entries(cluster.extra);
-  // Members often repeat each other word for word: diff each distinct text once.
+  // Members often repeat each other word for word: key, diff and escape each distinct text once.
+  const textKeys = new Map<string, string>();
+  const textKeyOf = (text: string) => {
+    let k = textKeys.get(text);
+    if (k === undefined) textKeys.set(text, (k = diffTextKey(text)));
+    return k;
+  };
   const diffs = new Map<string, SafeHtml>();
   const diffOf = (text: string) => {
     let d = diffs.get(text);
     if (!d) {
       if (cluster.canonical.length + text.length > MAX_DIFF_INPUT) d = html`<p class="worddiff">${wordDiff(cluster.canonical, text)}</p>`;
       else {
-        const key = diffTextKey(text);
-        const known = knownDiffs?.get(key);
-        d = html`<p class="worddiff" data-text="${key}">${known !== undefined ? trusted(known) : wordDiff(cluster.canonical, text)}</p>`;
+        const key = textKeyOf(text);
+        const known = earlier?.diffs.get(key);
+        d = html`<p class="worddiff" data-text="${key}">${known !== undefined ? trusted(known.toString('utf8')) : wordDiff(cluster.canonical, text)}</p>`;
       }
       diffs.set(text, d);
     }
@@ -290,14 +342,25 @@ export function renderClusterPage(
     if (json === undefined) textJson.set(text, (json = escapedTextJson(text)));
     return memberReviewButton(cluster.id, doc, json);
   };
-  const members = cluster.members.map((m, i) => {
+  const rows: Buffer[] = [];
+  let pending = '';
+  for (const m of cluster.members) {
     const text = memberText(m.doc, m.paragraph);
-    return html`<li class="member" id="member-${i}" tabindex="-1">
+    const key = memberRowKey(m.doc, m.paragraph, text === null ? 'missing' : textKeyOf(text));
+    const known = earlier?.rows.get(key);
+    if (known) {
+      if (pending) rows.push(Buffer.from(pending));
+      pending = '';
+      rows.push(known);
+      continue;
+    }
+    pending += html`<li class="member" data-member="${key}" tabindex="-1">
 <div class="member-meta"><a href="${pageHref('../docs/', m.doc)}#p${m.paragraph}">${m.doc}</a> ¶${m.paragraph}
 ${text !== null ? buttonOf(m.doc, text) : ''}</div>
 ${text === null ? html`<p class="warning">paragraph not found in documents.jsonl</p>` : diffOf(text)}
-</li>`;
-  });
+</li>`.html;
+  }
+  if (pending) rows.push(Buffer.from(pending));
   const body = html`<header class="top">
 <nav class="docnav"><a href="../index.html#clusters" rel="index" id="nav-index">index</a>${nav.prev ? html` <a href="${pageHref('', nav.prev)}" rel="prev" id="nav-prev">← previous cluster</a>` : ''}${nav.next ? html` <a href="${pageHref('', nav.next)}" rel="next" id="nav-next">next cluster →</a>` : ''}</nav>
 <h1>Cluster ${cluster.id} <span class="muted">(${cluster.members.length} members)</span></h1>
@@ -306,9 +369,9 @@ ${text === null ? html`<p class="warning">paragraph not found in documents.jsonl
 <section><h2>Canonical text</h2><p class="canonical">${cluster.canonical}</p>
 <p class="muted">chosen because: ${cluster.canonicalReason || 'not stated'}</p>
 ${extra.length ? html`<table class="meta">${extra.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</table>` : ''}</section>
-<section><h2>Members, word diff against the canonical text</h2><p class="legend"><del>only in canonical</del> <ins>only in member</ins></p><ol class="members" data-canonical="${diffTextKey(cluster.canonical)}">${members}</ol></section>
+<section><h2>Members, word diff against the canonical text</h2><p class="legend"><del>only in canonical</del> <ins>only in member</ins></p><ol class="members" data-canonical="${diffTextKey(cluster.canonical)}">${trusted(MEMBERS_MARK)}</ol></section>
 </main>`;
-  return pageShell({
+  const page = pageShell({
     title: `Cluster ${cluster.id} — newsclean`,
     page: 'cluster',
     root: '../',
@@ -316,4 +379,17 @@ ${extra.length ? html`<table class="meta">${extra.map(([k, v]) => html`<tr><th s
     data: shellData(ctx, { cluster: cluster.id }),
     body,
   });
+  // The last mark is ours: content (escaped, but free to hold the mark's characters) only comes before the member list.
+  const cut = page.lastIndexOf(MEMBERS_MARK);
+  return Buffer.concat([Buffer.from(page.slice(0, cut)), ...rows, Buffer.from(page.slice(cut + MEMBERS_MARK.length))]);
+}
+
+/** A cluster page rendered from scratch, as a string. */
+export function renderClusterPage(
+  cluster: ReportCluster,
+  memberText: (doc: string, paragraph: number) => string | null,
+  nav: NavLinks,
+  ctx: PageContext,
+): string {
+  return renderClusterPageBytes(cluster, memberText, nav, ctx, null).toString('utf8');
 }
