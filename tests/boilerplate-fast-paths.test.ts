@@ -30,7 +30,7 @@ import {
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
-import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, lineVerdict, mayEndDateline } from '../src/boilerplate/classify.ts';
+import { blockFeatures, blockModelContext, classifyBlocks, DATELINE, isSectionLabel, lineVerdict, mayEndDateline, sequentialCopy } from '../src/boilerplate/classify.ts';
 import { blockVector, contentProbabilities, contentProbability, lexicalScore, shippedBlockModel } from '../src/boilerplate/block-model.ts';
 import { forEachLexicalTerm, lexicalDot } from '../src/boilerplate/lexical.ts';
 import { DEVSET_DIR, hasDevset, REPO_ROOT } from './helpers/shared.ts';
@@ -529,5 +529,28 @@ describe('block model and cache', () => {
       expect(ruled(other[i]!)).toBe(ruled(first[i % blocks.length]!));
     });
     expect(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' })).toEqual(classifyBlocks(blocks, { aggressiveness: 0.5, mode: 'html' }));
+  });
+});
+
+describe('sequential copies of block texts', () => {
+  it('equal their text for every UTF-16 unit (lone surrogates included), generated text of any units, and texts beyond the first buffer', () => {
+    const differ: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const t = `Ab ${String.fromCharCode(c)} cd \u{1F600}${String.fromCharCode(c)}${'x'.repeat(c % 7)}`;
+      if (sequentialCopy(t) !== t) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (t) => sequentialCopy(t) === t), { numRuns: 2000 });
+    // Longer than the reused buffer (it grows), then short again (the old contents must not leak in).
+    const long = 'Ünïcode — '.repeat(5000);
+    expect(sequentialCopy(long)).toBe(long);
+    expect(sequentialCopy('a shorter line after it')).toBe('a shorter line after it');
+  });
+
+  it('the classifier decides lines cut from a larger text (V8 sliced strings, copied) as it decides the same lines built fresh', () => {
+    const page = SEED_LINES.join('\n');
+    const sliced = page.split('\n').map((text) => ({ text, kind: 'paragraph' as const }));
+    const fresh = SEED_LINES.map((text) => ({ text: [...text].join(''), kind: 'paragraph' as const }));
+    expect(classifyBlocks(sliced, { aggressiveness: 0.5, mode: 'text', titleLifted: false })).toEqual(classifyBlocks(fresh, { aggressiveness: 0.5, mode: 'text', titleLifted: false }));
   });
 });
