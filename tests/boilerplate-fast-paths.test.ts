@@ -249,6 +249,14 @@ describe('stop words without word strings', () => {
     );
     const seedScans = SEED_LINES.map(scanWords);
     expect(guessStopwordLanguageOfScans(seedScans)).toBe(referenceGuess(SEED_LINES.map((t) => words(t))));
+    // Documents of over 1,200 words, where the guess samples every step-th word (step 2 to 7).
+    const word = fc.constantFrom('the', 'and', 'of', 'der', 'die', 'und', 'le', 'la', 'et', 'el', 'que', 'di', 'Minister', 'Regierung', 'vote', 'x', 'a', 'en', 'is');
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 0, maxLength: 24 }).map((w) => w.join(' ')), { minLength: 120, maxLength: 400 }), (texts) => {
+        expect(guessStopwordLanguageOfScans(texts.map(scanWords))).toBe(referenceGuess(texts.map((t) => words(t))));
+      }),
+      { numRuns: 60 },
+    );
     expect(guessStopwordLanguageOfScans(seedScans)).toBe('en');
   });
 

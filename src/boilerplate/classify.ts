@@ -287,6 +287,8 @@ interface BlockFacts {
   featuresLang: string | null | undefined;
   /** isSectionLabel of the text: -1 not asked yet, else 0 or 1 (both the rules and the block model ask). */
   sectionLabel: number;
+  /** The block's text as a sequential string (sequentialCopy): what every later read of it uses. */
+  text: string;
 }
 
 /**
@@ -347,6 +349,7 @@ function computeFacts(block: string, k: Knowledge): BlockFacts {
     features: null,
     featuresLang: undefined,
     sectionLabel: -1,
+    text,
   };
 }
 
@@ -359,8 +362,8 @@ function factsFeatures(f: BlockFacts, lang: string | null | undefined): BlockFea
   return f.features;
 }
 
-function factsSectionLabel(f: BlockFacts, text: string): boolean {
-  if (f.sectionLabel < 0) f.sectionLabel = isSectionLabel(text) ? 1 : 0;
+function factsSectionLabel(f: BlockFacts): boolean {
+  if (f.sectionLabel < 0) f.sectionLabel = isSectionLabel(f.text) ? 1 : 0;
   return f.sectionLabel === 1;
 }
 
@@ -404,7 +407,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     const inside = first >= 0 && i >= first && i <= last;
     const isLeadingTitle = i === 0 && !opts.titleLifted;
     // Section label ("Asia World") between the headline and the article: short, every word capitalised, no sentence shape.
-    if (first >= 0 && i < first && !isLeadingTitle && aggr >= SECTION_LABEL_AT && b.kind !== 'heading' && factsSectionLabel(facts[i]!, b.text)) {
+    if (first >= 0 && i < first && !isLeadingTitle && aggr >= SECTION_LABEL_AT && b.kind !== 'heading' && factsSectionLabel(facts[i]!)) {
       out[i] = { action: 'remove', grade: g, reason: 'breadcrumb', confidence: 0.7, detail: 'section label before the article text' };
       return;
     }
@@ -523,14 +526,18 @@ function blockContext(
   s: { features: Array<BlockFeatures | null>; grades: Array<Exclude<Grade, 'rule'> | null>; partials: Array<LineVerdict | null>; span: [number, number]; facts?: BlockFacts[] },
 ): BlockContext {
   const facts = s.facts;
-  return {
-    blocks,
-    features: s.features,
-    grades: out.map((d, i) => (d?.grade === 'rule' ? 'rule' : s.grades[i] ?? 'bad')),
-    partial: s.partials.map((p) => p !== null),
-    span: s.span,
-    sectionLabel: blocks.map((b, i) => b.text.length <= 40 && (facts ? factsSectionLabel(facts[i]!, b.text) : isSectionLabel(b.text))),
-  };
+  const n = blocks.length;
+  const grades = new Array<Grade>(n);
+  const partial = new Array<boolean>(n);
+  const sectionLabel = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    const d = out[i];
+    grades[i] = d?.grade === 'rule' ? 'rule' : s.grades[i] ?? 'bad';
+    partial[i] = s.partials[i] !== null;
+    const text = blocks[i]!.text;
+    sectionLabel[i] = text.length <= 40 && (facts ? factsSectionLabel(facts[i]!) : isSectionLabel(text));
+  }
+  return { blocks, features: s.features, grades, partial, span: s.span, sectionLabel };
 }
 
 /**

@@ -1068,11 +1068,14 @@ export function guessStopwordLanguageOfScans(scans: WordScan[]): string | null {
   const step = Math.max(1, Math.floor(total / 600));
   const counts = new Int32Array(STOP_LANGS.length);
   let offset = 0;
+  // The stop words at document word positions that are multiples of `step`: `next` walks the multiples (no division per stop word).
+  let next = 0;
   for (const sc of scans) {
     const st = sc.stops;
     for (let j = sc.stopsFrom; j < sc.stopsEnd; j += 2) {
-      if ((offset + st[j]!) % step) continue;
-      countSlotLangs(st[j + 1]!, counts);
+      const at = offset + st[j]!;
+      while (next < at) next += step;
+      if (next === at) countSlotLangs(st[j + 1]!, counts);
     }
     offset += sc.words;
   }
