@@ -328,9 +328,19 @@ export function sequentialCopy(text: string): string {
   if (text.length < SLICED_MIN_LENGTH) return text;
   const bytes = 2 * text.length;
   if (copyBuffer.length < bytes) copyBuffer = Buffer.allocUnsafe(2 * bytes);
+  if (UNITS_DIRECT) {
+    (copyBuffer as UnitBuffer).ucs2Write(text, 0, bytes);
+    return (copyBuffer as UnitBuffer).ucs2Slice(0, bytes);
+  }
   copyBuffer.write(text, 0, bytes, 'utf16le');
   return copyBuffer.toString('utf16le', 0, bytes);
 }
+/**
+ * Node's per-encoding Buffer methods, which write() and toString() call after checking their
+ * arguments (a third of the copy's cost). Not in Node's documentation, so used only where present.
+ */
+type UnitBuffer = Buffer & { ucs2Write(text: string, offset: number, length: number): number; ucs2Slice(start: number, end: number): string };
+const UNITS_DIRECT = typeof (Buffer.prototype as Partial<UnitBuffer>).ucs2Write === 'function' && typeof (Buffer.prototype as Partial<UnitBuffer>).ucs2Slice === 'function';
 /** V8's SlicedString::kMinLength: shorter substrings are copied. */
 const SLICED_MIN_LENGTH = 13;
 let copyBuffer = Buffer.allocUnsafe(1 << 14);

@@ -1033,15 +1033,25 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
 
 /** Adds 1 to counts[li] for every language li that lists the word in this slot. */
 function countSlotLangs(slot: number, counts: Int32Array): void {
+  addSlotLangs(slot, counts, 1);
+}
+
+/** Adds `times` to counts[li] for every language li that lists the word in this slot. */
+function addSlotLangs(slot: number, counts: Int32Array, times: number): void {
   for (let half = 0; half < 2; half++) {
     let m = stopTable[slot * SLOT_WIDTH + 2 + half]!;
     while (m) {
       const low = m & -m;
-      counts[31 - Math.clz32(low) + half * 32]!++;
+      counts[31 - Math.clz32(low) + half * 32]! += times;
       m ^= low;
     }
   }
 }
+
+/** Per stop-word slot, how often the language guess sampled it in the current document (zero between calls). */
+const slotSamples = new Int32Array(STOP_TABLE_SIZE);
+/** The slots with a count in slotSamples, each once. */
+let sampledSlots = new Int32Array(1024);
 
 /** The scan of words already split (and lower-cased) by `words()`. */
 function scanOfWords(ws: string[]): WordScan {
@@ -1070,14 +1080,32 @@ export function guessStopwordLanguageOfScans(scans: WordScan[]): string | null {
   let offset = 0;
   // The stop words at document word positions that are multiples of `step`: `next` walks the multiples (no division per stop word).
   let next = 0;
+  // Occurrences are counted per slot first and spread over the slot's languages once: a document repeats its few stop words.
+  const samples = slotSamples;
+  let slots = sampledSlots;
+  let distinct = 0;
   for (const sc of scans) {
     const st = sc.stops;
     for (let j = sc.stopsFrom; j < sc.stopsEnd; j += 2) {
       const at = offset + st[j]!;
       while (next < at) next += step;
-      if (next === at) countSlotLangs(st[j + 1]!, counts);
+      if (next !== at) continue;
+      const slot = st[j + 1]!;
+      if (samples[slot]!++ === 0) {
+        if (distinct === slots.length) {
+          const grown = new Int32Array(2 * distinct);
+          grown.set(slots);
+          sampledSlots = slots = grown;
+        }
+        slots[distinct++] = slot;
+      }
     }
     offset += sc.words;
+  }
+  for (let d = 0; d < distinct; d++) {
+    const slot = slots[d]!;
+    addSlotLangs(slot, counts, samples[slot]!);
+    samples[slot] = 0;
   }
   const seen = Math.ceil(total / step);
   let best = -1;
