@@ -327,7 +327,9 @@ export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1
     const hit = k.contains.find((r) => r.re.test(lower));
     if (hit) return hit;
   }
-  for (const run of k.merged) {
+  const merged = k.merged;
+  for (let r = 0; r < merged.length; r++) {
+    const run = merged[r]!;
     const subject = run.caseSensitive ? core : lower;
     const restricted = dispatch(run, subject);
     if (restricted === null || subject.length > restricted.maxLength || subject.length < restricted.minLength) continue;
