@@ -385,6 +385,44 @@ describe('state schema 3: unchanged documents are written from their cached line
   });
 });
 
+describe('unchanged lines copied from the previous output files', () => {
+  const spun = (n: number) => [`The Wall Avenue Journal reported the figures for project ${n} first, citing people who had seen the plan.`];
+  const outputsOf = (dir: string) => ['documents.jsonl', 'flags.jsonl', 'clusters.jsonl', 'set-aside.jsonl'].map((f) => readFileSync(path.join(dir, f), 'utf8'));
+
+  it('copies them from the files the last run wrote, and reads the state when those files were written by anything else', async () => {
+    // Two folders with the same inputs and runs: in `ws` the state's cached lines cannot be inflated (a run
+    // that reads them fails), in `twin` documents.jsonl was rewritten by someone else (same bytes, not the
+    // file the run wrote), so its run reads the state.
+    const ws = workspace();
+    const twin = workspace();
+    const add = (name: string, n: number) => {
+      for (const w of [ws, twin]) writeFileSync(path.join(w.input, name), article(n, spun(n)));
+    };
+    for (let i = 0; i < 4; i++) add(`a${i}.txt`, i);
+    await job(ws);
+    await job(twin);
+    expect(readJsonl(path.join(ws.output, 'flags.jsonl')).length).toBeGreaterThan(0);
+    const db = new Database(path.join(ws.output, STATE_DIR, 'state.db'));
+    db.prepare(`UPDATE documents SET output_lines = X'00'`).run();
+    db.close();
+    const touch = (w: { output: string }) => {
+      const docs = path.join(w.output, 'documents.jsonl');
+      writeFileSync(docs, readFileSync(docs));
+      utimesSync(docs, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    };
+    touch(twin);
+    add('a1b.txt', 9);
+    const second = await job(ws);
+    expect(second.run.incremental?.processedDocuments).toBe(1);
+    await job(twin);
+    expect(outputsOf(ws.output)).toEqual(outputsOf(twin.output));
+    // Not the file the last run wrote: `ws` now has to read the broken state, and says so.
+    touch(ws);
+    add('a2b.txt', 10);
+    await expect(job(ws)).rejects.toThrow(/unexpected end of file/);
+  });
+});
+
 describe('run lock through the CLI', () => {
   async function cli(ws: { input: string; output: string }): Promise<{ code: number; stderr: string }> {
     let stderr = '';

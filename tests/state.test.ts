@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { serialiseDoc } from '../src/io/writers.ts';
 import { decodeLines, encodeOutput, OUTPUT_FORMAT, patchDocumentLine, type OutputSummary } from '../src/state/doc-cache.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/state/migrations.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
+import { earlierOutputs, FileSlices, outputSignature } from '../src/state/splice.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
 import { emptyCommit, StateError, type RunCommit } from '../src/state/store.ts';
 
@@ -264,5 +266,55 @@ describe('cluster records from block seqs', () => {
         expect(clusterRecordsOfSeqs(records, docs)).toEqual(referenceRecords(clusters, docs));
       }),
     );
+  });
+});
+
+describe('line ranges of the previous output files (splice)', () => {
+  const write = (dir: string, docs: string, flags: string) => {
+    writeFileSync(path.join(dir, 'documents.jsonl'), docs);
+    writeFileSync(path.join(dir, 'flags.jsonl'), flags);
+  };
+
+  it('finds each document line and each document\'s run of flag lines, and trusts only the files whose signature the state recorded', async () => {
+    const dir = tempDir();
+    const docs = '{"id":"a","x":1}\n{"id":"b","x":"é"}\n{"id":"c"}\n';
+    const flags = '{"doc":"a","k":1}\n{"doc":"a","k":2}\n{"doc":"c","k":3}\n';
+    write(dir, docs, flags);
+    expect(await earlierOutputs(dir, null)).toBeNull();
+    const earlier = await earlierOutputs(dir, outputSignature(dir));
+    const bytes = Buffer.from(docs);
+    expect(earlier!.documents.get('b')).toEqual({ offset: 17, length: Buffer.byteLength('{"id":"b","x":"é"}\n'), lines: 1 });
+    const b = earlier!.documents.get('b')!;
+    expect(bytes.subarray(b.offset, b.offset + b.length).toString()).toBe('{"id":"b","x":"é"}\n');
+    expect(earlier!.flags.get('a')).toEqual({ offset: 0, length: 36, lines: 2 });
+    expect(earlier!.flags.get('c')).toEqual({ offset: 36, length: 18, lines: 1 });
+    expect(earlier!.flags.has('b')).toBe(false);
+    // Rewritten (same bytes, another mtime): no longer the file the state knows.
+    const signature = outputSignature(dir);
+    write(dir, docs, flags);
+    utimesSync(path.join(dir, 'flags.jsonl'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(await earlierOutputs(dir, signature)).toBeNull();
+  });
+
+  it('leaves out ids found in two places, lines without an id and an unfinished last line', async () => {
+    const dir = tempDir();
+    write(dir, '{"id":"a"}\n{"id":"b"}\n{"id":"a"}\nnot json\n{"id":"c"}\n{"id":"d"}', '{"doc":"x"}\n{"doc":"y"}\n{"doc":"x"}\n{"doc":"z"}\n');
+    const earlier = (await earlierOutputs(dir, outputSignature(dir)))!;
+    expect([...earlier.documents.keys()].sort()).toEqual(['b', 'c']);
+    expect([...earlier.flags.keys()].sort()).toEqual(['y', 'z']);
+  });
+
+  it('reads byte ranges in any order through its window', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'f');
+    const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
+    writeFileSync(file, data);
+    const slices = await FileSlices.open(file);
+    try {
+      for (const [o, l] of [[0, 10], [5000, 3000], [100, 1], [9990, 10]] as const) expect((await slices.slice(o, l)).equals(data.subarray(o, o + l))).toBe(true);
+      await expect(slices.slice(9995, 10)).rejects.toThrow(/ended before byte/);
+    } finally {
+      await slices.close();
+    }
   });
 });

@@ -103,12 +103,20 @@ export interface SerialisedDoc {
   seqs: readonly number[];
   removedByReason: Readonly<Record<string, number>>;
   flagsByKind: Readonly<Record<string, number>>;
-  /** Its documents.jsonl (or set-aside.jsonl) line and its flags.jsonl lines, UTF-8, each line ending in a newline. */
-  lines(): { line: Buffer; flagLines: Buffer };
+  /**
+   * Its documents.jsonl (or set-aside.jsonl) line and its flags.jsonl lines, UTF-8, each line ending in a
+   * newline. Asked once, in order (an incremental run reads them from the previous files then).
+   */
+  lines(): SerialisedLines | Promise<SerialisedLines>;
 }
 
-/** The serialised form of a processed document (the bytes writeOutputs writes for it). */
-export function serialiseDoc(doc: Doc): SerialisedDoc {
+export interface SerialisedLines {
+  line: Buffer;
+  flagLines: Buffer;
+}
+
+/** The serialised form of a processed document (the bytes writeOutputs writes for it), its lines at hand. */
+export function serialiseDoc(doc: Doc): Omit<SerialisedDoc, 'lines'> & { lines(): SerialisedLines } {
   const seqs = doc.blocks.map((b) => b.seq);
   if (doc.setAside) {
     const line = Buffer.from(`${JSON.stringify(setAsideRecord(doc))}\n`);
@@ -205,7 +213,7 @@ export async function writeSerialisedOutputs(
   const writers = [documents, flags, clusterOut, setAside];
   try {
     for (const d of kept) {
-      const { line, flagLines } = d.lines();
+      const { line, flagLines } = await d.lines();
       await documents.writeBytes(line);
       if (flagLines.length) await flags.writeBytes(flagLines);
       summary.paragraphs += d.seqs.length;
@@ -216,7 +224,7 @@ export async function writeSerialisedOutputs(
       await clusterOut.write(c);
       summary.clusters++;
     }
-    for (const d of docs) if (d.setAside) await setAside.writeBytes(d.lines().line);
+    for (const d of docs) if (d.setAside) await setAside.writeBytes((await d.lines()).line);
     for (const w of writers) await w.commit();
   } catch (err) {
     await Promise.all(writers.map((w) => w.abort()));

@@ -40,7 +40,7 @@ import type { Doc, InputError } from '../core/types.ts';
 import { TEMP_MARK, writeFileAtomic } from '../io/atomic.ts';
 import { shortHash } from '../io/ids.ts';
 import { emptyStats, listInputs, readInputs, type InputFile } from '../io/readers.ts';
-import { OUTPUT_FILES, serialiseDoc, writeDocFiles, writeRunJson, writeSerialisedOutputs, type SerialisedDoc } from '../io/writers.ts';
+import { OUTPUT_FILES, serialiseDoc, writeDocFiles, writeRunJson, writeSerialisedOutputs, type SerialisedDoc, type WriteSummary } from '../io/writers.ts';
 import { clusterRecordsOfSeqs } from '../io/records.ts';
 import { stageLogger } from '../log.ts';
 import { checkFolders, runCounts, runPipeline, runRecord, sortInputErrors, TOOL, type ProgressEvent, type RunRecord } from '../pipeline.ts';
@@ -62,6 +62,7 @@ import {
   type OutputSummary,
 } from './doc-cache.ts';
 import { acquireLock } from './lock.ts';
+import { earlierOutputs, FileSlices, outputSignature, type EarlierOutputs } from './splice.ts';
 import { SqliteStateStore } from './sqlite.ts';
 import { BufferedStageState } from './stage-state.ts';
 import { emptyCommit, formatRunId, type CachedDocumentOutput, type InputRecord, type StateStore } from './store.ts';
@@ -440,11 +441,11 @@ export async function incrementalRun(
     }
 
     // Documents cached by schema 2 have no output lines yet: derived once from their payload, stored with this run.
-    const withoutOutput = kept.filter((c) => !c.output).map((c) => c.id);
+    const withoutOutput = kept.filter((c) => c.summary === null).map((c) => c.id);
     const legacy = withoutOutput.length ? await store.documentPayloads(withoutOutput) : new Map<string, Buffer>();
     const keptEntries = kept.map((c): CorpusEntry => {
-      if (c.output) {
-        return { id: c.id, input: c.input, pos: c.pos, runId: c.runId, summary: decodeSummary(c.output.summary), stored: c.output.lines, lines: null, doc: null, fresh: false, patched: false, outputChanged: false };
+      if (c.summary !== null) {
+        return { id: c.id, input: c.input, pos: c.pos, runId: c.runId, summary: decodeSummary(c.summary), lines: null, doc: null, fresh: false, patched: false, outputChanged: false };
       }
       const payload = legacy.get(c.id);
       if (!payload) throw new Error(`state: cached document ${c.id} has neither output lines nor a payload`);
@@ -462,7 +463,10 @@ export async function incrementalRun(
       reprocessed: freshIds,
       runId,
     });
-    for (const k of keptEntries) patchClusters(k, merge);
+    // Only documents whose clusters changed have their lines read from the state here (to be patched).
+    const toPatch = keptEntries.filter((k) => clustersAfterMerge(k, merge) !== null);
+    const patchLines = await store.documentLines(toPatch.filter((k) => !k.lines).map((k) => k.id));
+    for (const k of toPatch) patchClusters(k, merge, k.lines ?? storedLines(k, patchLines.get(k.id)));
 
     // The whole corpus in input order: file order of the walk, then position inside the file.
     const order = (e: { input: string; pos: number }) => [fileIndex.get(e.input) ?? Number.MAX_SAFE_INTEGER, e.pos] as const;
@@ -472,6 +476,8 @@ export async function incrementalRun(
       return fa - fb || pa - pb || compareBytes(a.input, b.input);
     });
     const rewriteAll = full || crashed !== null || !outputsPresent;
+    // The lines of unchanged documents: copied from the files the last committed run wrote when they are still those files.
+    const earlier = rewriteAll ? null : await earlierOutputs(output, await store.outputSignature());
 
     phase('merge');
     // From here the outputs change: a kill after this point means the next run rewrites them all.
@@ -486,7 +492,14 @@ export async function incrementalRun(
       for (const id of others) docFileDocs.push(decodeDoc(payloads.get(id)!));
     }
     await writeDocFiles(output, docFileDocs);
-    const written = await writeSerialisedOutputs(output, all.map(serialisedOf), clusterList, { deleteStaleDocFiles: true });
+    const source = await LineSource.open(output, store, earlier);
+    let written: WriteSummary;
+    try {
+      written = await writeSerialisedOutputs(output, all.map((e) => serialisedOf(e, source)), clusterList, { deleteStaleDocFiles: true });
+    } finally {
+      await source.close();
+    }
+    const writtenSignature = outputSignature(output);
     phase('write-main');
 
     // Every current per-input error: this run's, and those cached with unchanged inputs.
@@ -530,7 +543,7 @@ export async function incrementalRun(
       // Written under a temp name and renamed: a partition is there whole or not at all.
       const tmpDir = `${dir}${TEMP_MARK}${process.pid}`;
       await rm(tmpDir, { recursive: true, force: true });
-      await writeSerialisedOutputs(tmpDir, partitionEntries.map(serialisedOf), [], { deleteStaleDocFiles: false });
+      await writeSerialisedOutputs(tmpDir, partitionEntries.map((e) => serialisedOf(e, null)), [], { deleteStaleDocFiles: false });
       // Only the touched clusters and their members' documents (in corpus order, so member order is the main file's):
       // mapping every cluster over the whole corpus again cost about a second per 20k documents.
       const touchedClusters = clusterList.filter((c) => merge.touched.has(c.id));
@@ -570,6 +583,7 @@ export async function incrementalRun(
       partition: partitionRel !== null,
       counts: { ...info, recoveredFrom: crashed ? formatRunId(crashed.id) : null, documents: counts.documents, clusters: counts.clusters, seconds: run.seconds },
       fingerprint,
+      outputSignature: writtenSignature,
       reset: full,
       upsertInputs: [
         ...inv.changed.map((c) => ({ path: c.file.rel, size: c.size, mtimeMs: c.mtimeMs, hash: c.hash, runId, errors: errorsByInput.get(c.file.rel) ?? [] })),
@@ -624,8 +638,7 @@ interface CorpusEntry {
   /** Run that last wrote this document's output. */
   runId: number;
   summary: OutputSummary;
-  /** Deflated lines as stored (null when `lines` were made in this run). */
-  stored: Buffer | null;
+  /** Its lines when made or read in this run (null: unchanged, read from the previous files or the state when written). */
   lines: { line: Buffer; flagLines: Buffer } | null;
   /** The cleaned document, for documents cleaned in this run (their per-document files and payload). */
   doc: Doc | null;
@@ -651,31 +664,84 @@ function freshEntry(doc: Doc, input: string, pos: number): CorpusEntry {
     flagsByKind: { ...serialised.flagsByKind },
     lineBytes: lines.line.length,
   };
-  return { id: doc.id, input, pos, runId: 0, summary, stored: null, lines, doc, fresh: true, patched: false, outputChanged: true };
+  return { id: doc.id, input, pos, runId: 0, summary, lines, doc, fresh: true, patched: false, outputChanged: true };
 }
 
-function linesOf(e: CorpusEntry): { line: Buffer; flagLines: Buffer } {
-  return e.lines ?? decodeLines(e.stored!, e.summary);
-}
+type Lines = { line: Buffer; flagLines: Buffer };
 
-function serialisedOf(e: CorpusEntry): SerialisedDoc {
-  const s = e.summary;
-  return { id: e.id, setAside: s.setAside !== null, seqs: s.seqs, removedByReason: s.removedByReason, flagsByKind: s.flagsByKind, lines: () => linesOf(e) };
-}
-
-function encodedOutput(e: CorpusEntry): EncodedOutput {
-  const { line, flagLines } = linesOf(e);
-  return encodeOutput(e.summary, line, flagLines);
+/** A kept document's lines from its deflated lines in the state. */
+function storedLines(e: CorpusEntry, stored: Buffer | undefined): Lines {
+  if (!stored) throw new Error(`state: cached document ${e.id} has no output lines`);
+  return decodeLines(stored, e.summary);
 }
 
 /**
- * Bring a kept document's paragraph cluster ids up to date with the merged
- * clusters: a paragraph takes the cluster it is a member of, keeps one that
- * still exists, or loses one that was deleted. Only when something changes is
- * its documents.jsonl line decoded, patched and serialised again (flag lines
- * hold no cluster ids and stay as they are).
+ * Where the lines of unchanged documents come from when the corpus-wide
+ * files are written: byte ranges of the previous documents.jsonl and
+ * flags.jsonl (src/state/splice.ts) when those are the files the last
+ * committed run wrote and the ranges agree with the state's summary, the
+ * state otherwise.
  */
-function patchClusters(e: CorpusEntry, merge: ClusterMerge): void {
+class LineSource {
+  private constructor(
+    private readonly store: StateStore,
+    private readonly earlier: EarlierOutputs | null,
+    private readonly documents: FileSlices | null,
+    private readonly flags: FileSlices | null,
+  ) {}
+
+  static async open(output: string, store: StateStore, earlier: EarlierOutputs | null): Promise<LineSource> {
+    if (!earlier) return new LineSource(store, null, null, null);
+    const documents = await FileSlices.open(path.join(output, OUTPUT_FILES.documents));
+    const flags = await FileSlices.open(path.join(output, OUTPUT_FILES.flags)).catch(async (err: unknown) => {
+      await documents.close();
+      throw err;
+    });
+    return new LineSource(store, earlier, documents, flags);
+  }
+
+  async linesOf(e: CorpusEntry): Promise<Lines> {
+    if (e.lines) return e.lines;
+    const s = e.summary;
+    const line = s.setAside === null ? this.earlier?.documents.get(e.id) : undefined;
+    const flagCount = Object.values(s.flagsByKind).reduce((a, b) => a + b, 0);
+    const flags = this.earlier?.flags.get(e.id);
+    if (line && line.lines === 1 && line.length === s.lineBytes && (flagCount === 0 ? !flags : flags?.lines === flagCount)) {
+      return {
+        line: await this.documents!.slice(line.offset, line.length),
+        flagLines: flags ? await this.flags!.slice(flags.offset, flags.length) : Buffer.alloc(0),
+      };
+    }
+    return storedLines(e, (await this.store.documentLines([e.id])).get(e.id));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.documents?.close(), this.flags?.close()]);
+  }
+}
+
+/** The writers' view of an entry; `source` gives the lines of unchanged documents (null: every entry has its lines). */
+function serialisedOf(e: CorpusEntry, source: LineSource | null): SerialisedDoc {
+  const s = e.summary;
+  const lines = () => {
+    if (e.lines) return e.lines;
+    if (!source) throw new Error(`internal: the lines of document ${e.id} were not read`);
+    return source.linesOf(e);
+  };
+  return { id: e.id, setAside: s.setAside !== null, seqs: s.seqs, removedByReason: s.removedByReason, flagsByKind: s.flagsByKind, lines };
+}
+
+function encodedOutput(e: CorpusEntry): EncodedOutput {
+  if (!e.lines) throw new Error(`internal: the lines of document ${e.id} were not read`);
+  return encodeOutput(e.summary, e.lines.line, e.lines.flagLines);
+}
+
+/**
+ * A kept document's paragraph cluster ids after the merge, when they change
+ * (null otherwise): a paragraph takes the cluster it is a member of, keeps one
+ * that still exists, or loses one that was deleted.
+ */
+function clustersAfterMerge(e: CorpusEntry, merge: ClusterMerge): (string | null)[] | null {
   const bySeq = merge.membership.get(e.id);
   const s = e.summary;
   let next: (string | null)[] | null = null;
@@ -684,8 +750,20 @@ function patchClusters(e: CorpusEntry, merge: ClusterMerge): void {
     const now = bySeq?.get(s.seqs[i]!) ?? (was !== null && merge.clusters.has(was) ? was : null);
     if (was !== now) (next ??= [...s.clusters])[i] = now;
   }
+  return next;
+}
+
+/**
+ * Bring a kept document's paragraph cluster ids up to date with the merged
+ * clusters. Only when something changes is its documents.jsonl line (`lines`,
+ * as cached) decoded, patched and serialised again (flag lines hold no
+ * cluster ids and stay as they are).
+ */
+function patchClusters(e: CorpusEntry, merge: ClusterMerge, lines: Lines): void {
+  const next = clustersAfterMerge(e, merge);
   if (!next) return;
-  const { line, flagLines } = linesOf(e);
+  const s = e.summary;
+  const { line, flagLines } = lines;
   // A set-aside document's line holds no cluster ids.
   const patched = s.setAside === null ? patchDocumentLine(line, next) : line;
   e.lines = { line: patched, flagLines };

@@ -164,9 +164,27 @@ export class SqliteStateStore implements StateStore {
   }
 
   async documentOutputs(): Promise<CachedDocumentOutput[]> {
-    type Row = { id: string; input: string; pos: number; run_id: number; output_lines: Buffer | null; output_summary: string | null };
-    const rows = this.db.prepare(`SELECT id, input, pos, run_id, output_lines, output_summary FROM documents ORDER BY input, pos`).all() as Row[];
-    return rows.map((r) => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, output: outputOf(r) }));
+    type Row = { id: string; input: string; pos: number; run_id: number; output_summary: string | null; has_lines: number };
+    const rows = this.db
+      .prepare(`SELECT id, input, pos, run_id, output_summary, output_lines IS NOT NULL AS has_lines FROM documents ORDER BY input, pos`)
+      .all() as Row[];
+    // Both output columns or neither (a row of schema 2 has neither).
+    return rows.map((r) => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, summary: r.has_lines === 1 ? r.output_summary : null }));
+  }
+
+  async documentLines(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const stmt = this.db.prepare(`SELECT output_lines FROM documents WHERE id = ?`);
+    const out = new Map<string, Buffer>();
+    for (const id of ids) {
+      const row = stmt.get(id) as { output_lines: Buffer | null } | undefined;
+      if (row?.output_lines) out.set(id, row.output_lines);
+    }
+    return out;
+  }
+
+  async outputSignature(): Promise<string | null> {
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'output_signature'`).get() as { value: string } | undefined;
+    return row?.value ?? null;
   }
 
   async documentPayloads(ids: readonly string[]): Promise<Map<string, Buffer>> {
@@ -259,6 +277,8 @@ export class SqliteStateStore implements StateStore {
       }
 
       db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)`).run(c.fingerprint);
+      if (c.outputSignature === null) db.prepare(`DELETE FROM meta WHERE key = 'output_signature'`).run();
+      else if (c.outputSignature !== undefined) db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('output_signature', ?)`).run(c.outputSignature);
       db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_check', ?)`).run(JSON.stringify({ at: c.finishedAt, counts: c.counts }));
       const updated = c.discardRun
         ? db.prepare(`DELETE FROM runs WHERE id = ? AND status = 'running'`).run(c.runId)

@@ -54,7 +54,11 @@ export interface CachedOutput {
 }
 
 /** A cached document without its payload: what a run needs of a document it does not reprocess. */
-export type CachedDocumentOutput = Omit<CachedDocument, 'payload'>;
+/** A cached document as an incremental run first reads it: without its payload and its (large) output lines. */
+export interface CachedDocumentOutput extends Omit<CachedDocument, 'payload' | 'output'> {
+  /** Its output summary; null for a document cached without output lines (schema 2). */
+  summary: string | null;
+}
 
 export interface StoredClusterMember {
   doc: string;
@@ -103,6 +107,11 @@ export interface RunCommit {
   upsertDocuments: CachedDocument[];
   /** Cached documents kept whose output changed (a paragraph joined or left a cluster) or was derived for the first time; the payload stays. */
   updateOutputs?: { id: string; runId: number; output: CachedOutput }[];
+  /**
+   * Stat signature of the corpus-wide output files this run wrote (src/state/splice.ts): the
+   * next run copies unchanged lines from them only when they still have it. Undefined keeps the stored one.
+   */
+  outputSignature?: string | null;
   /** Ids of documents to forget (their input changed or disappeared). */
   deleteDocuments: string[];
   upsertClusters: StoredCluster[];
@@ -165,8 +174,12 @@ export interface StateStore {
   inputs(): Promise<Map<string, InputRecord>>;
   /** Cached documents, all or those of the given inputs. */
   documents(inputs?: readonly string[]): Promise<CachedDocument[]>;
-  /** Every cached document without its payload, by input then position. */
+  /** Every cached document without its payload and output lines, by input then position. */
   documentOutputs(): Promise<CachedDocumentOutput[]>;
+  /** The cached output lines of the given documents (ids without any are left out). */
+  documentLines(ids: readonly string[]): Promise<Map<string, Buffer>>;
+  /** The output signature the last committed run recorded (null when none). */
+  outputSignature(): Promise<string | null>;
   /** The payloads of the given documents (missing ids are left out). */
   documentPayloads(ids: readonly string[]): Promise<Map<string, Buffer>>;
   clusters(): Promise<Map<string, StoredCluster>>;
