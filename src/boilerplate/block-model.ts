@@ -22,6 +22,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BLOCK_MODEL_FILE, KNOWLEDGE_DIR } from './knowledge.ts';
 import type { BlockFeatures, Grade } from './classify.ts';
+import { spanModelSchema } from './span-model.ts';
 import { forEachLexicalTerm, LEXICAL_BUCKETS, lexicalDot } from './lexical.ts';
 
 export const BLOCK_MODEL_PATH = path.join(KNOWLEDGE_DIR, BLOCK_MODEL_FILE);
@@ -195,6 +196,8 @@ const modelSchema = z.strictObject({
   lexical: z.array(z.number()).optional(),
   /** Boosted trees that correct the logistic score (absent: the logistic model alone). */
   trees: treesSchema.optional(),
+  /** First-pass model whose probabilities choose the article span (src/boilerplate/span-model.ts; absent: the grade heuristic's span). */
+  span: spanModelSchema.optional(),
   /** Probability of article text under which a block goes, at the default aggressiveness. */
   threshold: z.number().min(0).max(1),
   /**
@@ -550,6 +553,10 @@ export function parseBlockModel(json: unknown, source: string): BlockModel {
     throw new Error(`${source}: weights, mean and scale need ${FEATURE_NAMES.length} entries`);
   }
   if (m.trees && m.trees.inputs.join(',') !== TREE_INPUTS.join(',')) throw new Error(`${source}: tree inputs do not match this version of the classifier; retrain with scripts/train-blocks.ts`);
+  if (m.span && (m.span.weights.length !== FEATURE_NAMES.length || m.span.mean.length !== FEATURE_NAMES.length || m.span.scale.length !== FEATURE_NAMES.length)) {
+    throw new Error(`${source}: the span model's weights, mean and scale need ${FEATURE_NAMES.length} entries; retrain with scripts/train-blocks.ts`);
+  }
+  if (m.span?.lexical && m.span.lexical.length !== LEXICAL_BUCKETS) throw new Error(`${source}: the span model's lexical weights need ${LEXICAL_BUCKETS} entries; retrain with scripts/train-blocks.ts`);
   if (m.lexical && m.lexical.length !== LEXICAL_BUCKETS) throw new Error(`${source}: lexical weights need ${LEXICAL_BUCKETS} entries (one per hash bucket); retrain with scripts/train-blocks.ts`);
   return m;
 }

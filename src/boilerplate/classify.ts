@@ -46,6 +46,7 @@ import {
   type LineScan,
 } from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
+import { firstPassModel, probabilitySpan, type SpanSetting } from './span-model.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
 export const DEFAULT_AGGRESSIVENESS = 0.5;
@@ -499,6 +500,9 @@ function applyBlockModel(
   // The threshold's text in the removals' detail, written once per document.
   const cutText = threshold.toFixed(2);
   const proseCutText = proseThreshold.toFixed(2);
+  // Two passes when the model has a span part: the first pass's probabilities choose the article span (src/boilerplate/span-model.ts).
+  const firstPass = firstPassModel(model);
+  if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, s.facts);
   const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
   out.forEach((d, i) => {
@@ -520,6 +524,15 @@ function applyBlockModel(
       detail: `block model: probability of article text ${p.toFixed(2)} < ${cut === threshold ? cutText : proseCutText}${prose ? ' (prose outside the article)' : ''}`,
     };
   });
+}
+
+/** The article span from the first pass's probabilities (its lexical share from the terms hashed in the line scan). */
+function modelSpan(firstPass: BlockModel, setting: SpanSetting, ctx: BlockContext, features: Array<BlockFeatures | null>, facts: BlockFacts[]): [number, number] {
+  const lexical = lexicalWeights(firstPass);
+  const share = new Float64Array(features.length);
+  if (lexical) for (let i = 0; i < share.length; i++) if (features[i]) share[i] = termDot(facts[i]!.scan, lexical);
+  const p = contentProbabilities(firstPass, { ...ctx, span: [-1, -1], lexicalShare: share });
+  return probabilitySpan(p, features, ctx.blocks, setting);
 }
 
 const lexicalWeightsCache = new WeakMap<BlockModel, Float64Array>();
