@@ -10,11 +10,11 @@ import { loadDevset, prf } from '../bench/devset.ts';
 import { runBench } from '../bench/extract.ts';
 
 /**
- * Reached on 2026-11-28: HTML 0.937; text dump 0.895 with the shipped block model on its own
- * training pages (0.870 held out, with its hashed lexical terms and 30 boosted trees; the floor
- * sits under the held-out figure; see docs/benchmarks.md).
+ * Reached on 2026-11-28: HTML 0.937; text dump 0.903 with the shipped block model on its own
+ * training pages (0.877 held out, with its hashed lexical terms, 30 boosted trees and the article
+ * span chosen by its first pass; the floor sits under the held-out figure; see docs/benchmarks.md).
  */
-const FLOOR = { html: 0.925, text: 0.865 };
+const FLOOR = { html: 0.925, text: 0.872 };
 
 describe.skipIf(!hasDevset)('dev-set quality gate (990 pages)', () => {
   it(`HTML mode F1 >= ${FLOOR.html} and text-dump mode F1 >= ${FLOOR.text}, no page crashes`, () => {
