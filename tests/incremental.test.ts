@@ -11,6 +11,7 @@ import { main } from '../src/cli.ts';
 import { resolveConfig } from '../src/config.ts';
 import { defineCorpusStage } from '../src/core/stage.ts';
 import type { ClusterRecord, Doc } from '../src/core/types.ts';
+import { emptyStats, listInputs, readInputs } from '../src/io/readers.ts';
 import { configuredStages } from '../src/stages/configure.ts';
 import { acquireLock } from '../src/state/lock.ts';
 import { runJob, STATE_DIR, type JobOptions } from '../src/state/incremental.ts';
@@ -460,5 +461,24 @@ describe('run lock through the CLI', () => {
     expect(code).toBe(0);
     expect(readJsonl(path.join(ws.output, 'documents.jsonl')).map((d) => d.id)).toEqual(['a']);
     expect(existsSync(path.join(ws.output, STATE_DIR, 'lock'))).toBe(false);
+  });
+});
+
+describe('reading what the inventory listed', () => {
+  it('reads the listed files, with the folder errors of that walk, without walking the folder again', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws.input, 'a.txt'), article(0));
+    writeFileSync(path.join(ws.input, 'b.txt'), article(1));
+    const files = await listInputs(ws.input, emptyStats(), []);
+    // A file written after the listing is not read (it is new to the next run).
+    writeFileSync(path.join(ws.input, 'c.txt'), article(2));
+    const folderErrors = [{ source: 'sub/', stage: 'read', message: 'cannot read folder: EACCES' }];
+    const stats = emptyStats();
+    const read: string[] = [];
+    for await (const item of readInputs(ws.input, { maxBytes: 1_000_000, listed: { files: files.filter((f) => f.rel === 'b.txt'), folderErrors } }, stats)) {
+      read.push(item.kind === 'doc' ? item.doc.source : `error ${item.error.source}`);
+    }
+    expect(read).toEqual(['error sub/', 'b.txt']);
+    expect(stats.files).toBe(1);
   });
 });

@@ -53,6 +53,11 @@ export interface ReadOptions {
   exclude?: string[];
   /** Called after each input file is done. */
   onFile?: (file: InputFile, index: number, total: number) => void;
+  /**
+   * The files to read, as listInputs listed them, with the folder errors of that walk: `root` is not
+   * walked again (an incremental run has just listed it, and reads only the new and changed files).
+   */
+  listed?: { files: InputFile[]; folderErrors: InputError[] };
 }
 
 const FORMATS: Record<string, InputFormat> = {
@@ -255,8 +260,8 @@ export function emptyStats(): ReadStats {
  * is complete when the generator is done).
  */
 export async function* readInputs(root: string, opts: ReadOptions, stats: ReadStats = emptyStats()): AsyncGenerator<ReadItem> {
-  const folderErrors: InputError[] = [];
-  const files = await listInputs(root, stats, opts.exclude, folderErrors);
+  const folderErrors: InputError[] = opts.listed ? [...opts.listed.folderErrors] : [];
+  const files = opts.listed ? opts.listed.files : await listInputs(root, stats, opts.exclude, folderErrors);
   const ids = new IdAllocator();
   const error = (source: string, message: string, line?: number): ReadItem => {
     stats.errors++;

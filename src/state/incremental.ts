@@ -357,7 +357,8 @@ export async function incrementalRun(
     await cleanLeftovers(output, runId);
 
     const stats = emptyStats();
-    const files = await listInputs(input, stats, [output]);
+    const folderErrors: InputError[] = [];
+    const files = await listInputs(input, stats, [output], folderErrors);
     const seen = full ? new Map<string, InputRecord>() : await store.inputs();
     const inv = await takeInventory(files, seen);
     const outputsPresent = existsSync(path.join(output, OUTPUT_FILES.run)) && existsSync(path.join(output, OUTPUT_FILES.documents));
@@ -396,14 +397,14 @@ export async function incrementalRun(
     const takenIds = new Set(kept.map((c) => c.id.toLowerCase()));
 
     // Read and clean the new and changed inputs only.
-    const changedByRel = new Map(inv.changed.map((c) => [c.file.rel, c]));
     const readStats = emptyStats();
-    const exclude = [output, ...files.filter((f) => !changedByRel.has(f.rel)).map((f) => f.abs)];
+    // The files the inventory found new or changed, in walk order: the folder is not walked a second time.
+    // (A file that appears after the inventory is new to the next run.)
     const items = readInputs(
       input,
       {
         maxBytes: config.input.maxBytes,
-        exclude,
+        listed: { files: inv.changed.map((c) => c.file), folderErrors },
         onFile: (_f, i, total) => opts.onProgress?.({ phase: 'read', filesDone: i + 1, filesTotal: total, documents: readStats.documents }),
       },
       readStats,
@@ -424,7 +425,7 @@ export async function incrementalRun(
     enforceReviewDecisions(result.docs, result.corpus, review);
     phase('clean');
 
-    // Documents of this run, by input (a file that appeared after the inventory is taken in as new).
+    // Documents of this run, by input.
     const fileIndex = new Map(files.map((f, i) => [f.rel, i]));
     const fresh: { doc: Doc; input: string; pos: number }[] = [];
     const posIn = new Map<string, number>();

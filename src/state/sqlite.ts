@@ -172,8 +172,11 @@ export class SqliteStateStore implements StateStore {
     return rows.map((r) => ({ id: r.id, input: r.input, pos: r.pos, runId: r.run_id, summary: r.has_lines === 1 ? r.output_summary : null }));
   }
 
+  /** Prepared once: an incremental run that cannot copy lines from the previous files asks for each document's lines in turn. */
+  private linesStatement: Database.Statement | null = null;
+
   async documentLines(ids: readonly string[]): Promise<Map<string, Buffer>> {
-    const stmt = this.db.prepare(`SELECT output_lines FROM documents WHERE id = ?`);
+    const stmt = (this.linesStatement ??= this.db.prepare(`SELECT output_lines FROM documents WHERE id = ?`));
     const out = new Map<string, Buffer>();
     for (const id of ids) {
       const row = stmt.get(id) as { output_lines: Buffer | null } | undefined;
