@@ -15,12 +15,15 @@
  * `--against REV` puts a second archived revision in place of the working tree (both loaded the
  * same way; `--rev HEAD --against HEAD` shows what the comparison itself is worth: the
  * working tree also carries other engineers' uncommitted files, an archive does not).
+ * `--src-only` compares the working tree's src/ run with the reference revision's data/ (a copy
+ * of both in the temp folder): for code changes while someone's uncommitted model sits in data/,
+ * which would otherwise make decisions differ everywhere.
  *
- *   npx tsx scripts/boilerplate-identical.ts [--rev HEAD] [--against REV] [--ab 6]
+ *   npx tsx scripts/boilerplate-identical.ts [--rev HEAD] [--against REV | --src-only] [--ab 6]
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,10 +35,10 @@ import * as workingTree from '../src/boilerplate/classify.ts';
 
 type Classifier = Pick<typeof workingTree, 'classifyBlocks' | 'clearBlockFactsCache'>;
 
-const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, against: { type: 'string' }, ab: { type: 'string', default: '0' } } });
+const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, against: { type: 'string' }, 'src-only': { type: 'boolean', default: false }, ab: { type: 'string', default: '0' } } });
 
 /** The classifier of a git revision, unpacked beside node_modules so its imports resolve (`copy` tells two copies of one revision apart). */
-async function referenceClassifier(rev: string, copy = 'ref'): Promise<{ classifier: Classifier; commit: string }> {
+async function referenceClassifier(rev: string, copy = 'ref'): Promise<{ classifier: Classifier; commit: string; dir: string }> {
   const commit = execFileSync('git', ['rev-parse', rev], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const dir = path.join(tmpdir(), `newsclean-${copy}-${commit.slice(0, 12)}`);
   if (!existsSync(path.join(dir, 'src/boilerplate/classify.ts'))) {
@@ -46,7 +49,19 @@ async function referenceClassifier(rev: string, copy = 'ref'): Promise<{ classif
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   }
   const classifier = (await import(pathToFileURL(path.join(dir, 'src/boilerplate/classify.ts')).href)) as Classifier;
-  return { classifier, commit };
+  return { classifier, commit, dir };
+}
+
+/** The working tree's src/ with data/ of the reference archive `refDir`, copied afresh (the source changes between runs). */
+async function workingSourceWithDataOf(refDir: string): Promise<Classifier> {
+  const dir = path.join(tmpdir(), `newsclean-src-only-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+  cpSync(path.join(refDir, 'data'), path.join(dir, 'data'), { recursive: true });
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return (await import(pathToFileURL(path.join(dir, 'src/boilerplate/classify.ts')).href)) as Classifier;
 }
 
 interface Dump {
@@ -130,9 +145,14 @@ function pass(c: Classifier, dumps: Dump[]): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const { classifier: ref, commit } = await referenceClassifier(args.rev);
-  const current: Classifier = args.against ? (await referenceClassifier(args.against, 'against')).classifier : workingTree;
-  const currentName = args.against ? `${args.against} (archived)` : 'working tree';
+  if (args.against && args['src-only']) throw new Error('--against and --src-only exclude each other');
+  const { classifier: ref, commit, dir: refDir } = await referenceClassifier(args.rev);
+  const current: Classifier = args.against
+    ? (await referenceClassifier(args.against, 'against')).classifier
+    : args['src-only']
+      ? await workingSourceWithDataOf(refDir)
+      : workingTree;
+  const currentName = args.against ? `${args.against} (archived)` : args['src-only'] ? `working tree src/ with data/ of ${commit.slice(0, 12)}` : 'working tree';
   const dev = devsetDumps();
   const dumps = [...dev, ...seedDumps()];
   const { decisions, differences } = compare(ref, current, dumps);
