@@ -11,7 +11,7 @@ import { serialiseDoc } from '../src/io/writers.ts';
 import { decodeLines, encodeOutput, OUTPUT_FORMAT, patchDocumentLine, type OutputSummary } from '../src/state/doc-cache.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/state/migrations.ts';
 import { SqliteStateStore } from '../src/state/sqlite.ts';
-import { earlierOutputs, FileSlices, outputSignature } from '../src/state/splice.ts';
+import { earlierOutputs, FileSlices, recordLayout, type LayoutEntry } from '../src/state/splice.ts';
 import { BufferedStageState } from '../src/state/stage-state.ts';
 import { emptyCommit, StateError, type RunCommit } from '../src/state/store.ts';
 
@@ -269,39 +269,43 @@ describe('cluster records from block seqs', () => {
   });
 });
 
-describe('line ranges of the previous output files (splice)', () => {
+describe('layout of the previous output files (splice)', () => {
   const write = (dir: string, docs: string, flags: string) => {
     writeFileSync(path.join(dir, 'documents.jsonl'), docs);
     writeFileSync(path.join(dir, 'flags.jsonl'), flags);
   };
+  const docs = '{"id":"a","x":1}\n{"id":"b","x":"é"}\n{"id":"c"}\n';
+  const flags = '{"doc":"a","k":1}\n{"doc":"a","k":2}\n{"doc":"c","k":3}\n';
+  const layout: LayoutEntry[] = [
+    ['a', 17, 36],
+    ['b', Buffer.byteLength('{"id":"b","x":"é"}\n'), 0],
+    ['c', 11, 18],
+  ];
 
-  it('finds each document line and each document\'s run of flag lines, and trusts only the files whose signature the state recorded', async () => {
+  it('gives each document\'s line and flag lines in the files the last run wrote, and nothing for files written by anything else', () => {
     const dir = tempDir();
-    const docs = '{"id":"a","x":1}\n{"id":"b","x":"é"}\n{"id":"c"}\n';
-    const flags = '{"doc":"a","k":1}\n{"doc":"a","k":2}\n{"doc":"c","k":3}\n';
     write(dir, docs, flags);
-    expect(await earlierOutputs(dir, null)).toBeNull();
-    const earlier = await earlierOutputs(dir, outputSignature(dir));
-    const bytes = Buffer.from(docs);
-    expect(earlier!.documents.get('b')).toEqual({ offset: 17, length: Buffer.byteLength('{"id":"b","x":"é"}\n'), lines: 1 });
-    const b = earlier!.documents.get('b')!;
-    expect(bytes.subarray(b.offset, b.offset + b.length).toString()).toBe('{"id":"b","x":"é"}\n');
-    expect(earlier!.flags.get('a')).toEqual({ offset: 0, length: 36, lines: 2 });
-    expect(earlier!.flags.get('c')).toEqual({ offset: 36, length: 18, lines: 1 });
-    expect(earlier!.flags.has('b')).toBe(false);
-    // Rewritten (same bytes, another mtime): no longer the file the state knows.
-    const signature = outputSignature(dir);
+    const stored = recordLayout(dir, layout);
+    expect(earlierOutputs(dir, null)).toBeNull();
+    const earlier = earlierOutputs(dir, stored)!;
+    const at = (text: string, r: { offset: number; length: number }) => Buffer.from(text).subarray(r.offset, r.offset + r.length).toString();
+    expect(at(docs, earlier.documents.get('b')!)).toBe('{"id":"b","x":"é"}\n');
+    expect(at(docs, earlier.documents.get('c')!)).toBe('{"id":"c"}\n');
+    expect(at(flags, earlier.flags.get('a')!)).toBe('{"doc":"a","k":1}\n{"doc":"a","k":2}\n');
+    expect(at(flags, earlier.flags.get('c')!)).toBe('{"doc":"c","k":3}\n');
+    expect(earlier.flags.has('b')).toBe(false);
+    // Rewritten (same bytes, another mtime): no longer the files the state knows.
     write(dir, docs, flags);
     utimesSync(path.join(dir, 'flags.jsonl'), new Date(2001, 1, 1), new Date(2001, 1, 1));
-    expect(await earlierOutputs(dir, signature)).toBeNull();
+    expect(earlierOutputs(dir, stored)).toBeNull();
   });
 
-  it('leaves out ids found in two places, lines without an id and an unfinished last line', async () => {
+  it('is not used when it does not add up to the files, or is damaged', () => {
     const dir = tempDir();
-    write(dir, '{"id":"a"}\n{"id":"b"}\n{"id":"a"}\nnot json\n{"id":"c"}\n{"id":"d"}', '{"doc":"x"}\n{"doc":"y"}\n{"doc":"x"}\n{"doc":"z"}\n');
-    const earlier = (await earlierOutputs(dir, outputSignature(dir)))!;
-    expect([...earlier.documents.keys()].sort()).toEqual(['b', 'c']);
-    expect([...earlier.flags.keys()].sort()).toEqual(['y', 'z']);
+    write(dir, docs, flags);
+    expect(earlierOutputs(dir, recordLayout(dir, layout.slice(0, 2)))).toBeNull();
+    expect(earlierOutputs(dir, '{"signature":')).toBeNull();
+    expect(earlierOutputs(dir, 'null')).toBeNull();
   });
 
   it('reads byte ranges in any order through its window', async () => {

@@ -62,7 +62,7 @@ import {
   type OutputSummary,
 } from './doc-cache.ts';
 import { acquireLock } from './lock.ts';
-import { earlierOutputs, FileSlices, outputSignature, type EarlierOutputs } from './splice.ts';
+import { earlierOutputs, FileSlices, recordLayout, type EarlierOutputs, type LayoutEntry } from './splice.ts';
 import { SqliteStateStore } from './sqlite.ts';
 import { BufferedStageState } from './stage-state.ts';
 import { emptyCommit, formatRunId, type CachedDocumentOutput, type InputRecord, type StateStore } from './store.ts';
@@ -478,7 +478,7 @@ export async function incrementalRun(
     });
     const rewriteAll = full || crashed !== null || !outputsPresent;
     // The lines of unchanged documents: copied from the files the last committed run wrote when they are still those files.
-    const earlier = rewriteAll ? null : await earlierOutputs(output, await store.outputSignature());
+    const earlier = rewriteAll ? null : earlierOutputs(output, await store.outputLayout());
 
     phase('merge');
     // From here the outputs change: a kill after this point means the next run rewrites them all.
@@ -494,13 +494,14 @@ export async function incrementalRun(
     }
     await writeDocFiles(output, docFileDocs);
     const source = await LineSource.open(output, store, earlier);
+    const layout: LayoutEntry[] = [];
     let written: WriteSummary;
     try {
-      written = await writeSerialisedOutputs(output, all.map((e) => serialisedOf(e, source)), clusterList, { deleteStaleDocFiles: true });
+      written = await writeSerialisedOutputs(output, all.map((e) => serialisedOf(e, source, layout)), clusterList, { deleteStaleDocFiles: true });
     } finally {
       await source.close();
     }
-    const writtenSignature = outputSignature(output);
+    const writtenLayout = recordLayout(output, layout);
     phase('write-main');
 
     // Every current per-input error: this run's, and those cached with unchanged inputs.
@@ -584,7 +585,7 @@ export async function incrementalRun(
       partition: partitionRel !== null,
       counts: { ...info, recoveredFrom: crashed ? formatRunId(crashed.id) : null, documents: counts.documents, clusters: counts.clusters, seconds: run.seconds },
       fingerprint,
-      outputSignature: writtenSignature,
+      outputLayout: writtenLayout,
       reset: full,
       upsertInputs: [
         ...inv.changed.map((c) => ({ path: c.file.rel, size: c.size, mtimeMs: c.mtimeMs, hash: c.hash, runId, errors: errorsByInput.get(c.file.rel) ?? [] })),
@@ -707,7 +708,7 @@ class LineSource {
     const line = s.setAside === null ? this.earlier?.documents.get(e.id) : undefined;
     const flagCount = Object.values(s.flagsByKind).reduce((a, b) => a + b, 0);
     const flags = this.earlier?.flags.get(e.id);
-    if (line && line.lines === 1 && line.length === s.lineBytes && (flagCount === 0 ? !flags : flags?.lines === flagCount)) {
+    if (line && line.length === s.lineBytes && (flagCount === 0) === (flags === undefined)) {
       return {
         line: await this.documents!.slice(line.offset, line.length),
         flagLines: flags ? await this.flags!.slice(flags.offset, flags.length) : Buffer.alloc(0),
@@ -721,13 +722,19 @@ class LineSource {
   }
 }
 
-/** The writers' view of an entry; `source` gives the lines of unchanged documents (null: every entry has its lines). */
-function serialisedOf(e: CorpusEntry, source: LineSource | null): SerialisedDoc {
+/**
+ * The writers' view of an entry; `source` gives the lines of unchanged
+ * documents (null: every entry has its lines). `layout` collects, in the
+ * order the writer asks for them, the byte lengths of the kept documents'
+ * lines (the next run splices the files by it).
+ */
+function serialisedOf(e: CorpusEntry, source: LineSource | null, layout?: LayoutEntry[]): SerialisedDoc {
   const s = e.summary;
-  const lines = () => {
-    if (e.lines) return e.lines;
-    if (!source) throw new Error(`internal: the lines of document ${e.id} were not read`);
-    return source.linesOf(e);
+  const lines = async () => {
+    if (!e.lines && !source) throw new Error(`internal: the lines of document ${e.id} were not read`);
+    const l = e.lines ?? (await source!.linesOf(e));
+    if (layout && s.setAside === null) layout.push([e.id, l.line.length, l.flagLines.length]);
+    return l;
   };
   return { id: e.id, setAside: s.setAside !== null, seqs: s.seqs, removedByReason: s.removedByReason, flagsByKind: s.flagsByKind, lines };
 }

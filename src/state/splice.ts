@@ -9,15 +9,16 @@
  * state cost a query per document, inflating every document's lines and
  * garbage-collecting them (about 500 MB for 20,000 documents).
  *
- * The previous files are trusted only when they are the ones the last
- * committed run wrote: the state keeps their stat signature (size, mtime in
- * ns, inode) with the run's commit, and the writers replace files by rename,
- * so any other write (a killed run, an edit, a copy from elsewhere) gives
- * another signature; the lines then come from the state as before. A line is
- * also spliced only when its length is the one the state records for it, and
- * a document's flag lines only when their number is its flag count.
+ * Where each document's lines are: the run that wrote the files records their
+ * *layout* (each kept document's id and the bytes of its document line and of
+ * its flag lines, in file order) with their stat signature (size, mtime in ns,
+ * inode) in its commit. The previous files are trusted only when they still
+ * have that signature: the writers replace files by rename, so any other write
+ * (a killed run, an edit, a copy from elsewhere) gives another signature, and
+ * the lines then come from the state as before. A line is also spliced only
+ * when its length is the one the state's summary records for it.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { OUTPUT_FILES } from '../io/writers.ts';
@@ -36,92 +37,61 @@ export function outputSignature(output: string): string | null {
   return parts.join(' ');
 }
 
-export interface LineRange {
+/** A kept document as written: its id, the bytes of its documents.jsonl line and of its flags.jsonl lines. */
+export type LayoutEntry = [id: string, lineBytes: number, flagBytes: number];
+
+interface StoredLayout {
+  signature: string;
+  documents: LayoutEntry[];
+}
+
+/** What the state keeps about the files just written (null when they are missing). */
+export function recordLayout(output: string, documents: LayoutEntry[]): string | null {
+  const signature = outputSignature(output);
+  return signature === null ? null : JSON.stringify({ signature, documents } satisfies StoredLayout);
+}
+
+export interface ByteRange {
   offset: number;
   length: number;
-  /** Lines in the range. */
-  lines: number;
 }
 
 /** Where each document's lines are in the previous documents.jsonl and flags.jsonl. */
 export interface EarlierOutputs {
-  documents: Map<string, LineRange>;
-  flags: Map<string, LineRange>;
+  documents: Map<string, ByteRange>;
+  /** Documents with flag lines only. */
+  flags: Map<string, ByteRange>;
 }
 
-const NEWLINE = 0x0a;
-
 /**
- * Ranges of lines by the id that starts each line (`{"<field>":"<id>"`),
- * consecutive lines of one id forming one range. Ids are safe ids
- * (`[A-Za-z0-9._-]`, checked by the writers), so the id ends at the next
- * quote. An id found in two separate places, and a line without the
- * prefix, make the ids concerned unusable (they are left out: their lines
- * come from the state).
+ * Where each document's lines are in the previous documents.jsonl and
+ * flags.jsonl, from the layout the last committed run recorded, when they are
+ * the files that run wrote (same signature, and the layout adds up to their
+ * sizes); null otherwise.
  */
-async function lineRanges(file: string, field: string): Promise<Map<string, LineRange>> {
-  const prefix = Buffer.from(`{"${field}":"`);
-  const ranges = new Map<string, LineRange>();
-  const broken = new Set<string>();
-  let current: { id: string; range: LineRange } | null = null;
-  const endRange = () => {
-    if (!current) return;
-    if (ranges.has(current.id) || broken.has(current.id)) broken.add(current.id);
-    else ranges.set(current.id, current.range);
-    current = null;
-  };
-  /** The current id's bytes with their closing quote: the next lines of the same id are recognised without making a string. */
-  let currentKey = Buffer.alloc(0);
-  const line = (buf: Buffer, start: number, end: number, offset: number) => {
-    const length = end - start + 1;
-    const idStart = start + prefix.length;
-    if (current && end - idStart >= currentKey.length && buf.compare(currentKey, 0, currentKey.length, idStart, idStart + currentKey.length) === 0 && buf.compare(prefix, 0, prefix.length, start, idStart) === 0) {
-      current.range.length += length;
-      current.range.lines++;
-      return;
-    }
-    let id: string | null = null;
-    if (buf.compare(prefix, 0, prefix.length, start, Math.min(end, idStart)) === 0) {
-      const quote = buf.indexOf(0x22, idStart);
-      if (quote !== -1 && quote < end) {
-        id = buf.toString('latin1', idStart, quote);
-        currentKey = Buffer.from(buf.subarray(idStart, quote + 1));
-      }
-    }
-    endRange();
-    // A line without an id poisons nothing else but cannot be attributed: its neighbours' ranges stay exact.
-    if (id !== null) current = { id, range: { offset, length, lines: 1 } };
-  };
-  let rest: Buffer = Buffer.alloc(0);
-  let restOffset = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
-    const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-    let start = 0;
-    for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      line(buf, start, nl, restOffset + start);
-      start = nl + 1;
-    }
-    rest = buf.subarray(start);
-    restOffset += start;
+export function earlierOutputs(output: string, stored: string | null): EarlierOutputs | null {
+  if (stored === null) return null;
+  let layout: StoredLayout;
+  try {
+    layout = JSON.parse(stored) as StoredLayout;
+  } catch {
+    return null;
   }
-  // A last line without a newline is not a line the writers wrote: it is left out (a document's flag
-  // lines cut there are one short of its flag count, which the splice checks).
-  endRange();
-  for (const id of broken) ranges.delete(id);
-  return ranges;
-}
-
-/**
- * The line ranges of the previous documents.jsonl and flags.jsonl, when they
- * are the files the last committed run wrote (`signature`, from the state);
- * null otherwise.
- */
-export async function earlierOutputs(output: string, signature: string | null): Promise<EarlierOutputs | null> {
-  if (signature === null || outputSignature(output) !== signature) return null;
-  const [documents, flags] = await Promise.all([
-    lineRanges(path.join(output, OUTPUT_FILES.documents), 'id'),
-    lineRanges(path.join(output, OUTPUT_FILES.flags), 'doc'),
-  ]);
+  if (typeof layout?.signature !== 'string' || !Array.isArray(layout.documents) || outputSignature(output) !== layout.signature) return null;
+  const documents = new Map<string, ByteRange>();
+  const flags = new Map<string, ByteRange>();
+  let docOffset = 0;
+  let flagOffset = 0;
+  for (const [id, lineBytes, flagBytes] of layout.documents) {
+    // An id written twice cannot be told apart: neither copy is used.
+    if (documents.has(id)) documents.set(id, { offset: -1, length: -1 });
+    else documents.set(id, { offset: docOffset, length: lineBytes });
+    if (flagBytes > 0) flags.set(id, { offset: flagOffset, length: flagBytes });
+    docOffset += lineBytes;
+    flagOffset += flagBytes;
+  }
+  const sizes = SPLICED.map((name) => statSync(path.join(output, name)).size);
+  if (sizes[0] !== docOffset || sizes[1] !== flagOffset) return null;
   return { documents, flags };
 }
 

@@ -185,8 +185,8 @@ export class SqliteStateStore implements StateStore {
     return out;
   }
 
-  async outputSignature(): Promise<string | null> {
-    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'output_signature'`).get() as { value: string } | undefined;
+  async outputLayout(): Promise<string | null> {
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'output_layout'`).get() as { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -280,8 +280,8 @@ export class SqliteStateStore implements StateStore {
       }
 
       db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)`).run(c.fingerprint);
-      if (c.outputSignature === null) db.prepare(`DELETE FROM meta WHERE key = 'output_signature'`).run();
-      else if (c.outputSignature !== undefined) db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('output_signature', ?)`).run(c.outputSignature);
+      if (c.outputLayout === null) db.prepare(`DELETE FROM meta WHERE key = 'output_layout'`).run();
+      else if (c.outputLayout !== undefined) db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('output_layout', ?)`).run(c.outputLayout);
       db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_check', ?)`).run(JSON.stringify({ at: c.finishedAt, counts: c.counts }));
       const updated = c.discardRun
         ? db.prepare(`DELETE FROM runs WHERE id = ? AND status = 'running'`).run(c.runId)

@@ -108,10 +108,11 @@ export interface RunCommit {
   /** Cached documents kept whose output changed (a paragraph joined or left a cluster) or was derived for the first time; the payload stays. */
   updateOutputs?: { id: string; runId: number; output: CachedOutput }[];
   /**
-   * Stat signature of the corpus-wide output files this run wrote (src/state/splice.ts): the
-   * next run copies unchanged lines from them only when they still have it. Undefined keeps the stored one.
+   * Layout and stat signature of the corpus-wide output files this run wrote (src/state/splice.ts;
+   * opaque to the store): the next run copies unchanged lines from them only when they still have
+   * that signature. Undefined keeps the stored one.
    */
-  outputSignature?: string | null;
+  outputLayout?: string | null;
   /** Ids of documents to forget (their input changed or disappeared). */
   deleteDocuments: string[];
   upsertClusters: StoredCluster[];
@@ -178,8 +179,8 @@ export interface StateStore {
   documentOutputs(): Promise<CachedDocumentOutput[]>;
   /** The cached output lines of the given documents (ids without any are left out). */
   documentLines(ids: readonly string[]): Promise<Map<string, Buffer>>;
-  /** The output signature the last committed run recorded (null when none). */
-  outputSignature(): Promise<string | null>;
+  /** The output layout the last committed run recorded (null when none). */
+  outputLayout(): Promise<string | null>;
   /** The payloads of the given documents (missing ids are left out). */
   documentPayloads(ids: readonly string[]): Promise<Map<string, Buffer>>;
   clusters(): Promise<Map<string, StoredCluster>>;
