@@ -27,6 +27,7 @@ import {
   stopwordDensity,
   stopwordDensityOfScan,
   termDot,
+  termDotPair,
   words,
   type PhraseRule,
 } from '../src/boilerplate/knowledge.ts';
@@ -458,6 +459,8 @@ describe('lexical terms hashed in the line scan = lexical.ts', () => {
   /** Pieces that sit on the edges of the lexical word definition: apostrophes, digits, U+0080–U+00BF, ×, ÷, long words, astral letters, İ and Σ. */
   const EDGES = ["don't", 'don\u2019t', 'l\u2019homme', 'x1y', '\u00aa\u00b5\u00ba', '\u0085', '3\u00d74', '\u00f7', 'a'.repeat(23), 'B'.repeat(24), 'Ab'.repeat(20), 'İstanbul', 'ΣΟΦΊΑ', '\u{1D400}\u{1D401}', '\u2c00', '\u3005', 'ｆｕｌｌ', '_', '-'];
   const edgy = fc.array(fc.constantFrom(...PIECES, ...EDGES), { minLength: 0, maxLength: 12 }).map((ps) => ps.join(''));
+  const otherWeights = Float64Array.from({ length: weights.length }, (_, i) => Math.cos(i * 7) / 3);
+  const pair = new Float64Array(2);
   const check = (text: string) => {
     resetScanPools();
     const scan = scanBlock(text);
@@ -467,6 +470,9 @@ describe('lexical terms hashed in the line scan = lexical.ts', () => {
     forEachLexicalTerm(text, (b, v) => expected.push([b, v]));
     expect(got, JSON.stringify(text)).toEqual(expected);
     expect(termDot(scan, weights), JSON.stringify(text)).toBe(lexicalDot(text, weights));
+    // Both passes' dots in one walk: each the same number as its own termDot.
+    termDotPair(scan, weights, otherWeights, pair);
+    expect([pair[0], pair[1]], JSON.stringify(text)).toEqual([termDot(scan, weights), termDot(scan, otherWeights)]);
     // The rest of the scan is scanLine's (the stop words sit in the document's pool instead of an array of their own).
     const plain = scanLine(text);
     const view = (sc: typeof scan) => ({ ...sc, stops: [...sc.stops.subarray(sc.stopsFrom, sc.stopsEnd)], stopsFrom: 0, stopsEnd: 0, terms: 0, termCount: 0 });

@@ -41,6 +41,7 @@ import {
   stopwordDensity,
   stopwordDensityOfScan,
   termDot,
+  termDotPair,
   words,
   type Knowledge,
   type LineScan,
@@ -491,18 +492,30 @@ function applyBlockModel(
   const proseThreshold = Math.min(threshold, (model.proseThreshold * s.aggr) / DEFAULT_AGGRESSIVENESS);
   const ctx = blockContext(blocks, out, s);
   const lexical = lexicalWeights(model);
+  // Two passes when the model has a span part: the first pass's probabilities choose the article span (src/boilerplate/span-model.ts).
+  const firstPass = firstPassModel(model);
+  const firstLexical = firstPass ? lexicalWeights(firstPass) : null;
+  // The lexical shares of z from the terms hashed in the line scan (no second pass over the blocks' text); both passes' in one walk.
+  const firstShare = new Float64Array(firstLexical ? blocks.length : 0);
   if (lexical) {
-    // The lexical share of z from the terms hashed in the line scan (no second pass over the blocks' text).
     const share = new Float64Array(blocks.length);
-    for (let i = 0; i < share.length; i++) if (s.features[i]) share[i] = termDot(s.facts[i]!.scan, lexical);
+    const pair = new Float64Array(2);
+    for (let i = 0; i < share.length; i++) {
+      if (!s.features[i]) continue;
+      if (firstLexical) {
+        termDotPair(s.facts[i]!.scan, lexical, firstLexical, pair);
+        share[i] = pair[0]!;
+        firstShare[i] = pair[1]!;
+      } else share[i] = termDot(s.facts[i]!.scan, lexical);
+    }
     ctx.lexicalShare = share;
+  } else if (firstLexical) {
+    for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!.scan, firstLexical);
   }
   // The threshold's text in the removals' detail, written once per document.
   const cutText = threshold.toFixed(2);
   const proseCutText = proseThreshold.toFixed(2);
-  // Two passes when the model has a span part: the first pass's probabilities choose the article span (src/boilerplate/span-model.ts).
-  const firstPass = firstPassModel(model);
-  if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, s.facts);
+  if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, firstShare);
   const probabilities = contentProbabilities(model, ctx);
   const [first, last] = s.span;
   out.forEach((d, i) => {
@@ -526,12 +539,9 @@ function applyBlockModel(
   });
 }
 
-/** The article span from the first pass's probabilities (its lexical share from the terms hashed in the line scan). */
-function modelSpan(firstPass: BlockModel, setting: SpanSetting, ctx: BlockContext, features: Array<BlockFeatures | null>, facts: BlockFacts[]): [number, number] {
-  const lexical = lexicalWeights(firstPass);
-  const share = new Float64Array(features.length);
-  if (lexical) for (let i = 0; i < share.length; i++) if (features[i]) share[i] = termDot(facts[i]!.scan, lexical);
-  const p = contentProbabilities(firstPass, { ...ctx, span: [-1, -1], lexicalShare: share });
+/** The article span from the first pass's probabilities (`share`: its lexical share of each block, from the terms hashed in the line scan; zeros without lexical weights). */
+function modelSpan(firstPass: BlockModel, setting: SpanSetting, ctx: BlockContext, features: Array<BlockFeatures | null>, share: Float64Array): [number, number] {
+  const p = contentProbabilities(firstPass, { ...ctx, span: [-1, -1], lexicalShare: share.length ? share : new Float64Array(features.length) });
   return probabilitySpan(p, features, ctx.blocks, setting);
 }
 

@@ -626,6 +626,33 @@ export function termDot(scan: LineScan, weights: Float64Array): number {
   return wordSum / Math.sqrt(count) + weights[termBucket(pool[from]!, SEED_FIRST)]! + weights[termBucket(pool[from + count - 1]!, SEED_LAST)]!;
 }
 
+/**
+ * termDot(scan, a) and termDot(scan, b) in one walk over the block's terms (each bucket found once),
+ * written to out[0] and out[1]: the two passes of a two-pass block model. Same sums, same order.
+ */
+export function termDotPair(scan: LineScan, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  const count = scan.termCount;
+  if (count <= 0) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  const pool = termPool;
+  const from = scan.terms;
+  let sumA = 0;
+  let sumB = 0;
+  for (let k = 0; k < count; k++) {
+    const bucket = termBucket(pool[from + k]!, SEED_WORD);
+    sumA += a[bucket]!;
+    sumB += b[bucket]!;
+  }
+  const root = Math.sqrt(count);
+  const first = termBucket(pool[from]!, SEED_FIRST);
+  const last = termBucket(pool[from + count - 1]!, SEED_LAST);
+  out[0] = sumA / root + a[first]! + a[last]!;
+  out[1] = sumB / root + b[first]! + b[last]!;
+}
+
 /** Calls take(bucket, value) for each lexical term of a scanned block, as lexical.ts's forEachLexicalTerm does on its text (for tests). */
 export function forEachScannedTerm(scan: LineScan, take: (bucket: number, value: number) => void): void {
   const count = scan.termCount;
