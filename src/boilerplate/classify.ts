@@ -47,7 +47,7 @@ import {
   type LineScan,
 } from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
-import { firstPassModel, probabilitySpan, type SpanSetting } from './span-model.ts';
+import { firstPassModel, maxSumRun, probabilitySpan, type SpanSetting } from './span-model.ts';
 
 /** Default of the one knob (see the stage option `aggressiveness`). */
 export const DEFAULT_AGGRESSIVENESS = 0.5;
@@ -496,7 +496,7 @@ function applyBlockModel(
   const firstPass = firstPassModel(model);
   const firstLexical = firstPass ? lexicalWeights(firstPass) : null;
   // The lexical shares of z from the terms hashed in the line scan (no second pass over the blocks' text); both passes' in one walk.
-  const firstShare = new Float64Array(firstLexical ? blocks.length : 0);
+  const firstShare = new Float64Array(firstPass ? blocks.length : 0);
   if (lexical) {
     const share = new Float64Array(blocks.length);
     const pair = new Float64Array(2);
@@ -539,9 +539,9 @@ function applyBlockModel(
   });
 }
 
-/** The article span from the first pass's probabilities (`share`: its lexical share of each block, from the terms hashed in the line scan; zeros without lexical weights). */
+/** The article span from the first pass's probabilities (`share`: its lexical share of each block, from the terms hashed in the line scan; zeros when it has no lexical weights). */
 function modelSpan(firstPass: BlockModel, setting: SpanSetting, ctx: BlockContext, features: Array<BlockFeatures | null>, share: Float64Array): [number, number] {
-  const p = contentProbabilities(firstPass, { ...ctx, span: [-1, -1], lexicalShare: share.length ? share : new Float64Array(features.length) });
+  const p = contentProbabilities(firstPass, { ...ctx, span: [-1, -1], lexicalShare: share });
   return probabilitySpan(p, features, ctx.blocks, setting);
 }
 
@@ -625,25 +625,12 @@ export function articleSpan(blocks: ClassifierInput[], grades: Array<Exclude<Gra
     }
     return [first, last];
   }
-  let best = 0;
-  let bestSpan: [number, number] = [-1, -1];
-  let sum = 0;
-  let start = 0;
-  grades.forEach((g, i) => {
+  return maxSumRun(grades.length, (i) => {
+    const g = grades[i];
     const len = blocks[i]!.text.length;
     // Chrome counts double against prose, so a run of menu items or teaser lines ends the article.
-    const v = g === 'good' ? len : g === 'near-good' ? len / 2 : g === 'short' ? -2 * (Math.min(len, 40) + 10) : -2 * (len / 2 + 10);
-    if (sum <= 0) {
-      sum = 0;
-      start = i;
-    }
-    sum += v;
-    if (sum > best) {
-      best = sum;
-      bestSpan = [start, i];
-    }
+    return g === 'good' ? len : g === 'near-good' ? len / 2 : g === 'short' ? -2 * (Math.min(len, 40) + 10) : -2 * (len / 2 + 10);
   });
-  return bestSpan;
 }
 
 /** The document's stop-word language: the given one, else the list that covers its words best (null: no list fits). */

@@ -42,19 +42,30 @@ export type SpanSetting = Pick<SpanModel, 'tau' | 'weighting' | 'rule'>;
  * [-1, -1] when no block rates above tau). `graded[i]` falsy: block i is a rule match.
  */
 export function probabilitySpan(p: ArrayLike<number>, graded: ArrayLike<unknown>, blocks: ReadonlyArray<{ text: string }>, s: SpanSetting): [number, number] {
+  return maxSumRun(blocks.length, (i) => {
+    const chars = blocks[i]!.text.length;
+    const w = s.weighting === 'sqrt' ? Math.sqrt(chars) : s.weighting === 'log' ? Math.log1p(chars) : 1;
+    return graded[i] ? w * (p[i]! - s.tau) : -s.rule * w;
+  });
+}
+
+/**
+ * The run [first, last] of consecutive items whose values have the largest positive sum (Kadane;
+ * the earliest such run on ties; [-1, -1] when no value is positive). Both article spans, the
+ * grade heuristic's and the first pass's, are such runs over the blocks.
+ */
+export function maxSumRun(n: number, value: (i: number) => number): [number, number] {
   let best = 0;
   let sum = 0;
   let start = 0;
   let first = -1;
   let last = -1;
-  for (let i = 0; i < blocks.length; i++) {
-    const chars = blocks[i]!.text.length;
-    const w = s.weighting === 'sqrt' ? Math.sqrt(chars) : s.weighting === 'log' ? Math.log1p(chars) : 1;
+  for (let i = 0; i < n; i++) {
     if (sum <= 0) {
       sum = 0;
       start = i;
     }
-    sum += graded[i] ? w * (p[i]! - s.tau) : -s.rule * w;
+    sum += value(i);
     if (sum > best) {
       best = sum;
       first = start;

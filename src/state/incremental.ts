@@ -465,9 +465,12 @@ export async function incrementalRun(
       runId,
     });
     // Only documents whose clusters changed have their lines read from the state here (to be patched).
-    const toPatch = keptEntries.filter((k) => clustersAfterMerge(k, merge) !== null);
-    const patchLines = await store.documentLines(toPatch.filter((k) => !k.lines).map((k) => k.id));
-    for (const k of toPatch) patchClusters(k, merge, k.lines ?? storedLines(k, patchLines.get(k.id)));
+    const toPatch = keptEntries.flatMap((k) => {
+      const clusters = clustersAfterMerge(k, merge);
+      return clusters ? [{ k, clusters }] : [];
+    });
+    const patchLines = await store.documentLines(toPatch.filter(({ k }) => !k.lines).map(({ k }) => k.id));
+    for (const { k, clusters } of toPatch) patchClusters(k, clusters, k.lines ?? storedLines(k, patchLines.get(k.id)));
 
     // The whole corpus in input order: file order of the walk, then position inside the file.
     const order = (e: { input: string; pos: number }) => [fileIndex.get(e.input) ?? Number.MAX_SAFE_INTEGER, e.pos] as const;
@@ -763,13 +766,11 @@ function clustersAfterMerge(e: CorpusEntry, merge: ClusterMerge): (string | null
 
 /**
  * Bring a kept document's paragraph cluster ids up to date with the merged
- * clusters. Only when something changes is its documents.jsonl line (`lines`,
- * as cached) decoded, patched and serialised again (flag lines hold no
- * cluster ids and stay as they are).
+ * clusters (`next`, from clustersAfterMerge: called only when they change):
+ * its documents.jsonl line (`lines`, as cached) is decoded, patched and
+ * serialised again (flag lines hold no cluster ids and stay as they are).
  */
-function patchClusters(e: CorpusEntry, merge: ClusterMerge, lines: Lines): void {
-  const next = clustersAfterMerge(e, merge);
-  if (!next) return;
+function patchClusters(e: CorpusEntry, next: (string | null)[], lines: Lines): void {
   const s = e.summary;
   const { line, flagLines } = lines;
   // A set-aside document's line holds no cluster ids.

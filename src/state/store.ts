@@ -53,8 +53,7 @@ export interface CachedOutput {
   summary: string;
 }
 
-/** A cached document without its payload: what a run needs of a document it does not reprocess. */
-/** A cached document as an incremental run first reads it: without its payload and its (large) output lines. */
+/** A cached document as an incremental run first reads it (what it needs of a document it does not reprocess): without its payload and its (large) output lines. */
 export interface CachedDocumentOutput extends Omit<CachedDocument, 'payload' | 'output'> {
   /** Its output summary; null for a document cached without output lines (schema 2). */
   summary: string | null;
