@@ -56,6 +56,18 @@ function job(ws: { input: string; output: string }, over: Partial<JobOptions> = 
   return runJob({ input: ws.input, output: ws.output, configFile: path.join(ws.input, '..', 'none.config.ts'), log: silent, report: false, ...over });
 }
 
+/** A wire paragraph for the cross-run dedup tests, and the stages they run. */
+const wire =
+  'The foreign ministry said on Thursday that talks between the two delegations would resume in Geneva next week, after a pause of almost three months over the prisoner exchange.';
+const dedupStages = () => configuredStages(resolveConfig({ pipeline: ['segment', 'normalize', 'reflow', 'dedup'] }));
+
+/** Filler paragraphs that are no copies of anything: 24 random words of a vocabulary (its first `words` words). */
+function fillerParagraphs(seed: number, words = 36): () => string {
+  const rng = createRng(seed);
+  const vocabulary = 'river market station winter council engineer teacher village budget harbour museum orchard factory journal meadow airline lantern chapel tunnel cabinet senator glacier quarry ferry canyon bakery theatre stadium clinic parish brewery vineyard archive garrison monastery observatory'.split(' ').slice(0, words);
+  return () => Array.from({ length: 24 }, () => rng.pick(vocabulary)).join(' ') + '.';
+}
+
 describe('incremental runs', () => {
   it('adding 3 files to a processed folder processes exactly 3 documents', async () => {
     const ws = workspace();
@@ -262,15 +274,10 @@ describe('incremental runs', () => {
 describe('cross-run dedup with the built-in stage', () => {
   it('a copy in run 2 of a run-1 paragraph joins the run-1 cluster under the same id; a run-1 singleton gains its run-2 copy', async () => {
     const ws = workspace();
-    const stages = configuredStages(resolveConfig({ pipeline: ['segment', 'normalize', 'reflow', 'dedup'] }));
-    const wire =
-      'The foreign ministry said on Thursday that talks between the two delegations would resume in Geneva next week, after a pause of almost three months over the prisoner exchange.';
+    const stages = dedupStages();
     const lone =
       'Farmers in the northern valley reported that the late frost had destroyed nearly half of the apricot harvest, and the regional government promised emergency payments before the summer.';
-    // Filler paragraphs that are no copies of anything: random words from a large vocabulary.
-    const rng = createRng(99);
-    const vocabulary = 'river market station winter council engineer teacher village budget harbour museum orchard factory journal meadow airline lantern chapel tunnel cabinet senator glacier quarry ferry canyon bakery theatre stadium clinic parish brewery vineyard archive garrison monastery observatory'.split(' ');
-    const filler = () => Array.from({ length: 24 }, () => rng.pick(vocabulary)).join(' ') + '.';
+    const filler = fillerParagraphs(99);
     const doc = (...middle: string[]) => [filler(), filler(), ...middle, filler()].join('\n\n');
     writeFileSync(path.join(ws.input, 'a.txt'), doc(wire));
     writeFileSync(path.join(ws.input, 'b.txt'), doc(wire.replace('Thursday', 'Thursday evening')));
@@ -296,6 +303,56 @@ describe('cross-run dedup with the built-in stage', () => {
   });
 });
 
+describe('canonical texts across runs', () => {
+  it('a cluster keeps its canonical text when later runs bring spun, abridged or exact copies, and takes a clearly better version', async () => {
+    const ws = workspace();
+    const stages = dedupStages();
+    const spun =
+      'The foreign ministry stated on Thursday that negotiations between the two delegations would restart in Geneva next week, after a break of almost three months over the prisoner exchange.';
+    const abridged = 'The foreign ministry said on Thursday that talks between the two delegations would resume in Geneva next week.';
+    const fuller =
+      wire.slice(0, -1) + ', which both governments had blamed on each other, and the mediators from Norway and Qatar would attend the first session as observers.';
+    const filler = fillerParagraphs(7);
+    const write = (name: string, paragraph: string) => writeFileSync(path.join(ws.input, `${name}.txt`), [filler(), paragraph, filler()].join('\n\n'));
+    const wireCluster = () => {
+      const all = readJsonl(path.join(ws.output, 'clusters.jsonl'));
+      expect(all).toHaveLength(1);
+      return all[0] as { id: string; canonical: string; members: unknown[]; canonicalMember?: unknown; [k: string]: unknown };
+    };
+    for (const name of ['a', 'b', 'c']) write(name, wire);
+    await job(ws, { stages });
+    const run1 = wireCluster();
+    expect(run1.canonical).toBe(wire);
+
+    // Run 2: a spun and an abridged copy. Chosen among the new members alone, the canonical
+    // would flip to one of them; weighed against the three earlier members it stays.
+    write('d', spun);
+    write('e', abridged);
+    const second = await job(ws, { stages });
+    expect(second.run.incremental?.processedDocuments).toBe(2);
+    const run2 = wireCluster();
+    expect(run2.id).toBe(run1.id);
+    expect(run2.members).toHaveLength(5);
+    expect(run2.canonical).toBe(wire);
+    // The record's counts describe the whole cluster, not this run's share of it.
+    expect(run2).toMatchObject({ size: 5, documents: 5, canonicalMember: { doc: 'a', seq: 1 } });
+
+    // An exact copy of the canonical text: the text stays, and so does the member it is taken from.
+    write('f', wire);
+    await job(ws, { stages });
+    expect(wireCluster()).toMatchObject({ id: run1.id, canonical: wire, size: 6, canonicalMember: { doc: 'a', seq: 1 } });
+
+    // Run 4: a fuller version, copied by more sites than the cluster had members: it outscores the earlier text.
+    for (const name of ['g', 'h', 'i', 'j', 'k', 'l', 'm']) write(name, fuller);
+    await job(ws, { stages });
+    const run3 = wireCluster();
+    expect(run3.id).toBe(run1.id);
+    expect(run3.members).toHaveLength(13);
+    expect(run3).toMatchObject({ size: 13, documents: 13 });
+    expect(run3.canonical).toBe(fuller);
+  });
+});
+
 describe('state schema 3 (cached output lines)', () => {
   it('a state written by schema 2 is upgraded without loss: the next runs write what a state that was never downgraded gives', async () => {
     const stages = configuredStages(resolveConfig({ pipeline: ['segment', 'normalize', 'reflow', 'dedup'] }));
@@ -304,9 +361,7 @@ describe('state schema 3 (cached output lines)', () => {
     const lone =
       'Farmers in the northern valley reported that the late frost had destroyed nearly half of the apricot harvest, and the regional government promised emergency payments before the summer.';
     const texts = (seed: number) => {
-      const rng = createRng(seed);
-      const vocabulary = 'river market station winter council engineer teacher village budget harbour museum orchard factory journal meadow airline lantern chapel tunnel cabinet'.split(' ');
-      const filler = () => Array.from({ length: 24 }, () => rng.pick(vocabulary)).join(' ') + '.';
+      const filler = fillerParagraphs(seed, 20);
       return (...middle: string[]) => [filler(), filler(), ...middle, filler()].join('\n\n');
     };
     const upgraded = workspace();

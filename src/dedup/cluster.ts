@@ -35,9 +35,11 @@ export interface DedupCluster {
   id: string;
   /** Input indexes, ordered by (doc, seq). */
   members: number[];
-  /** Input index of the member whose text is canonical. */
+  /** Input index of the member whose text is canonical; -1 when an earlier run's canonical text stays (`earlierCanonical`). */
   canonical: number;
   canonicalReason: string;
+  /** Set when the canonical text chosen by an earlier run stays (it is not among this run's inputs). */
+  earlierCanonical?: EarlierCanonical;
   /** Distinct texts among the members. */
   variants: number;
   /** Smallest containment with which a member joined (1 for exact copies only). */
@@ -77,7 +79,28 @@ class PhaseClock {
   }
 }
 
+/**
+ * The canonical text of a cluster of an earlier run (incremental runs, src/stages/dedup.ts).
+ * It takes part in this run's canonical choice as if it were `copies` exact copies, one per earlier
+ * member: the earlier members' own texts are not kept, and weighting the text that represented them
+ * by their number keeps a canonical stable across runs unless a new member is clearly better
+ * (a spun or abridged newcomer never displaces it; a fuller, cleaner version outscoring all earlier
+ * members can). Deterministic: it depends on the state and this run's inputs only.
+ */
+export interface EarlierCanonical {
+  text: string;
+  /** Members of the cluster when that canonical was chosen (at least 1). */
+  copies: number;
+  /** Artifact flags on the canonical text (per copy). */
+  flags: number;
+  /** Where that text is: the member it was taken from. */
+  doc: string;
+  seq: number;
+}
+
 export interface ClusterOptions extends Partial<EligibilityOptions>, ParallelOptions {
+  /** Canonical texts of earlier runs' clusters, by cluster id (only clusters of `index` are looked up). */
+  earlier?: ReadonlyMap<string, EarlierCanonical>;
   index?: DedupIndex;
   params?: Partial<IndexParams>;
   thresholds?: Partial<MatchThresholds>;
@@ -168,22 +191,37 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     const members = list.flatMap((u) => u.inputs).sort(memberOrder);
     // A cluster of an earlier run (loaded index) is reported with one new member too: it joins that cluster.
     if (members.length < 2 && cluster >= existing) continue;
-    const choice = chooseCanonical(
-      list.map((u) => {
-        // The representative text of an exact-copy group: its first member by (doc, seq).
-        const first = [...u.inputs].sort(memberOrder)[0]!;
-        const text = inputs[first]!.text;
-        return { text, tokens: tokensOf(u), key: u.key, copies: u.inputs.length, flags: u.flags };
-      }),
-    );
-    const chosen = list[choice.index]!;
     const id = index.id(cluster);
+    const candidates = list.map((u) => {
+      // The representative text of an exact-copy group: its first member by (doc, seq).
+      const first = [...u.inputs].sort(memberOrder)[0]!;
+      const text = inputs[first]!.text;
+      return { text, tokens: tokensOf(u), key: u.key, copies: u.inputs.length, flags: u.flags };
+    });
+    const earlier = cluster < existing ? opts.earlier?.get(id) : undefined;
+    let earlierAt = -1;
+    if (earlier) {
+      const f = extractor.extract(earlier.text);
+      const copies = Math.max(1, earlier.copies);
+      const same = candidates.findIndex((c) => c.key === f.key);
+      // A new exact copy of the earlier canonical text: one candidate, the earlier member stays the source.
+      if (same >= 0) {
+        candidates[same]!.copies += copies;
+        candidates[same]!.flags += earlier.flags * copies;
+        earlierAt = same;
+      } else {
+        earlierAt = candidates.push({ text: earlier.text, tokens: f.tokens, key: f.key, copies, flags: earlier.flags * copies }) - 1;
+      }
+    }
+    const choice = chooseCanonical(candidates);
     for (const m of members) assignment[m] = id;
+    const keepsEarlier = choice.index === earlierAt;
     clusters.push({
       id,
       members,
-      canonical: [...chosen.inputs].sort(memberOrder)[0]!,
+      canonical: keepsEarlier ? -1 : [...list[choice.index]!.inputs].sort(memberOrder)[0]!,
       canonicalReason: choice.reason,
+      ...(keepsEarlier ? { earlierCanonical: earlier! } : {}),
       variants: list.length,
       minContainment: Math.min(...list.map((u) => u.containment)),
       fromIndex: cluster < existing,

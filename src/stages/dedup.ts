@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineCorpusStage, type Logger, type StageState } from '../core/stage.ts';
 import type { Block, ClusterRecord, Doc } from '../core/types.ts';
-import { clusterParagraphs, type DedupInput } from '../dedup/cluster.ts';
+import { clusterParagraphs, type DedupInput, type EarlierCanonical } from '../dedup/cluster.ts';
 import { DedupIndex, DEFAULT_INDEX_PARAMS, DEFAULT_THRESHOLDS, IndexParamsMismatch, type IndexParams, type MatchThresholds } from '../dedup/index.ts';
 
 const STAGE = 'dedup';
@@ -77,11 +77,19 @@ interface Ref {
  */
 const INDEX_KEY = 'index';
 const SINGLETONS_KEY = 'singletons';
+/**
+ * Canonical text of every cluster with two or more members, with its weight (members when it was
+ * chosen): a later run weighs it against the new members instead of choosing among the new ones
+ * only (src/dedup/cluster.ts, EarlierCanonical).
+ */
+const CANONICALS_KEY = 'canonicals';
 type Singletons = Record<string, { doc: string; seq: number }>;
+type Canonicals = Record<string, EarlierCanonical>;
 
 interface Persisted {
   index: DedupIndex;
   singletons: Singletons;
+  canonicals: Canonicals;
 }
 
 function loadPersisted(
@@ -91,7 +99,7 @@ function loadPersisted(
   expected: number,
   log: Logger,
 ): Persisted {
-  const fresh = (): Persisted => ({ index: new DedupIndex(params, thresholds, { expectedParagraphs: expected }), singletons: {} });
+  const fresh = (): Persisted => ({ index: new DedupIndex(params, thresholds, { expectedParagraphs: expected }), singletons: {}, canonicals: {} });
   const bytes = state?.getBytes?.(STAGE, INDEX_KEY);
   if (!state || !bytes) return fresh();
   // DedupIndex reads and writes files (atomically); the state hands over bytes.
@@ -99,7 +107,11 @@ function loadPersisted(
   try {
     const file = path.join(dir, 'index.bin');
     writeFileSync(file, bytes);
-    return { index: DedupIndex.load(file, params, thresholds), singletons: state.get<Singletons>(STAGE, SINGLETONS_KEY) ?? {} };
+    return {
+      index: DedupIndex.load(file, params, thresholds),
+      singletons: state.get<Singletons>(STAGE, SINGLETONS_KEY) ?? {},
+      canonicals: state.get<Canonicals>(STAGE, CANONICALS_KEY) ?? {},
+    };
   } catch (err) {
     if (!(err instanceof IndexParamsMismatch)) throw err;
     log.warn('dedup index of earlier runs has other parameters; starting a new one', { error: err.message });
@@ -122,6 +134,7 @@ function savePersisted(state: StageState | null, p: Persisted, indexIds: readonl
     p.index.save(file);
     state.setBytes(STAGE, INDEX_KEY, readFileSync(file));
     state.set(STAGE, SINGLETONS_KEY, singletons);
+    state.set(STAGE, CANONICALS_KEY, p.canonicals);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -161,10 +174,14 @@ export default defineCorpusStage({
         };
         // Incremental runs: continue the index of earlier runs, so a copy of an earlier paragraph joins its cluster under the same id.
         const persisted = loadPersisted(ctx.state, params, thresholds, inputs.length, ctx.log);
+        // An earlier canonical taken from a document this run reprocesses is gone (its text may have changed).
+        const docsOfRun = new Set(refs.map((r) => r.doc.id));
+        const earlier = new Map(Object.entries(persisted.canonicals).filter(([, c]) => !docsOfRun.has(c.doc)));
         const result = clusterParagraphs(inputs, {
           minWords: o.minWords,
           minContentWords: o.minContentWords,
           index: persisted.index,
+          earlier,
         });
         let rejected = 0;
         for (const c of result.clusters) {
@@ -176,13 +193,24 @@ export default defineCorpusStage({
             return keep;
           });
           // A paragraph that was alone in an earlier run and has a copy now: that earlier paragraph is a member too.
-          const earlier = persisted.singletons[c.id];
-          const earlierMembers = earlier && !refs.some((r) => r.doc.id === earlier.doc) ? [earlier] : [];
+          const earlierSingle = persisted.singletons[c.id];
+          const earlierMembers = earlierSingle && !docsOfRun.has(earlierSingle.doc) ? [earlierSingle] : [];
           if (members.length + earlierMembers.length < 2 && !c.fromIndex) continue;
-          const canonical = refs[c.canonical]!;
+          const kept = c.earlierCanonical;
+          const canonical = kept
+            ? { text: kept.text, doc: kept.doc, seq: kept.seq, flags: kept.flags }
+            : { text: refs[c.canonical]!.block.text, doc: refs[c.canonical]!.doc.id, seq: refs[c.canonical]!.block.seq, flags: refs[c.canonical]!.block.flags.length };
+          const before = earlier.get(c.id);
+          persisted.canonicals[c.id] = {
+            text: canonical.text,
+            copies: (before?.copies ?? 0) + earlierMembers.length + members.length,
+            flags: canonical.flags,
+            doc: canonical.doc,
+            seq: canonical.seq,
+          };
           const record: ClusterRecord = {
             id: c.id,
-            canonical: canonical.block.text,
+            canonical: canonical.text,
             canonicalReason: c.canonicalReason,
             members: [...earlierMembers, ...members.map((i) => ({ doc: refs[i]!.doc.id, seq: refs[i]!.block.seq }))],
             extra: {
@@ -190,7 +218,7 @@ export default defineCorpusStage({
               documents: new Set(members.map((i) => refs[i]!.doc.id)).size,
               variants: c.variants,
               minContainment: Math.round(c.minContainment * 1000) / 1000,
-              canonicalMember: { doc: canonical.doc.id, seq: canonical.block.seq },
+              canonicalMember: { doc: canonical.doc, seq: canonical.seq },
             },
           };
           ctx.corpus.clusters.set(c.id, record);

@@ -9,7 +9,8 @@
  * earlier paragraph as a member too, by document id and block seq). This module
  * then keeps the stored members of documents that were not reprocessed, adds
  * the new ones, takes the canonical text the stage chose (the stage decides it
- * deterministically from all members it knows), and drops members of documents
+ * deterministically from this run's members and the canonical text it kept from
+ * earlier runs), recounts `size` and `documents` over the merged members, and drops members of documents
  * that were reprocessed or disappeared. A cluster left with fewer than two
  * members is deleted, like a cluster the stage would not have written.
  */
@@ -93,6 +94,8 @@ export function mergeClusters(input: ClusterMergeInput): ClusterMerge {
     }
     if (touched.has(id)) {
       c.lastRun = runId;
+      // The stage counts the members it saw in this run; the record describes the whole cluster.
+      if (typeof c.extra?.size === 'number') c.extra = { ...c.extra, size: c.members.length, documents: new Set(c.members.map((m) => m.doc)).size };
       upsert.push(c);
     }
     for (const m of c.members) {
