@@ -304,7 +304,7 @@ describe('cross-run dedup with the built-in stage', () => {
 });
 
 describe('canonical texts across runs', () => {
-  it('a cluster keeps its canonical text when later runs bring spun, abridged or exact copies, and takes a clearly better version', async () => {
+  it('a cluster keeps its canonical text when later runs bring spun, abridged or exact copies, takes a clearly better version, and drops a text whose documents are all deleted', async () => {
     const ws = workspace();
     const stages = dedupStages();
     const spun =
@@ -349,6 +349,20 @@ describe('canonical texts across runs', () => {
     expect(run3.id).toBe(run1.id);
     expect(run3.members).toHaveLength(13);
     expect(run3).toMatchObject({ size: 13, documents: 13 });
+
+    // The document the canonical was taken from is deleted: an exact copy in another document stands in.
+    rmSync(path.join(ws.input, 'g.txt'));
+    write('n', spun);
+    await job(ws, { stages });
+    expect(wireCluster()).toMatchObject({ canonical: fuller, size: 13, canonicalMember: { doc: 'h', seq: 1 } });
+
+    // Every document with that text is deleted (a takedown): it is not kept as the canonical text.
+    for (const name of ['h', 'i', 'j', 'k', 'l', 'm']) rmSync(path.join(ws.input, `${name}.txt`));
+    write('o', wire);
+    await job(ws, { stages });
+    const after = wireCluster();
+    expect(after).toMatchObject({ id: run1.id, canonical: wire, size: 8, canonicalMember: { doc: 'o', seq: 1 } });
+    expect(readFileSync(path.join(ws.output, 'clusters.jsonl'), 'utf8')).not.toContain('Norway and Qatar');
     expect(run3.canonical).toBe(fuller);
   });
 });

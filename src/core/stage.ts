@@ -43,6 +43,12 @@ export interface StageState {
    */
   getBytes?(stage: string, key: string): Uint8Array | undefined;
   setBytes?(stage: string, key: string, value: Uint8Array): void;
+  /**
+   * Ids of the documents of earlier runs that stay in the corpus as they were (neither reprocessed
+   * in this run nor vanished): what a stage kept about them is still true. Undefined when the
+   * runner does not know.
+   */
+  readonly earlierDocuments?: ReadonlySet<string>;
 }
 
 /** Review decisions loaded from the files the config points at (report issue). */

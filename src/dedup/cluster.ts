@@ -35,11 +35,13 @@ export interface DedupCluster {
   id: string;
   /** Input indexes, ordered by (doc, seq). */
   members: number[];
-  /** Input index of the member whose text is canonical; -1 when an earlier run's canonical text stays (`earlierCanonical`). */
+  /** Input index of the member whose text is canonical; -1 when an earlier run's canonical text stays and no member of this run is an exact copy of it. */
   canonical: number;
   canonicalReason: string;
-  /** Set when the canonical text chosen by an earlier run stays (it is not among this run's inputs). */
-  earlierCanonical?: EarlierCanonical;
+  /** True when the canonical text chosen by an earlier run stays (`ClusterOptions.earlier`). */
+  keepsEarlier: boolean;
+  /** Input indexes of this run's members that are exact copies of the canonical text, ordered by (doc, seq). */
+  canonicalCopies: number[];
   /** Distinct texts among the members. */
   variants: number;
   /** Smallest containment with which a member joined (1 for exact copies only). */
@@ -93,9 +95,6 @@ export interface EarlierCanonical {
   copies: number;
   /** Artifact flags on the canonical text (per copy). */
   flags: number;
-  /** Where that text is: the member it was taken from. */
-  doc: string;
-  seq: number;
 }
 
 export interface ClusterOptions extends Partial<EligibilityOptions>, ParallelOptions {
@@ -204,7 +203,7 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
       const f = extractor.extract(earlier.text);
       const copies = Math.max(1, earlier.copies);
       const same = candidates.findIndex((c) => c.key === f.key);
-      // A new exact copy of the earlier canonical text: one candidate, the earlier member stays the source.
+      // New exact copies of the earlier canonical text: one candidate.
       if (same >= 0) {
         candidates[same]!.copies += copies;
         candidates[same]!.flags += earlier.flags * copies;
@@ -216,12 +215,14 @@ export function clusterParagraphs(inputs: readonly DedupInput[], opts: ClusterOp
     const choice = chooseCanonical(candidates);
     for (const m of members) assignment[m] = id;
     const keepsEarlier = choice.index === earlierAt;
+    const canonicalCopies = choice.index < list.length ? [...list[choice.index]!.inputs].sort(memberOrder) : [];
     clusters.push({
       id,
       members,
-      canonical: keepsEarlier ? -1 : [...list[choice.index]!.inputs].sort(memberOrder)[0]!,
+      canonical: canonicalCopies[0] ?? -1,
       canonicalReason: choice.reason,
-      ...(keepsEarlier ? { earlierCanonical: earlier! } : {}),
+      keepsEarlier,
+      canonicalCopies,
       variants: list.length,
       minContainment: Math.min(...list.map((u) => u.containment)),
       fromIndex: cluster < existing,

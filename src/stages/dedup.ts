@@ -78,13 +78,18 @@ interface Ref {
 const INDEX_KEY = 'index';
 const SINGLETONS_KEY = 'singletons';
 /**
- * Canonical text of every cluster with two or more members, with its weight (members when it was
- * chosen): a later run weighs it against the new members instead of choosing among the new ones
- * only (src/dedup/cluster.ts, EarlierCanonical).
+ * Canonical text of every cluster with two or more members, with its weight (members of the
+ * cluster) and the members that are exact copies of it (`sources`, ordered by run, then doc and
+ * seq): a later run weighs it against the new members instead of choosing among the new ones only
+ * (src/dedup/cluster.ts, EarlierCanonical). The text counts only while one of its sources is still
+ * in the corpus unchanged: the text of a document that was deleted (a takedown) or rewritten does
+ * not live on as a canonical.
  */
 const CANONICALS_KEY = 'canonicals';
-type Singletons = Record<string, { doc: string; seq: number }>;
-type Canonicals = Record<string, EarlierCanonical>;
+type Member = { doc: string; seq: number };
+type Singletons = Record<string, Member>;
+type StoredCanonical = EarlierCanonical & { sources: Member[] };
+type Canonicals = Record<string, StoredCanonical>;
 
 interface Persisted {
   index: DedupIndex;
@@ -174,9 +179,17 @@ export default defineCorpusStage({
         };
         // Incremental runs: continue the index of earlier runs, so a copy of an earlier paragraph joins its cluster under the same id.
         const persisted = loadPersisted(ctx.state, params, thresholds, inputs.length, ctx.log);
-        // An earlier canonical taken from a document this run reprocesses is gone (its text may have changed).
+        // Documents of earlier runs that are still there as they were: without the runner's word, all but this run's.
         const docsOfRun = new Set(refs.map((r) => r.doc.id));
-        const earlier = new Map(Object.entries(persisted.canonicals).filter(([, c]) => !docsOfRun.has(c.doc)));
+        const known = ctx.state?.earlierDocuments;
+        const stillThere = (m: Member) => (known ? known.has(m.doc) : !docsOfRun.has(m.doc));
+        const earlier = new Map<string, StoredCanonical>();
+        for (const [id, c] of Object.entries(persisted.canonicals)) {
+          // (An entry without sources, from a state written before they were kept, does not count.)
+          const sources = Array.isArray(c.sources) ? c.sources.filter(stillThere) : [];
+          if (sources.length) earlier.set(id, { ...c, sources });
+        }
+        persisted.canonicals = Object.fromEntries(earlier);
         const result = clusterParagraphs(inputs, {
           minWords: o.minWords,
           minContentWords: o.minContentWords,
@@ -194,20 +207,17 @@ export default defineCorpusStage({
           });
           // A paragraph that was alone in an earlier run and has a copy now: that earlier paragraph is a member too.
           const earlierSingle = persisted.singletons[c.id];
-          const earlierMembers = earlierSingle && !docsOfRun.has(earlierSingle.doc) ? [earlierSingle] : [];
+          const earlierMembers = earlierSingle && stillThere(earlierSingle) ? [earlierSingle] : [];
           if (members.length + earlierMembers.length < 2 && !c.fromIndex) continue;
-          const kept = c.earlierCanonical;
-          const canonical = kept
-            ? { text: kept.text, doc: kept.doc, seq: kept.seq, flags: kept.flags }
-            : { text: refs[c.canonical]!.block.text, doc: refs[c.canonical]!.doc.id, seq: refs[c.canonical]!.block.seq, flags: refs[c.canonical]!.block.flags.length };
           const before = earlier.get(c.id);
-          persisted.canonicals[c.id] = {
-            text: canonical.text,
-            copies: (before?.copies ?? 0) + earlierMembers.length + members.length,
-            flags: canonical.flags,
-            doc: canonical.doc,
-            seq: canonical.seq,
-          };
+          const copiesNow = c.canonicalCopies.map((i) => ({ doc: refs[i]!.doc.id, seq: refs[i]!.block.seq }));
+          const first = refs[c.canonical];
+          const canonical: StoredCanonical =
+            c.keepsEarlier && before
+              ? { ...before, sources: [...before.sources, ...copiesNow] }
+              : { text: first!.block.text, copies: 0, flags: first!.block.flags.length, sources: copiesNow };
+          canonical.copies = (before?.copies ?? 0) + earlierMembers.length + members.length;
+          persisted.canonicals[c.id] = canonical;
           const record: ClusterRecord = {
             id: c.id,
             canonical: canonical.text,
@@ -218,7 +228,7 @@ export default defineCorpusStage({
               documents: new Set(members.map((i) => refs[i]!.doc.id)).size,
               variants: c.variants,
               minContainment: Math.round(c.minContainment * 1000) / 1000,
-              canonicalMember: { doc: canonical.doc, seq: canonical.seq },
+              canonicalMember: canonical.sources[0]!,
             },
           };
           ctx.corpus.clusters.set(c.id, record);

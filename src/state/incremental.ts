@@ -411,7 +411,7 @@ export async function incrementalRun(
     );
     phase('inventory');
     const review = opts.review ?? (await loadReviewDecisions(config.review.decisions));
-    const stageState = new BufferedStageState(full ? new Map() : await store.stageValues());
+    const stageState = new BufferedStageState(full ? new Map() : await store.stageValues(), new Set(kept.map((c) => c.id)));
     const result = await runStages(keepIdsStable(items, takenIds), {
       stages,
       languages: config.languages,

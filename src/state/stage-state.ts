@@ -9,7 +9,10 @@ import type { StageState } from '../core/stage.ts';
 export class BufferedStageState implements StageState {
   private readonly written = new Map<string, Map<string, unknown>>();
 
-  constructor(private readonly committed: Map<string, Map<string, unknown>> = new Map()) {}
+  constructor(
+    private readonly committed: Map<string, Map<string, unknown>> = new Map(),
+    readonly earlierDocuments?: ReadonlySet<string>,
+  ) {}
 
   get<T = unknown>(stage: string, key: string): T | undefined {
     const mine = this.written.get(stage);
