@@ -45,6 +45,7 @@ import {
   words,
   type Knowledge,
   type LineScan,
+  type PhraseRule,
 } from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 import { firstPassModel, maxSumRun, probabilitySpan, type SpanSetting } from './span-model.ts';
@@ -84,6 +85,14 @@ export type Decision =
   | { action: 'remove'; grade: Grade; reason: string; confidence: number; detail: string };
 
 export type Grade = 'rule' | 'good' | 'near-good' | 'short' | 'bad';
+
+/** The keep decision of each grade, one frozen object shared by all kept blocks (most of a document's blocks: no object each). */
+const KEEP: Readonly<Record<Exclude<Grade, 'rule'>, Decision>> = Object.freeze({
+  good: Object.freeze({ action: 'keep', grade: 'good' }),
+  'near-good': Object.freeze({ action: 'keep', grade: 'near-good' }),
+  short: Object.freeze({ action: 'keep', grade: 'short' }),
+  bad: Object.freeze({ action: 'keep', grade: 'bad' }),
+});
 
 export interface BlockFeatures {
   chars: number;
@@ -131,14 +140,17 @@ function withStopDensity(f: ShapeFeatures, stopDensity: number | null): BlockFea
 }
 
 function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
-  return shapeOfScan(text, wordCount, lineShape(text));
+  const f = { chars: 0, words: 0, terminal: false, sentence: false, linkShare: 0, capShare: 0 };
+  writeShape(f, text, wordCount, lineShape(text));
+  return f;
 }
 
 /**
  * The shape features from a line scan's counts (tokens that start with a letter, with a
- * capital, whether a link may be present: LineScan), plus what only the line's ends tell.
+ * capital, whether a link may be present: LineScan), plus what only the line's ends tell,
+ * written into `out` (the block facts hold them themselves: no object of their own).
  */
-function shapeOfScan(text: string, wordCount: number, counts: Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'>): ShapeFeatures {
+function writeShape(out: ShapeFeatures, text: string, wordCount: number, counts: Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'>): void {
   const rawWords = counts.letterTokens;
   const caps = counts.capitalTokens;
   const mayLink = counts.mayLink;
@@ -147,14 +159,12 @@ function shapeOfScan(text: string, wordCount: number, counts: Pick<LineScan, 'le
   const e = lastNonSpace(text);
   const last = e >= 0 ? text.charCodeAt(e) : -1;
   const sentenceEnd = SENTENCE_END_CHARS.has(last) || (CLOSING_MARKS.has(last) && e > 0 && SENTENCE_END_CHARS.has(text.charCodeAt(e - 1)));
-  return {
-    chars: text.length,
-    words: wordCount,
-    terminal: TERMINAL_CHARS.has(last),
-    sentence: wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text),
-    linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
-    capShare: rawWords ? caps / rawWords : 0,
-  };
+  out.chars = text.length;
+  out.words = wordCount;
+  out.terminal = TERMINAL_CHARS.has(last);
+  out.sentence = wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text);
+  out.linkShare = text.length ? Math.min(1, linkChars / text.length) : 0;
+  out.capShare = rawWords ? caps / rawWords : 0;
 }
 
 // ---- line rules -------------------------------------------------------------
@@ -224,8 +234,15 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
     return { reason: 'dateline', detail: 'date or time alone on a line' };
   }
   const rule = matchPhrase(t, k, marks);
-  if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
-  return null;
+  return rule ? phraseVerdict(rule) : null;
+}
+
+/** The verdict naming a phrase rule, built once per rule (a dump names the same few rules on many lines). */
+const phraseVerdicts = new WeakMap<PhraseRule, LineVerdict>();
+function phraseVerdict(rule: PhraseRule): LineVerdict {
+  let v = phraseVerdicts.get(rule);
+  if (!v) phraseVerdicts.set(rule, (v = Object.freeze({ reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` })));
+  return v;
 }
 
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
@@ -277,16 +294,18 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
 
 // ---- per-block facts, shared by the repeated lines of a document -------------------
 
-/** What the classifier knows about a block's text before it knows the document: rule verdicts, words, shape. */
-interface BlockFacts {
+/**
+ * What the classifier knows about a block's text before it knows the document: rule verdicts,
+ * words, shape. The object is also the block's BlockFeatures (its shape fields written by
+ * writeShape, its stopDensity under the first language asked, `featuresLang`): one object per
+ * block text instead of three (allocation showed up in the profile).
+ */
+interface BlockFacts extends BlockFeatures {
   rule: { verdict: LineVerdict | null; partial: LineVerdict | null };
   /** Words, stop words, shape counts and the lexical terms of the block model (in the term pool of this document). */
   scan: LineScan;
-  /** Null when a rule removes the block (it is never graded). */
-  shape: ShapeFeatures | null;
-  /** The block's features under the stop-word language `featuresLang` (blocks of a document mostly share it): one object for the repeats of a line. */
-  features: BlockFeatures | null;
-  featuresLang: string | null | undefined;
+  /** The language stopDensity was computed for (blocks of a document mostly share it); NO_LANGUAGE_YET before; never set when a rule removes the block (it is never graded). */
+  featuresLang: string | null | typeof NO_LANGUAGE_YET;
   /** isSectionLabel of the text: -1 not asked yet, else 0 or 1 (both the rules and the block model ask). */
   sectionLabel: number;
   /** The block's text as a sequential string (sequentialCopy): what every later read of it uses. */
@@ -350,28 +369,41 @@ let copyBuffer = Buffer.allocUnsafe(1 << 14);
 /** No rule verdict, shared (most blocks). */
 const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null });
 
+/** BlockFacts.featuresLang before any language was asked. */
+const NO_LANGUAGE_YET = Symbol('no language yet');
+
 function computeFacts(block: string, k: Knowledge): BlockFacts {
   const text = sequentialCopy(block);
   const scan = scanBlock(text);
   const rule = blockRuleVerdict(text, k, scan.marks);
-  return {
+  const f: BlockFacts = {
+    chars: 0,
+    words: 0,
+    stopDensity: null,
+    terminal: false,
+    sentence: false,
+    linkShare: 0,
+    capShare: 0,
     rule: rule.verdict || rule.partial ? rule : NO_RULE,
     scan,
-    shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan),
-    features: null,
-    featuresLang: undefined,
+    featuresLang: NO_LANGUAGE_YET,
     sectionLabel: -1,
     text,
   };
+  if (!rule.verdict) writeShape(f, text, scan.words, scan);
+  return f;
 }
 
-/** The block's features under a stop-word language, shared by the repeats of its text that have the same language. */
-function factsFeatures(f: BlockFacts, lang: string | null | undefined): BlockFeatures {
-  if (f.features === null || f.featuresLang !== lang) {
-    f.features = withStopDensity(f.shape!, stopwordDensityOfScan(f.scan, lang));
+/**
+ * The block's features under a stop-word language: the facts object itself for the first
+ * language asked (the repeats of its text share it), a copy for another one.
+ */
+function factsFeatures(f: BlockFacts, lang: string | null): BlockFeatures {
+  if (f.featuresLang === NO_LANGUAGE_YET) {
+    f.stopDensity = stopwordDensityOfScan(f.scan, lang);
     f.featuresLang = lang;
   }
-  return f.features;
+  return f.featuresLang === lang ? f : withStopDensity(f, stopwordDensityOfScan(f.scan, lang));
 }
 
 function factsSectionLabel(f: BlockFacts): boolean {
@@ -430,7 +462,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     if (g === 'good' || g === 'near-good') {
       out[i] = partials[i]
         ? { action: 'flag', grade: g, reason: partials[i]!.reason, confidence: 0.3, detail: `contains a boilerplate line (${partials[i]!.detail})` }
-        : { action: 'keep', grade: g };
+        : KEEP[g];
       return;
     }
     if (!inside && !isLeadingTitle && g === 'bad' && aggr >= (mode === 'html' ? HTML_BAD_AT : OUTSIDE_BAD_AT) && first >= 0) {
@@ -450,7 +482,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
       out[i] = { action: 'flag', grade: g, reason, confidence: g === 'bad' ? 0.4 : 0.25, detail: partials[i]?.detail ?? 'few stop words, no sentence shape' };
       return;
     }
-    out[i] = { action: 'keep', grade: g };
+    out[i] = KEEP[g];
   });
   // HTML documents never use the model (nor load it).
   const model = mode !== 'text' ? null : opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
@@ -516,7 +548,8 @@ function applyBlockModel(
   const cutText = threshold.toFixed(2);
   const proseCutText = proseThreshold.toFixed(2);
   if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, firstShare);
-  const probabilities = contentProbabilities(model, ctx);
+  // After modelSpan's first pass the input matrix already holds the blocks' own features.
+  const probabilities = contentProbabilities(model, ctx, firstPass !== null);
   const [first, last] = s.span;
   out.forEach((d, i) => {
     if (d.action === 'remove' && !(d.grade !== 'rule' && (d.reason === 'outside-main' || d.reason === 'low-content'))) return;
