@@ -203,6 +203,20 @@ export interface LineVerdict {
   detail: string;
 }
 
+/** The verdicts of the shape rules, one frozen object each (verdicts are read, never changed: no object per matching line). */
+const SEPARATOR_LINE: LineVerdict = Object.freeze({ reason: 'separator', detail: 'rule of repeated symbols' });
+const DEBRIS_LINE: LineVerdict = Object.freeze({ reason: 'debris', detail: 'no letter or digit' });
+const SOCIAL_LINK_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'social profile link' });
+const URL_LINE: LineVerdict = Object.freeze({ reason: 'url', detail: 'bare link' });
+const HANDLE_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'bare @handle' });
+const CONTACT_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' });
+const CONTACT_ADDRESS_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: 'contact address line' });
+const CREDIT_LINE: LineVerdict = Object.freeze({ reason: 'caption-credit', detail: 'ends with a photo credit' });
+const BREADCRUMB_LINE: LineVerdict = Object.freeze({ reason: 'breadcrumb', detail: 'trail of short items separated by » › >' });
+const NAVIGATION_LINE: LineVerdict = Object.freeze({ reason: 'navigation', detail: 'row of short items separated by | or /' });
+const DATELINE_LINE: LineVerdict = Object.freeze({ reason: 'dateline', detail: 'date or time alone on a line' });
+const LINK_LIST: LineVerdict = Object.freeze({ reason: 'link-list', detail: 'only bare links' });
+
 /**
  * The rule naming a line, or null. `marks`: the line's LineScan.marks when known (its cheap
  * character gates, read in the line scan, answer the gate expressions here).
@@ -213,25 +227,25 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
   // Cheap character tests gate the shape rules: this runs on every line of every page.
   const known = marks >= 0;
   const hasAlnum = known && (marks & LineMarks.ASCII_ALNUM) !== 0 ? true : known && (marks & LineMarks.NON_ASCII) === 0 ? false : HAS_ALNUM.test(t);
-  if (!hasAlnum) return SEPARATOR.test(t) ? { reason: 'separator', detail: 'rule of repeated symbols' } : { reason: 'debris', detail: 'no letter or digit' };
+  if (!hasAlnum) return SEPARATOR.test(t) ? SEPARATOR_LINE : DEBRIS_LINE;
   if (t.length > 400) return null;
   const c0 = t.charCodeAt(0);
   if ((c0 === 104 || c0 === 119 || c0 === 72 || c0 === 87) && BARE_URL.test(t)) {
-    return SOCIAL_HOSTS.test(t) ? { reason: 'follow', detail: 'social profile link' } : { reason: 'url', detail: 'bare link' };
+    return SOCIAL_HOSTS.test(t) ? SOCIAL_LINK_LINE : URL_LINE;
   }
-  if (c0 === 64 && BARE_HANDLE.test(t)) return { reason: 'follow', detail: 'bare @handle' };
+  if (c0 === 64 && BARE_HANDLE.test(t)) return HANDLE_LINE;
   if (t.length <= 200 && (t.includes('@') || t.includes('[email'))) {
-    if (CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
-    if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
+    if (CONTACT.test(t)) return CONTACT_LINE;
+    if (t.length <= 120 && CONTACT_LOOSE.test(t)) return CONTACT_ADDRESS_LINE;
   }
   const last = t[t.length - 1];
-  if ((last === ']' || last === ')') && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
+  if ((last === ']' || last === ')') && CREDIT_END.test(t)) return CREDIT_LINE;
   if (t.length > MAX_RULE_LINE) return null;
   if ((known ? (marks & LineMarks.CRUMB) !== 0 : MAY_BREADCRUMB.test(t)) && BREADCRUMB.test(t)) {
-    return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
+    return /[»›>]/.test(t) ? BREADCRUMB_LINE : NAVIGATION_LINE;
   }
   if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && (known ? (marks & LineMarks.DIGIT) !== 0 : HAS_DIGIT.test(t)) && DATELINE.test(t)) {
-    return { reason: 'dateline', detail: 'date or time alone on a line' };
+    return DATELINE_LINE;
   }
   const rule = matchPhrase(t, k, marks);
   return rule ? phraseVerdict(rule) : null;
@@ -245,20 +259,38 @@ function phraseVerdict(rule: PhraseRule): LineVerdict {
   return v;
 }
 
+/** No rule verdict, shared (most blocks). */
+const NO_VERDICT: { verdict: LineVerdict | null; partial: LineVerdict | null } = Object.freeze({ verdict: null, partial: null });
+/** blockRuleVerdict's answer for a block every line of which `v` names, one object per verdict. */
+const wholeBlockVerdicts = new WeakMap<LineVerdict, { verdict: LineVerdict; partial: null }>();
+function wholeBlockVerdict(v: LineVerdict): { verdict: LineVerdict; partial: null } {
+  let w = wholeBlockVerdicts.get(v);
+  if (!w) wholeBlockVerdicts.set(v, (w = Object.freeze({ verdict: v, partial: null })));
+  return w;
+}
+
+/** The removal of a block a rule names, one frozen decision per verdict (a dump's rule matches share a few dozen verdicts). */
+const ruleRemovals = new WeakMap<LineVerdict, Decision>();
+function ruleRemoval(v: LineVerdict): Decision {
+  let d = ruleRemovals.get(v);
+  if (!d) ruleRemovals.set(v, (d = Object.freeze({ action: 'remove', grade: 'rule', reason: v.reason, confidence: 0.95, detail: v.detail })));
+  return d;
+}
+
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
 export function blockRuleVerdict(text: string, k: Knowledge = knowledge(), marks = -1): { verdict: LineVerdict | null; partial: LineVerdict | null } {
   if (!text.includes('\n')) {
     // One line (every block of a text dump): the same answer without splitting. The block's marks are the line's.
     const v = lineVerdict(text, k, marks);
-    if (!v) return { verdict: null, partial: null };
-    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+    if (!v) return NO_VERDICT;
+    return wholeBlockVerdict(v.reason === 'url' ? LINK_LIST : v);
   }
   const lines = text.split('\n').filter((l) => l.trim());
   const verdicts = lines.map((l) => lineVerdict(l, k));
   const named = verdicts.find((v) => v && v.reason !== 'url') ?? verdicts.find((v) => v) ?? null;
   if (lines.length && verdicts.every((v) => v)) {
     const v = named!;
-    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+    return { verdict: v.reason === 'url' ? LINK_LIST : v, partial: null };
   }
   return { verdict: null, partial: named };
 }
@@ -296,14 +328,14 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
 
 /**
  * What the classifier knows about a block's text before it knows the document: rule verdicts,
- * words, shape. The object is also the block's BlockFeatures (its shape fields written by
- * writeShape, its stopDensity under the first language asked, `featuresLang`): one object per
- * block text instead of three (allocation showed up in the profile).
+ * words, shape. The object is also the block's line scan (words, stop words, shape counts and
+ * the lexical terms of the block model in the term pool of this document: scanBlock writes
+ * them into it) and its BlockFeatures (shape fields written by writeShape, stopDensity under
+ * the first language asked, `featuresLang`): one object per block text instead of four
+ * (allocation showed up in the profile). `words` is the same count in both.
  */
-interface BlockFacts extends BlockFeatures {
+interface BlockFacts extends BlockFeatures, LineScan {
   rule: { verdict: LineVerdict | null; partial: LineVerdict | null };
-  /** Words, stop words, shape counts and the lexical terms of the block model (in the term pool of this document). */
-  scan: LineScan;
   /** The language stopDensity was computed for (blocks of a document mostly share it); NO_LANGUAGE_YET before; never set when a rule removes the block (it is never graded). */
   featuresLang: string | null | typeof NO_LANGUAGE_YET;
   /** isSectionLabel of the text: -1 not asked yet, else 0 or 1 (both the rules and the block model ask). */
@@ -366,31 +398,39 @@ const UNITS_DIRECT = typeof (Buffer.prototype as Partial<UnitBuffer>).ucs2Write 
 const SLICED_MIN_LENGTH = 13;
 let copyBuffer = Buffer.allocUnsafe(1 << 14);
 
-/** No rule verdict, shared (most blocks). */
-const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null });
 
+const EMPTY_STOPS = new Int32Array(0);
 /** BlockFacts.featuresLang before any language was asked. */
 const NO_LANGUAGE_YET = Symbol('no language yet');
 
 function computeFacts(block: string, k: Knowledge): BlockFacts {
   const text = sequentialCopy(block);
-  const scan = scanBlock(text);
-  const rule = blockRuleVerdict(text, k, scan.marks);
   const f: BlockFacts = {
-    chars: 0,
     words: 0,
+    stops: EMPTY_STOPS,
+    stopsFrom: 0,
+    stopsEnd: 0,
+    letterTokens: 0,
+    capitalTokens: 0,
+    mayLink: false,
+    terms: -1,
+    termCount: 0,
+    marks: -1,
+    chars: 0,
     stopDensity: null,
     terminal: false,
     sentence: false,
     linkShare: 0,
     capShare: 0,
-    rule: rule.verdict || rule.partial ? rule : NO_RULE,
-    scan,
+    rule: NO_VERDICT,
     featuresLang: NO_LANGUAGE_YET,
     sectionLabel: -1,
     text,
   };
-  if (!rule.verdict) writeShape(f, text, scan.words, scan);
+  scanBlock(text, f);
+  const rule = blockRuleVerdict(text, k, f.marks);
+  if (rule.verdict || rule.partial) f.rule = rule;
+  if (!rule.verdict) writeShape(f, text, f.words, f);
   return f;
 }
 
@@ -400,10 +440,10 @@ function computeFacts(block: string, k: Knowledge): BlockFacts {
  */
 function factsFeatures(f: BlockFacts, lang: string | null): BlockFeatures {
   if (f.featuresLang === NO_LANGUAGE_YET) {
-    f.stopDensity = stopwordDensityOfScan(f.scan, lang);
+    f.stopDensity = stopwordDensityOfScan(f, lang);
     f.featuresLang = lang;
   }
-  return f.featuresLang === lang ? f : withStopDensity(f, stopwordDensityOfScan(f.scan, lang));
+  return f.featuresLang === lang ? f : withStopDensity(f, stopwordDensityOfScan(f, lang));
 }
 
 function factsSectionLabel(f: BlockFacts): boolean {
@@ -426,15 +466,14 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   // The lexical terms of this document's blocks go into the term pool as they are scanned.
   resetScanPools();
   const facts = new Array<BlockFacts>(n);
-  const scans = new Array<LineScan>(n);
-  for (let i = 0; i < n; i++) scans[i] = (facts[i] = blockFacts(blocks[i]!.text, k, seen)).scan;
-  const docLang = opts.lang ?? guessStopwordLanguageOfScans(scans);
+  for (let i = 0; i < n; i++) facts[i] = blockFacts(blocks[i]!.text, k, seen);
+  const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts);
   for (let i = 0; i < n; i++) {
     const b = blocks[i]!;
     const f = facts[i]!;
     const verdict = f.rule.verdict;
     if (verdict) {
-      out[i] = { action: 'remove', grade: 'rule', reason: verdict.reason, confidence: 0.95, detail: verdict.detail };
+      out[i] = ruleRemoval(verdict);
       continue;
     }
     partials[i] = f.rule.partial;
@@ -535,14 +574,14 @@ function applyBlockModel(
     for (let i = 0; i < share.length; i++) {
       if (!s.features[i]) continue;
       if (firstLexical) {
-        termDotPair(s.facts[i]!.scan, lexical, firstLexical, pair);
+        termDotPair(s.facts[i]!, lexical, firstLexical, pair);
         share[i] = pair[0]!;
         firstShare[i] = pair[1]!;
-      } else share[i] = termDot(s.facts[i]!.scan, lexical);
+      } else share[i] = termDot(s.facts[i]!, lexical);
     }
     ctx.lexicalShare = share;
   } else if (firstLexical) {
-    for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!.scan, firstLexical);
+    for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!, firstLexical);
   }
   // The threshold's text in the removals' detail, written once per document.
   const cutText = threshold.toFixed(2);
