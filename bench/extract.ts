@@ -23,6 +23,7 @@ import { addScores, loadDevset, prf, scorePage, type DevPage, type Score } from 
 import { extractHtml } from '../src/html/extract.ts';
 import { classifyBlocks } from '../src/boilerplate/classify.ts';
 import { clearBlockFactsCache, DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
+import { isSpaceCode } from '../src/boilerplate/knowledge.ts';
 import type { BlockModel } from '../src/boilerplate/block-model.ts';
 import { crossValidate, preparePage } from '../scripts/train-blocks.ts';
 
@@ -74,11 +75,28 @@ function dumpOf(html: string): { rawText: string; lang?: string } {
   return { rawText: ex.rawText, ...(ex.meta.lang ? { lang: ex.meta.lang } : {}) };
 }
 
-/** Text-dump mode: the classifier alone on one block per line. */
+/**
+ * Text-dump mode: the classifier alone on one block per line (lines of whitespace only are
+ * no blocks). Plain loops: this is inside the timed text-dump pass, and the filter/map chain
+ * with a trimmed copy per line cost ~5 % of it (same blocks, same text).
+ */
 export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENESS, blockModel?: BlockModel | null): string {
-  const blocks = rawText.split('\n').filter((l) => l.trim()).map((text) => ({ text, kind: 'paragraph' as const }));
+  const lines = rawText.split('\n');
+  const blocks: Array<{ text: string; kind: 'paragraph' }> = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    if (!isBlank(text)) blocks.push({ text, kind: 'paragraph' });
+  }
   const decisions = classifyBlocks(blocks, { aggressiveness, titleLifted: false, mode: 'text', ...(blockModel !== undefined ? { blockModel } : {}) });
-  return blocks.filter((_, i) => decisions[i]!.action !== 'remove').map((b) => b.text).join('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < blocks.length; i++) if (decisions[i]!.action !== 'remove') kept.push(blocks[i]!.text);
+  return kept.join('\n');
+}
+
+/** `!text.trim()` without the trimmed copy (trim removes exactly the units isSpaceCode names). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSpaceCode(text.charCodeAt(i))) return false;
+  return true;
 }
 
 export type BenchMode = 'html' | 'text';

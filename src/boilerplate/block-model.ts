@@ -289,16 +289,19 @@ export function foldedContentProbabilities(model: BlockModel, ctx: BlockContext)
 
 /**
  * contentProbabilities for every block of a text document (this runs on every text document):
+ * `ownFeaturesReady`: the call right before this one was on a context with the same blocks,
+ * features, grades and partial flags (the first pass of a two-pass model), so the input
+ * matrix already holds the own features (each row's context part is rewritten here).
  * foldedContentProbabilities with the model compiled (compiledModel). One input matrix per
  * document holds each block's own and context features (padded rows of zeros beyond the
  * ends); each block's five window-slot dot products are taken once, from its row, and each
  * block's z adds its neighbours' in the order the reference adds them.
  */
-export function contentProbabilities(model: BlockModel, ctx: BlockContext): Float64Array {
+export function contentProbabilities(model: BlockModel, ctx: BlockContext, ownFeaturesReady = false): Float64Array {
   const c = compiledModel(model);
   const n = ctx.grades.length;
-  const m = zeroedMatrix((n + 2 * PAD) * ROW);
-  for (let j = 0; j < n; j++) fillOwn(ctx, j, m, (j + PAD) * ROW);
+  const m = ownFeaturesReady ? matrixPool : zeroedMatrix((n + 2 * PAD) * ROW);
+  if (!ownFeaturesReady) for (let j = 0; j < n; j++) fillOwn(ctx, j, m, (j + PAD) * ROW);
   const dots = slotDotsPool.length >= SLOTS * n ? slotDotsPool : (slotDotsPool = new Float64Array(2 * SLOTS * n));
   for (let j = 0; j < n; j++) c.ownDots(m, (j + PAD) * ROW, dots, SLOTS * j);
   const { bias, lexical, treesMargin } = c;

@@ -45,6 +45,7 @@ import {
   words,
   type Knowledge,
   type LineScan,
+  type PhraseRule,
 } from './knowledge.ts';
 import { blockVector, contentProbabilities, shippedBlockModel, type BlockContext, type BlockModel } from './block-model.ts';
 import { firstPassModel, maxSumRun, probabilitySpan, type SpanSetting } from './span-model.ts';
@@ -84,6 +85,14 @@ export type Decision =
   | { action: 'remove'; grade: Grade; reason: string; confidence: number; detail: string };
 
 export type Grade = 'rule' | 'good' | 'near-good' | 'short' | 'bad';
+
+/** The keep decision of each grade, one frozen object shared by all kept blocks (most of a document's blocks: no object each). */
+const KEEP: Readonly<Record<Exclude<Grade, 'rule'>, Decision>> = Object.freeze({
+  good: Object.freeze({ action: 'keep', grade: 'good' }),
+  'near-good': Object.freeze({ action: 'keep', grade: 'near-good' }),
+  short: Object.freeze({ action: 'keep', grade: 'short' }),
+  bad: Object.freeze({ action: 'keep', grade: 'bad' }),
+});
 
 export interface BlockFeatures {
   chars: number;
@@ -131,14 +140,17 @@ function withStopDensity(f: ShapeFeatures, stopDensity: number | null): BlockFea
 }
 
 function shapeFeatures(text: string, wordCount: number): ShapeFeatures {
-  return shapeOfScan(text, wordCount, lineShape(text));
+  const f = { chars: 0, words: 0, terminal: false, sentence: false, linkShare: 0, capShare: 0 };
+  writeShape(f, text, wordCount, lineShape(text));
+  return f;
 }
 
 /**
  * The shape features from a line scan's counts (tokens that start with a letter, with a
- * capital, whether a link may be present: LineScan), plus what only the line's ends tell.
+ * capital, whether a link may be present: LineScan), plus what only the line's ends tell,
+ * written into `out` (the block facts hold them themselves: no object of their own).
  */
-function shapeOfScan(text: string, wordCount: number, counts: Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'>): ShapeFeatures {
+function writeShape(out: ShapeFeatures, text: string, wordCount: number, counts: Pick<LineScan, 'letterTokens' | 'capitalTokens' | 'mayLink'>): void {
   const rawWords = counts.letterTokens;
   const caps = counts.capitalTokens;
   const mayLink = counts.mayLink;
@@ -147,14 +159,12 @@ function shapeOfScan(text: string, wordCount: number, counts: Pick<LineScan, 'le
   const e = lastNonSpace(text);
   const last = e >= 0 ? text.charCodeAt(e) : -1;
   const sentenceEnd = SENTENCE_END_CHARS.has(last) || (CLOSING_MARKS.has(last) && e > 0 && SENTENCE_END_CHARS.has(text.charCodeAt(e - 1)));
-  return {
-    chars: text.length,
-    words: wordCount,
-    terminal: TERMINAL_CHARS.has(last),
-    sentence: wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text),
-    linkShare: text.length ? Math.min(1, linkChars / text.length) : 0,
-    capShare: rawWords ? caps / rawWords : 0,
-  };
+  out.chars = text.length;
+  out.words = wordCount;
+  out.terminal = TERMINAL_CHARS.has(last);
+  out.sentence = wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text);
+  out.linkShare = text.length ? Math.min(1, linkChars / text.length) : 0;
+  out.capShare = rawWords ? caps / rawWords : 0;
 }
 
 // ---- line rules -------------------------------------------------------------
@@ -193,6 +203,20 @@ export interface LineVerdict {
   detail: string;
 }
 
+/** The verdicts of the shape rules, one frozen object each (verdicts are read, never changed: no object per matching line). */
+const SEPARATOR_LINE: LineVerdict = Object.freeze({ reason: 'separator', detail: 'rule of repeated symbols' });
+const DEBRIS_LINE: LineVerdict = Object.freeze({ reason: 'debris', detail: 'no letter or digit' });
+const SOCIAL_LINK_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'social profile link' });
+const URL_LINE: LineVerdict = Object.freeze({ reason: 'url', detail: 'bare link' });
+const HANDLE_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'bare @handle' });
+const CONTACT_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' });
+const CONTACT_ADDRESS_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: 'contact address line' });
+const CREDIT_LINE: LineVerdict = Object.freeze({ reason: 'caption-credit', detail: 'ends with a photo credit' });
+const BREADCRUMB_LINE: LineVerdict = Object.freeze({ reason: 'breadcrumb', detail: 'trail of short items separated by » › >' });
+const NAVIGATION_LINE: LineVerdict = Object.freeze({ reason: 'navigation', detail: 'row of short items separated by | or /' });
+const DATELINE_LINE: LineVerdict = Object.freeze({ reason: 'dateline', detail: 'date or time alone on a line' });
+const LINK_LIST: LineVerdict = Object.freeze({ reason: 'link-list', detail: 'only bare links' });
+
 /**
  * The rule naming a line, or null. `marks`: the line's LineScan.marks when known (its cheap
  * character gates, read in the line scan, answer the gate expressions here).
@@ -203,29 +227,54 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
   // Cheap character tests gate the shape rules: this runs on every line of every page.
   const known = marks >= 0;
   const hasAlnum = known && (marks & LineMarks.ASCII_ALNUM) !== 0 ? true : known && (marks & LineMarks.NON_ASCII) === 0 ? false : HAS_ALNUM.test(t);
-  if (!hasAlnum) return SEPARATOR.test(t) ? { reason: 'separator', detail: 'rule of repeated symbols' } : { reason: 'debris', detail: 'no letter or digit' };
+  if (!hasAlnum) return SEPARATOR.test(t) ? SEPARATOR_LINE : DEBRIS_LINE;
   if (t.length > 400) return null;
   const c0 = t.charCodeAt(0);
   if ((c0 === 104 || c0 === 119 || c0 === 72 || c0 === 87) && BARE_URL.test(t)) {
-    return SOCIAL_HOSTS.test(t) ? { reason: 'follow', detail: 'social profile link' } : { reason: 'url', detail: 'bare link' };
+    return SOCIAL_HOSTS.test(t) ? SOCIAL_LINK_LINE : URL_LINE;
   }
-  if (c0 === 64 && BARE_HANDLE.test(t)) return { reason: 'follow', detail: 'bare @handle' };
+  if (c0 === 64 && BARE_HANDLE.test(t)) return HANDLE_LINE;
   if (t.length <= 200 && (t.includes('@') || t.includes('[email'))) {
-    if (CONTACT.test(t)) return { reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' };
-    if (t.length <= 120 && CONTACT_LOOSE.test(t)) return { reason: 'contact', detail: 'contact address line' };
+    if (CONTACT.test(t)) return CONTACT_LINE;
+    if (t.length <= 120 && CONTACT_LOOSE.test(t)) return CONTACT_ADDRESS_LINE;
   }
   const last = t[t.length - 1];
-  if ((last === ']' || last === ')') && CREDIT_END.test(t)) return { reason: 'caption-credit', detail: 'ends with a photo credit' };
+  if ((last === ']' || last === ')') && CREDIT_END.test(t)) return CREDIT_LINE;
   if (t.length > MAX_RULE_LINE) return null;
   if ((known ? (marks & LineMarks.CRUMB) !== 0 : MAY_BREADCRUMB.test(t)) && BREADCRUMB.test(t)) {
-    return /[»›>]/.test(t) ? { reason: 'breadcrumb', detail: 'trail of short items separated by » › >' } : { reason: 'navigation', detail: 'row of short items separated by | or /' };
+    return /[»›>]/.test(t) ? BREADCRUMB_LINE : NAVIGATION_LINE;
   }
   if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && (known ? (marks & LineMarks.DIGIT) !== 0 : HAS_DIGIT.test(t)) && DATELINE.test(t)) {
-    return { reason: 'dateline', detail: 'date or time alone on a line' };
+    return DATELINE_LINE;
   }
   const rule = matchPhrase(t, k, marks);
-  if (rule) return { reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` };
-  return null;
+  return rule ? phraseVerdict(rule) : null;
+}
+
+/** The verdict naming a phrase rule, built once per rule (a dump names the same few rules on many lines). */
+const phraseVerdicts = new WeakMap<PhraseRule, LineVerdict>();
+function phraseVerdict(rule: PhraseRule): LineVerdict {
+  let v = phraseVerdicts.get(rule);
+  if (!v) phraseVerdicts.set(rule, (v = Object.freeze({ reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` })));
+  return v;
+}
+
+/** No rule verdict, shared (most blocks). */
+const NO_VERDICT: { verdict: LineVerdict | null; partial: LineVerdict | null } = Object.freeze({ verdict: null, partial: null });
+/** blockRuleVerdict's answer for a block every line of which `v` names, one object per verdict. */
+const wholeBlockVerdicts = new WeakMap<LineVerdict, { verdict: LineVerdict; partial: null }>();
+function wholeBlockVerdict(v: LineVerdict): { verdict: LineVerdict; partial: null } {
+  let w = wholeBlockVerdicts.get(v);
+  if (!w) wholeBlockVerdicts.set(v, (w = Object.freeze({ verdict: v, partial: null })));
+  return w;
+}
+
+/** The removal of a block a rule names, one frozen decision per verdict (a dump's rule matches share a few dozen verdicts). */
+const ruleRemovals = new WeakMap<LineVerdict, Decision>();
+function ruleRemoval(v: LineVerdict): Decision {
+  let d = ruleRemovals.get(v);
+  if (!d) ruleRemovals.set(v, (d = Object.freeze({ action: 'remove', grade: 'rule', reason: v.reason, confidence: 0.95, detail: v.detail })));
+  return d;
 }
 
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
@@ -233,15 +282,15 @@ export function blockRuleVerdict(text: string, k: Knowledge = knowledge(), marks
   if (!text.includes('\n')) {
     // One line (every block of a text dump): the same answer without splitting. The block's marks are the line's.
     const v = lineVerdict(text, k, marks);
-    if (!v) return { verdict: null, partial: null };
-    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+    if (!v) return NO_VERDICT;
+    return wholeBlockVerdict(v.reason === 'url' ? LINK_LIST : v);
   }
   const lines = text.split('\n').filter((l) => l.trim());
   const verdicts = lines.map((l) => lineVerdict(l, k));
   const named = verdicts.find((v) => v && v.reason !== 'url') ?? verdicts.find((v) => v) ?? null;
   if (lines.length && verdicts.every((v) => v)) {
     const v = named!;
-    return { verdict: v.reason === 'url' ? { reason: 'link-list', detail: 'only bare links' } : v, partial: null };
+    return { verdict: v.reason === 'url' ? LINK_LIST : v, partial: null };
   }
   return { verdict: null, partial: named };
 }
@@ -277,16 +326,18 @@ export function grade(f: BlockFeatures, kind: BlockKind): Exclude<Grade, 'rule'>
 
 // ---- per-block facts, shared by the repeated lines of a document -------------------
 
-/** What the classifier knows about a block's text before it knows the document: rule verdicts, words, shape. */
-interface BlockFacts {
+/**
+ * What the classifier knows about a block's text before it knows the document: rule verdicts,
+ * words, shape. The object is also the block's line scan (words, stop words, shape counts and
+ * the lexical terms of the block model in the term pool of this document: scanBlock writes
+ * them into it) and its BlockFeatures (shape fields written by writeShape, stopDensity under
+ * the first language asked, `featuresLang`): one object per block text instead of four
+ * (allocation showed up in the profile). `words` is the same count in both.
+ */
+interface BlockFacts extends BlockFeatures, LineScan {
   rule: { verdict: LineVerdict | null; partial: LineVerdict | null };
-  /** Words, stop words, shape counts and the lexical terms of the block model (in the term pool of this document). */
-  scan: LineScan;
-  /** Null when a rule removes the block (it is never graded). */
-  shape: ShapeFeatures | null;
-  /** The block's features under the stop-word language `featuresLang` (blocks of a document mostly share it): one object for the repeats of a line. */
-  features: BlockFeatures | null;
-  featuresLang: string | null | undefined;
+  /** The language stopDensity was computed for (blocks of a document mostly share it); NO_LANGUAGE_YET before; never set when a rule removes the block (it is never graded). */
+  featuresLang: string | null | typeof NO_LANGUAGE_YET;
   /** isSectionLabel of the text: -1 not asked yet, else 0 or 1 (both the rules and the block model ask). */
   sectionLabel: number;
   /** The block's text as a sequential string (sequentialCopy): what every later read of it uses. */
@@ -347,31 +398,52 @@ const UNITS_DIRECT = typeof (Buffer.prototype as Partial<UnitBuffer>).ucs2Write 
 const SLICED_MIN_LENGTH = 13;
 let copyBuffer = Buffer.allocUnsafe(1 << 14);
 
-/** No rule verdict, shared (most blocks). */
-const NO_RULE: BlockFacts['rule'] = Object.freeze({ verdict: null, partial: null });
+
+const EMPTY_STOPS = new Int32Array(0);
+/** BlockFacts.featuresLang before any language was asked. */
+const NO_LANGUAGE_YET = Symbol('no language yet');
 
 function computeFacts(block: string, k: Knowledge): BlockFacts {
   const text = sequentialCopy(block);
-  const scan = scanBlock(text);
-  const rule = blockRuleVerdict(text, k, scan.marks);
-  return {
-    rule: rule.verdict || rule.partial ? rule : NO_RULE,
-    scan,
-    shape: rule.verdict ? null : shapeOfScan(text, scan.words, scan),
-    features: null,
-    featuresLang: undefined,
+  const f: BlockFacts = {
+    words: 0,
+    stops: EMPTY_STOPS,
+    stopsFrom: 0,
+    stopsEnd: 0,
+    letterTokens: 0,
+    capitalTokens: 0,
+    mayLink: false,
+    terms: -1,
+    termCount: 0,
+    marks: -1,
+    chars: 0,
+    stopDensity: null,
+    terminal: false,
+    sentence: false,
+    linkShare: 0,
+    capShare: 0,
+    rule: NO_VERDICT,
+    featuresLang: NO_LANGUAGE_YET,
     sectionLabel: -1,
     text,
   };
+  scanBlock(text, f);
+  const rule = blockRuleVerdict(text, k, f.marks);
+  if (rule.verdict || rule.partial) f.rule = rule;
+  if (!rule.verdict) writeShape(f, text, f.words, f);
+  return f;
 }
 
-/** The block's features under a stop-word language, shared by the repeats of its text that have the same language. */
-function factsFeatures(f: BlockFacts, lang: string | null | undefined): BlockFeatures {
-  if (f.features === null || f.featuresLang !== lang) {
-    f.features = withStopDensity(f.shape!, stopwordDensityOfScan(f.scan, lang));
+/**
+ * The block's features under a stop-word language: the facts object itself for the first
+ * language asked (the repeats of its text share it), a copy for another one.
+ */
+function factsFeatures(f: BlockFacts, lang: string | null): BlockFeatures {
+  if (f.featuresLang === NO_LANGUAGE_YET) {
+    f.stopDensity = stopwordDensityOfScan(f, lang);
     f.featuresLang = lang;
   }
-  return f.features;
+  return f.featuresLang === lang ? f : withStopDensity(f, stopwordDensityOfScan(f, lang));
 }
 
 function factsSectionLabel(f: BlockFacts): boolean {
@@ -394,15 +466,14 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
   // The lexical terms of this document's blocks go into the term pool as they are scanned.
   resetScanPools();
   const facts = new Array<BlockFacts>(n);
-  const scans = new Array<LineScan>(n);
-  for (let i = 0; i < n; i++) scans[i] = (facts[i] = blockFacts(blocks[i]!.text, k, seen)).scan;
-  const docLang = opts.lang ?? guessStopwordLanguageOfScans(scans);
+  for (let i = 0; i < n; i++) facts[i] = blockFacts(blocks[i]!.text, k, seen);
+  const docLang = opts.lang ?? guessStopwordLanguageOfScans(facts);
   for (let i = 0; i < n; i++) {
     const b = blocks[i]!;
     const f = facts[i]!;
     const verdict = f.rule.verdict;
     if (verdict) {
-      out[i] = { action: 'remove', grade: 'rule', reason: verdict.reason, confidence: 0.95, detail: verdict.detail };
+      out[i] = ruleRemoval(verdict);
       continue;
     }
     partials[i] = f.rule.partial;
@@ -430,7 +501,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
     if (g === 'good' || g === 'near-good') {
       out[i] = partials[i]
         ? { action: 'flag', grade: g, reason: partials[i]!.reason, confidence: 0.3, detail: `contains a boilerplate line (${partials[i]!.detail})` }
-        : { action: 'keep', grade: g };
+        : KEEP[g];
       return;
     }
     if (!inside && !isLeadingTitle && g === 'bad' && aggr >= (mode === 'html' ? HTML_BAD_AT : OUTSIDE_BAD_AT) && first >= 0) {
@@ -450,7 +521,7 @@ export function classifyBlocks(blocks: ClassifierInput[], opts: ClassifyOptions)
       out[i] = { action: 'flag', grade: g, reason, confidence: g === 'bad' ? 0.4 : 0.25, detail: partials[i]?.detail ?? 'few stop words, no sentence shape' };
       return;
     }
-    out[i] = { action: 'keep', grade: g };
+    out[i] = KEEP[g];
   });
   // HTML documents never use the model (nor load it).
   const model = mode !== 'text' ? null : opts.blockModel === undefined ? shippedBlockModel() : opts.blockModel;
@@ -503,20 +574,21 @@ function applyBlockModel(
     for (let i = 0; i < share.length; i++) {
       if (!s.features[i]) continue;
       if (firstLexical) {
-        termDotPair(s.facts[i]!.scan, lexical, firstLexical, pair);
+        termDotPair(s.facts[i]!, lexical, firstLexical, pair);
         share[i] = pair[0]!;
         firstShare[i] = pair[1]!;
-      } else share[i] = termDot(s.facts[i]!.scan, lexical);
+      } else share[i] = termDot(s.facts[i]!, lexical);
     }
     ctx.lexicalShare = share;
   } else if (firstLexical) {
-    for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!.scan, firstLexical);
+    for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!, firstLexical);
   }
   // The threshold's text in the removals' detail, written once per document.
   const cutText = threshold.toFixed(2);
   const proseCutText = proseThreshold.toFixed(2);
   if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, firstShare);
-  const probabilities = contentProbabilities(model, ctx);
+  // After modelSpan's first pass the input matrix already holds the blocks' own features.
+  const probabilities = contentProbabilities(model, ctx, firstPass !== null);
   const [first, last] = s.span;
   out.forEach((d, i) => {
     if (d.action === 'remove' && !(d.grade !== 'rule' && (d.reason === 'outside-main' || d.reason === 'low-content'))) return;

@@ -817,15 +817,19 @@ function shortStop(text: string, from: number, to: number): number {
 }
 
 /**
- * Stop-word pre-filter: one bit per value of a word hash's high 16 bits (the table slot comes
- * from the low ones), set for every listed word. 8 KB, so it stays in the first-level cache
- * where the 1 MB table does not: about three in four words that are not stop words are
- * turned away without touching the table.
+ * Stop-word pre-filter: one bit per value of a word hash's high 20 bits (the table slot comes
+ * from the low 16), set for every listed word. 128 KB: with the ~19,000 listed words about 2 %
+ * of its bits are set, so about 98 in 100 words that are not stop words are turned away
+ * without touching the 1 MB table (whose probes miss the cache). An 8 KB filter on the high
+ * 16 bits let a quarter of them through and cost more than it saved in misses.
  */
-const STOP_FILTER = new Int32Array(0x10000 >>> 5);
+const STOP_FILTER_SHIFT = 12;
+const STOP_FILTER = new Int32Array(2 ** (32 - STOP_FILTER_SHIFT) / 32);
+// findStop spells the shift as a literal.
+if (STOP_FILTER_SHIFT !== 12) throw new Error('findStop assumes a stop-word filter on the hash bits 12-31');
 for (let slot = 0; slot < STOP_TABLE_SIZE; slot++) {
   if (stopTable[slot * SLOT_WIDTH + 1] === 0) continue;
-  const high = stopTable[slot * SLOT_WIDTH]! >>> 16;
+  const high = stopTable[slot * SLOT_WIDTH]! >>> STOP_FILTER_SHIFT;
   STOP_FILTER[high >>> 5]! |= 1 << (high & 31);
 }
 
@@ -842,7 +846,7 @@ export function scanWords(text: string): WordScan {
 export function scanLine(text: string): LineScan {
   const termsFrom = termsUsed;
   const stopsFrom = stopsUsed;
-  const sc = scan(text, false);
+  const sc = scan(text, false, emptyScan());
   // Not a block of the document being classified: its stop words move to an array of its own.
   const stops = sc.stops.slice(sc.stopsFrom, sc.stopsEnd);
   termsUsed = termsFrom;
@@ -850,34 +854,38 @@ export function scanLine(text: string): LineScan {
   return { ...sc, stops, stopsFrom: 0, stopsEnd: stops.length };
 }
 
-/** scanLine, and the line's lexical terms hashed into the term pool (LineScan.terms). */
-export function scanBlock(text: string): LineScan {
-  return scan(text, true);
+/**
+ * scanLine, and the line's lexical terms hashed into the term pool (LineScan.terms), written
+ * into `out` (the classifier passes its per-block facts object: no scan object of its own).
+ */
+export function scanBlock<T extends LineScan>(text: string, out: T): T;
+export function scanBlock(text: string): LineScan;
+export function scanBlock(text: string, out: LineScan = emptyScan()): LineScan {
+  return scan(text, true, out);
 }
 
-function scan(text: string, terms: boolean): LineScan {
+/** A LineScan to be written by a scan (its fields in the order the scans write them). */
+function emptyScan(): LineScan {
+  return { words: 0, stops: stopPool, stopsFrom: 0, stopsEnd: 0, letterTokens: 0, capitalTokens: 0, mayLink: false, terms: -1, termCount: 0, marks: -1 };
+}
+
+function scan<T extends LineScan>(text: string, terms: boolean, out: T): T {
   const from = termsUsed;
-  const fast = scanFolding(text, true, terms);
-  if (fast) return fast;
+  if (scanFolding(text, true, terms, out)) return out;
   // The fast pass gave up part-way: drop the terms it took.
   termsUsed = from;
-  // Folding off, the pass reads the lower-cased text as it is and cannot fail; its shape counts (of the lower-cased text) are not used.
-  const lowered = scanFolding(text.toLowerCase(), false, false)!;
+  // Folding off, the pass reads the lower-cased text as it is and cannot fail; its shape counts (of the lower-cased text) and marks are replaced below.
+  scanFolding(text.toLowerCase(), false, false, out);
   const shape = lineShape(text);
+  out.letterTokens = shape.letterTokens;
+  out.capitalTokens = shape.capitalTokens;
+  out.mayLink = shape.mayLink;
   // The terms from the text as written (TERM_UNIT folds case itself).
   const at = terms ? hashTerms(text) : -1;
-  return {
-    words: lowered.words,
-    stops: lowered.stops,
-    stopsFrom: lowered.stopsFrom,
-    stopsEnd: lowered.stopsEnd,
-    letterTokens: shape.letterTokens,
-    capitalTokens: shape.capitalTokens,
-    mayLink: shape.mayLink,
-    terms: at,
-    termCount: terms ? termsUsed - at : 0,
-    marks: -1,
-  };
+  out.terms = at;
+  out.termCount = terms ? termsUsed - at : 0;
+  out.marks = -1;
+  return out;
 }
 
 /** The shape counts of LineScan alone, per code point (the reference the fused pass is tested against). */
@@ -910,19 +918,20 @@ function findStop(text: string, from: number, to: number, h: number, fold: boole
     const slot = shortStop(text, from, to);
     if (slot !== NOT_SHORT) return slot;
   }
-  const high = h >>> 16;
+  // 12: STOP_FILTER_SHIFT as a literal (a module constant costs a load per use).
+  const high = h >>> 12;
   if ((STOP_FILTER[high >>> 5]! & (1 << (high & 31))) === 0) return -1;
   return stopSlot(text, from, to, h, fold);
 }
 
 /**
  * The fused pass: words and stop words (of the lower-cased text) and the shape counts (as
- * lineShape). With `fold`, each character is lower-cased as it is read, and the answer is
- * null when one has no one-unit lower case; without, `text` is already lower-cased. ASCII
- * characters are classified by one small table; others by LOWER_UNIT, IS_SEPARATOR and the
- * letter-class table.
+ * lineShape), written into `out`. With `fold`, each character is lower-cased as it is read,
+ * and the answer is false (`out` then partly written) when one has no one-unit lower case;
+ * without, `text` is already lower-cased. ASCII characters are classified by one small
+ * table; others by LOWER_UNIT, IS_SEPARATOR and the letter-class table.
  */
-function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | null {
+function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan): boolean {
   // Module-level tables read through locals: V8 re-reads a module binding on every use inside
   // a loop (measured: the separator test alone cost ~16 ns per character, ~5 through a local).
   const asciiInfo = ASCII_INFO;
@@ -971,13 +980,13 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
           if (a & ASCII_UPPER) capitalTokens++;
         }
       }
-      if (c === 0 && fold) return null;
+      if (c === 0 && fold) return false;
       lower = c + ((a & ASCII_UPPER) << 3);
       separator = (a & ASCII_SEPARATOR) !== 0;
     } else {
       lower = fold ? lowerUnit[c]! : c;
       // No one-unit lower case, or a surrogate half (whose letter class needs the pair): the slow path.
-      if (lower === 0) return null;
+      if (lower === 0) return false;
       marks |= lower === c ? markNonAscii : markNonAscii | markUpper;
       // Curly quotes, no-break space; » and ›.
       if ((c >= 0x2018 && c <= 0x201d && c !== 0x201a && c !== 0x201b) || c === 0xa0) marks |= markReshape;
@@ -1045,19 +1054,18 @@ function scanFolding(text: string, fold: boolean, terms: boolean): LineScan | nu
     hashTerms(text);
   }
   stopsUsed = sp;
-  return {
-    words: count,
-    stops,
-    stopsFrom,
-    stopsEnd: sp,
-    letterTokens,
-    capitalTokens,
-    mayLink,
-    terms: terms ? termsFrom : -1,
-    termCount: terms ? termsUsed - termsFrom : 0,
-    // Without folding the text may already be lower-cased: its marks would not be the line's.
-    marks: fold ? marks | asciiMarks(asciiSeen) : -1,
-  };
+  out.words = count;
+  out.stops = stops;
+  out.stopsFrom = stopsFrom;
+  out.stopsEnd = sp;
+  out.letterTokens = letterTokens;
+  out.capitalTokens = capitalTokens;
+  out.mayLink = mayLink;
+  out.terms = terms ? termsFrom : -1;
+  out.termCount = terms ? termsUsed - termsFrom : 0;
+  // Without folding the text may already be lower-cased: its marks would not be the line's.
+  out.marks = fold ? marks | asciiMarks(asciiSeen) : -1;
+  return true;
 }
 
 /** Adds 1 to counts[li] for every language li that lists the word in this slot. */
