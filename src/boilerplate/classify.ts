@@ -251,31 +251,29 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
   return rule ? phraseVerdict(rule) : null;
 }
 
-/** The verdict naming a phrase rule, built once per rule (a dump names the same few rules on many lines). */
-const phraseVerdicts = new WeakMap<PhraseRule, LineVerdict>();
-function phraseVerdict(rule: PhraseRule): LineVerdict {
-  let v = phraseVerdicts.get(rule);
-  if (!v) phraseVerdicts.set(rule, (v = Object.freeze({ reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` })));
-  return v;
+/**
+ * `make(key)` frozen and kept per key object: verdicts and decisions are read, never changed, and
+ * a dump names the same few dozen rules on many lines, so each gets one object, not one per line.
+ */
+function frozenPerKey<K extends object, V extends object>(make: (key: K) => V): (key: K) => Readonly<V> {
+  const made = new WeakMap<K, Readonly<V>>();
+  return (key) => {
+    let v = made.get(key);
+    if (!v) made.set(key, (v = Object.freeze(make(key))));
+    return v;
+  };
 }
+
+/** The verdict naming a phrase rule. */
+const phraseVerdict = frozenPerKey((rule: PhraseRule): LineVerdict => ({ reason: rule.reason, detail: `${rule.lang} phrase /${rule.source}/` }));
 
 /** No rule verdict, shared (most blocks). */
 const NO_VERDICT: { verdict: LineVerdict | null; partial: LineVerdict | null } = Object.freeze({ verdict: null, partial: null });
-/** blockRuleVerdict's answer for a block every line of which `v` names, one object per verdict. */
-const wholeBlockVerdicts = new WeakMap<LineVerdict, { verdict: LineVerdict; partial: null }>();
-function wholeBlockVerdict(v: LineVerdict): { verdict: LineVerdict; partial: null } {
-  let w = wholeBlockVerdicts.get(v);
-  if (!w) wholeBlockVerdicts.set(v, (w = Object.freeze({ verdict: v, partial: null })));
-  return w;
-}
+/** blockRuleVerdict's answer for a block every line of which `v` names. */
+const wholeBlockVerdict = frozenPerKey((v: LineVerdict) => ({ verdict: v, partial: null }));
 
-/** The removal of a block a rule names, one frozen decision per verdict (a dump's rule matches share a few dozen verdicts). */
-const ruleRemovals = new WeakMap<LineVerdict, Decision>();
-function ruleRemoval(v: LineVerdict): Decision {
-  let d = ruleRemovals.get(v);
-  if (!d) ruleRemovals.set(v, (d = Object.freeze({ action: 'remove', grade: 'rule', reason: v.reason, confidence: 0.95, detail: v.detail })));
-  return d;
-}
+/** The removal of a block a rule names. */
+const ruleRemoval = frozenPerKey((v: LineVerdict): Decision => ({ action: 'remove', grade: 'rule', reason: v.reason, confidence: 0.95, detail: v.detail }));
 
 /** Reason for a whole block when every line is boilerplate; bare links take the reason of their neighbours. */
 export function blockRuleVerdict(text: string, k: Knowledge = knowledge(), marks = -1): { verdict: LineVerdict | null; partial: LineVerdict | null } {
