@@ -393,9 +393,9 @@ function zeroedMatrix(size: number): Float64Array {
 }
 
 /**
- * The block model compiled to JavaScript the first time it is used: its weights, thresholds
- * and leaf values become constants of generated functions (V8 makes them immediates and each
- * tree nested branches) instead of being loaded from arrays for every block. Generated from
+ * The block model compiled to JavaScript the first time it is used: its weights and thresholds
+ * become constants of generated functions (V8 makes them immediates) instead of being loaded
+ * from arrays for every block, and so do the leaf values of deep trees (see treesFunction). Generated from
  * the model's data, never written by hand, so a retrained model compiles the same way; the
  * sums run in foldedContentProbabilities' order, so the probabilities are the same bit for bit.
  */
@@ -458,12 +458,54 @@ export function compiledModel(model: BlockModel): CompiledModel {
   c = {
     ownDots: new Function('m', 'r', 'out', 'o', own.join('\n')) as CompiledModel['ownDots'],
     contextDot: new Function('m', 'r', context.join('\n')) as CompiledModel['contextDot'],
-    treesMargin: model.trees ? (new Function('m', 'r', treesSource(model.trees)) as (m: Float64Array, r: number) => number) : null,
+    treesMargin: model.trees ? treesFunction(model.trees) : null,
     bias,
     lexical,
   };
   compiledCache.set(model, c);
   return c;
+}
+
+/**
+ * Trees up to this depth are compiled without branches (treesSourceWithoutBranches): that
+ * compares all 2^depth − 1 nodes of a tree instead of the depth nodes on the path, worth it
+ * while they are few (the shipped trees have depth 3: measured about 2 % faster classification).
+ */
+const BRANCH_FREE_MAX_DEPTH = 3;
+
+/** treesMargin compiled for the input matrix (the model's trees as code). */
+function treesFunction(t: TreeEnsemble): (m: Float64Array, r: number) => number {
+  if (t.depth > BRANCH_FREE_MAX_DEPTH) return new Function('m', 'r', treesSource(t)) as (m: Float64Array, r: number) => number;
+  return new Function('leaves', `return function treesMargin(m, r) {\n${treesSourceWithoutBranches(t)}\n};`)(Float64Array.from(t.leaves)) as (m: Float64Array, r: number) => number;
+}
+
+/**
+ * The body of treesMargin compiled without a jump per node: which way a block goes at a node
+ * is unpredictable (a mispredicted branch costs more than the comparisons it saves), so every
+ * node of a tree is compared, each level's results packed into one integer (bit j: node j of
+ * the level goes right), and the path picks its bit level by level; the leaf's value is read
+ * from \`leaves\` at the index the path ends at. Same leaves, added in the same order, as the
+ * nested version: the same sums bit for bit.
+ */
+function treesSourceWithoutBranches(t: TreeEnsemble): string {
+  const internal = (1 << t.depth) - 1;
+  const leafCount = internal + 1;
+  const count = t.leaves.length / leafCount;
+  // Right when x > threshold, as treesMargin; a NaN input goes left there too.
+  const goesRight = (tree: number, k: number) => `(${matrixAt(inputOffset(t.features[tree * internal + k]!))} > ${numberSource(t.thresholds[tree * internal + k]!)})`;
+  const lines = ['let s = 0;', 'let k = 0;'];
+  for (let tree = 0; tree < count; tree++) {
+    // k: the path's position within the level (0 at the root).
+    lines.push(`k = ${goesRight(tree, 0)} | 0;`);
+    for (let level = 1; level < t.depth; level++) {
+      const first = (1 << level) - 1;
+      const bits = Array.from({ length: 1 << level }, (_, j) => (j === 0 ? goesRight(tree, first) : `(${goesRight(tree, first + j)} << ${j})`));
+      lines.push(`k = 2 * k + (((${bits.join(' | ')}) >>> k) & 1);`);
+    }
+    lines.push(`s += leaves[${tree * leafCount} + k];`);
+  }
+  lines.push('return s;');
+  return lines.join('\n');
 }
 
 /** The body of treesMargin compiled: each tree one nested conditional expression, its leaves added in order. */
