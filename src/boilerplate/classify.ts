@@ -464,8 +464,17 @@ function factsFeatures(f: BlockFacts, lang: string | null): BlockFeatures {
 }
 
 function factsSectionLabel(f: BlockFacts): boolean {
-  if (f.sectionLabel < 0) f.sectionLabel = isSectionLabel(f.text) ? 1 : 0;
+  if (f.sectionLabel < 0) f.sectionLabel = !mayBeSectionLabel(f) ? 0 : isSectionLabel(f.text) ? 1 : 0;
   return f.sectionLabel === 1;
+}
+
+/**
+ * False when the line scan already tells that isSectionLabel is false (most short blocks): a
+ * token starts with a letter that is no capital (the scan counts tokens as isSectionLabel splits
+ * them), more than four tokens start with a capital, or the text has a digit.
+ */
+function mayBeSectionLabel(f: BlockFacts): boolean {
+  return f.letterTokens === f.capitalTokens && f.capitalTokens <= 4 && (f.marks < 0 || (f.marks & LineMarks.DIGIT) === 0);
 }
 
 // ---- classification ---------------------------------------------------------
