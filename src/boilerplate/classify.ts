@@ -123,10 +123,28 @@ function lastNonSpace(text: string): number {
   return e;
 }
 
-/** Ends like a sentence or a quotation: /[.!?…:;"”»)\]]\s*$/. */
-const TERMINAL_CHARS = new Set([...'.!?…:;"”»)]'].map((c) => c.charCodeAt(0)));
-const SENTENCE_END_CHARS = new Set([...'.!?…'].map((c) => c.charCodeAt(0)));
-const CLOSING_MARKS = new Set([...'"”»’)'].map((c) => c.charCodeAt(0)));
+/**
+ * What a block's last character tells, by UTF-16 unit (a table read, not a set look-up: this
+ * runs on every block): TERMINAL, it ends like a sentence or a quotation (/[.!?…:;"”»)\]]\s*$/);
+ * SENTENCE_END, a sentence's own end; CLOSING, a closing mark that may follow one.
+ */
+const TERMINAL = 1;
+const SENTENCE_END = 2;
+const CLOSING = 4;
+const END_MARKS = (() => {
+  const t = new Uint8Array(0x2027);
+  const mark = (chars: string, bit: number) => {
+    for (const ch of chars) t[ch.charCodeAt(0)]! |= bit;
+  };
+  mark('.!?…:;"”»)]', TERMINAL);
+  mark('.!?…', SENTENCE_END);
+  mark('"”»’)', CLOSING);
+  return t;
+})();
+/** END_MARKS bits of a UTF-16 unit (0 for -1, no character). */
+function endMarks(c: number): number {
+  return c >= 0 && c < 0x2027 ? END_MARKS[c]! : 0;
+}
 
 export function blockFeatures(text: string, lang?: string | null, ws: string[] = words(text)): BlockFeatures {
   return withStopDensity(shapeFeatures(text, ws.length), stopwordDensity(ws, lang));
@@ -158,10 +176,11 @@ function writeShape(out: ShapeFeatures, text: string, wordCount: number, counts:
   if (mayLink && MAY_LINK.test(text)) for (const re of [URL_RE, EMAIL_RE, HANDLE_RE]) for (const m of text.matchAll(re)) linkChars += m[0].trim().length;
   const e = lastNonSpace(text);
   const last = e >= 0 ? text.charCodeAt(e) : -1;
-  const sentenceEnd = SENTENCE_END_CHARS.has(last) || (CLOSING_MARKS.has(last) && e > 0 && SENTENCE_END_CHARS.has(text.charCodeAt(e - 1)));
+  const marks = endMarks(last);
+  const sentenceEnd = (marks & SENTENCE_END) !== 0 || ((marks & CLOSING) !== 0 && e > 0 && (endMarks(text.charCodeAt(e - 1)) & SENTENCE_END) !== 0);
   out.chars = text.length;
   out.words = wordCount;
-  out.terminal = TERMINAL_CHARS.has(last);
+  out.terminal = (marks & TERMINAL) !== 0;
   out.sentence = wordCount >= 3 && sentenceEnd && SENTENCE_START.test(text);
   out.linkShare = text.length ? Math.min(1, linkChars / text.length) : 0;
   out.capShare = rawWords ? caps / rawWords : 0;
@@ -445,8 +464,17 @@ function factsFeatures(f: BlockFacts, lang: string | null): BlockFeatures {
 }
 
 function factsSectionLabel(f: BlockFacts): boolean {
-  if (f.sectionLabel < 0) f.sectionLabel = isSectionLabel(f.text) ? 1 : 0;
+  if (f.sectionLabel < 0) f.sectionLabel = !mayBeSectionLabel(f) ? 0 : isSectionLabel(f.text) ? 1 : 0;
   return f.sectionLabel === 1;
+}
+
+/**
+ * False when the line scan already tells that isSectionLabel is false (most short blocks): a
+ * token starts with a letter that is no capital (the scan counts tokens as isSectionLabel splits
+ * them), more than four tokens start with a capital, or the text has a digit.
+ */
+function mayBeSectionLabel(f: BlockFacts): boolean {
+  return f.letterTokens === f.capitalTokens && f.capitalTokens <= 4 && (f.marks < 0 || (f.marks & LineMarks.DIGIT) === 0);
 }
 
 // ---- classification ---------------------------------------------------------
@@ -581,9 +609,9 @@ function applyBlockModel(
   } else if (firstLexical) {
     for (let i = 0; i < firstShare.length; i++) if (s.features[i]) firstShare[i] = termDot(s.facts[i]!, firstLexical);
   }
-  // The threshold's text in the removals' detail, written once per document.
-  const cutText = threshold.toFixed(2);
-  const proseCutText = proseThreshold.toFixed(2);
+  // The removals' details under each threshold, written once per threshold (not per removal).
+  const details = modelRemovalDetails(threshold);
+  const proseDetails = modelRemovalDetails(proseThreshold);
   if (firstPass) s.span = ctx.span = modelSpan(firstPass, model.span!, ctx, s.features, firstShare);
   // After modelSpan's first pass the input matrix already holds the blocks' own features.
   const probabilities = contentProbabilities(model, ctx, firstPass !== null);
@@ -604,9 +632,46 @@ function applyBlockModel(
       grade: d.grade,
       reason: outside ? 'outside-main' : 'low-content',
       confidence: Math.round((1 - p) * 100) / 100,
-      detail: `block model: probability of article text ${p.toFixed(2)} < ${cut === threshold ? cutText : proseCutText}${prose ? ' (prose outside the article)' : ''}`,
+      detail: modelRemovalDetail(cut === threshold ? details : proseDetails, p, prose),
     };
   });
+}
+
+/** The detail of a block-model removal: probability and threshold as written with two decimals. */
+function modelRemovalText(probability: string, cut: string, prose: boolean): string {
+  return `block model: probability of article text ${probability} < ${cut}${prose ? ' (prose outside the article)' : ''}`;
+}
+
+/**
+ * The details of the block model's removals under one threshold, made once and kept per
+ * threshold text (formatting one per removal cost ~1 % of a text document's classification, and
+ * the removals share a few hundred texts): texts[2k] for a probability that rounds to k/100,
+ * texts[2k + 1] the same for prose.
+ */
+interface ModelRemovalDetails {
+  cut: string;
+  texts: string[];
+}
+const modelRemovalDetailsByCut = new Map<string, ModelRemovalDetails>();
+function modelRemovalDetails(threshold: number): ModelRemovalDetails {
+  const cut = threshold.toFixed(2);
+  let d = modelRemovalDetailsByCut.get(cut);
+  if (!d) {
+    const texts: string[] = [];
+    for (let k = 0; k <= 100; k++) texts.push(modelRemovalText((k / 100).toFixed(2), cut, false), modelRemovalText((k / 100).toFixed(2), cut, true));
+    modelRemovalDetailsByCut.set(cut, (d = { cut, texts }));
+  }
+  return d;
+}
+
+/** modelRemovalText(p.toFixed(2), …) for a probability p (0 ≤ p ≤ 1), from the texts made once. */
+function modelRemovalDetail(d: ModelRemovalDetails, p: number, prose: boolean): string {
+  // toFixed(2) writes the k/100 nearest p (never a tie: k + 0.5 hundredths is no binary fraction);
+  // Math.round(100 p) is that k unless 100 p lies within float error of a half, where toFixed decides.
+  const hundredths = 100 * p;
+  const k = Math.round(hundredths);
+  if (Math.abs(Math.abs(hundredths - k) - 0.5) < 1e-6) return modelRemovalText(p.toFixed(2), d.cut, prose);
+  return d.texts[2 * k + (prose ? 1 : 0)]!;
 }
 
 /** The article span from the first pass's probabilities (`share`: its lexical share of each block, from the terms hashed in the line scan; zeros when it has no lexical weights). */
