@@ -7,10 +7,16 @@
  *   npx tsx scripts/heldout-errors.ts [--models FILE] [--retrain] [--lines]
  *
  * The two fold models are trained once and kept in FILE (default /tmp/newsclean-fold-models.json,
- * outside the repository); --retrain trains them again (after a feature or training change).
+ * outside the repository), each stamped (training.sourceKey) with a hash of what they depend on:
+ * the phrase knowledge files and the code of src/boilerplate, src/html, bench/devset.ts,
+ * bench/extract.ts and the training scripts. A file whose stamp differs (or that has none) is
+ * stale and is trained again and overwritten; --retrain forces that.
  * --lines prints every error line, else only the classes and a sample of each.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEVSET_DIR } from '../tests/helpers/shared.ts';
 import { loadDevset } from '../bench/devset.ts';
 import { extractHtml } from '../src/html/extract.ts';
@@ -25,13 +31,31 @@ const arg = (name: string) => {
 const modelsFile = arg('--models') ?? '/tmp/newsclean-fold-models.json';
 const ws = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/** Hash of the files the fold models depend on (see the header): a cache with another stamp is stale. */
+function sourceKey(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const h = createHash('sha1');
+  const add = (rel: string) => h.update(rel).update('\0').update(readFileSync(path.join(root, rel))).update('\0');
+  const dir = (rel: string, keep: (f: string) => boolean) => readdirSync(path.join(root, rel)).filter(keep).sort().forEach((f) => add(`${rel}/${f}`));
+  dir('data/boilerplate', (f) => f.endsWith('.json') && f !== 'block-model.json');
+  dir('src/boilerplate', (f) => f.endsWith('.ts'));
+  dir('src/html', (f) => f.endsWith('.ts'));
+  for (const f of ['bench/devset.ts', 'bench/extract.ts', 'scripts/train-blocks.ts', 'scripts/fit-trees.ts']) add(f);
+  return h.digest('hex').slice(0, 16);
+}
+
 const pages = loadDevset(DEVSET_DIR);
-let models: BlockModel[];
+const key = sourceKey();
+let models: BlockModel[] | null = null;
 if (existsSync(modelsFile) && !process.argv.includes('--retrain')) {
-  models = (JSON.parse(readFileSync(modelsFile, 'utf8')) as unknown[]).map((m, i) => parseBlockModel(m, `${modelsFile}[${i}]`));
-} else {
+  const cached = (JSON.parse(readFileSync(modelsFile, 'utf8')) as unknown[]).map((m, i) => parseBlockModel(m, `${modelsFile}[${i}]`));
+  if (cached.length === 2 && cached.every((m) => m.training['sourceKey'] === key)) models = cached;
+  else console.error(`${modelsFile}: stale (trained from other knowledge or code); training the fold models again`);
+}
+if (!models) {
   const prepared = pages.map(preparePage);
   models = [0, 1].map((fold) => train(prepared.filter((p) => foldOf(p.page.file) !== fold), `fold ${fold} held out`));
+  for (const m of models) m.training['sourceKey'] = key;
   writeFileSync(modelsFile, JSON.stringify(models));
 }
 
@@ -47,7 +71,7 @@ let tp = 0;
 let fp = 0;
 let fn = 0;
 for (const page of pages) {
-  const model = models[foldOf(page.file)]!;
+  const model = models![foldOf(page.file)]!;
   let rawText = '';
   try {
     rawText = extractHtml(page.html).rawText;

@@ -59,6 +59,27 @@ describe('line rules', () => {
     ['October 19, 2021', 'dateline'],
     ['- Anzeige -', 'advert'],
     ['Crédits photos : Bestimage', 'caption-credit'],
+    // Phrases inside a longer line (containsRules): sign-up, consent, disclosure, paywall and comment prompts.
+    ['Never miss a story: sign up for our free weekly newsletter and get the best reads.', 'newsletter'],
+    ['Get our best stories delivered to your inbox every Friday morning.', 'newsletter'],
+    ['Gib deine E-Mail-Adresse ein, um neue Beiträge per E-Mail zu erhalten.', 'newsletter'],
+    ['Pour ne rien manquer, inscrivez-vous à notre newsletter hebdomadaire.', 'newsletter'],
+    ['Recibe cada mañana las noticias: suscríbete a nuestro boletín diario.', 'newsletter'],
+    ['Privacy notice: this site uses cookies. By continuing to browse the site you agree.', 'cookie'],
+    ['Ich bin mit der Verarbeitung meiner Daten gemäß der Datenschutzerklärung einverstanden.', 'cookie'],
+    ['Questo sito utilizza i cookie per migliorare la tua esperienza di navigazione.', 'cookie'],
+    ['Affiliate note: we may earn a commission when you buy through links on this page.', 'disclaimer'],
+    ['Für Links in diesem Artikel erhält der Verlag ggf. eine Provision vom Händler.', 'disclaimer'],
+    ['Les propos tenus dans cette tribune n\'engagent que leur auteur.', 'disclaimer'],
+    ['To continue reading, please subscribe or log in to your account.', 'paywall'],
+    ['Vous avez lu 3 des 5 articles gratuits ce mois-ci.', 'paywall'],
+    ['Du musst angemeldet sein, um einen Kommentar zu schreiben.', 'comment-form'],
+    ['12 responses to “Why the river flooded again”', 'comment-form'],
+    ['3 Antworten zu „Unser Wochenende am See“', 'comment-form'],
+    // Related-story teasers led by a label.
+    ['Read more: Floods hit the north for the third time this year', 'related'],
+    ['Le puede interesar: El Congreso aprueba la reforma', 'related'],
+    ['À lire aussi : La réforme des retraites adoptée', 'related'],
   ])('%s → %s', (line, reason) => {
     expect(reasonOf(line)).toBe(reason);
   });
@@ -74,6 +95,16 @@ describe('line rules', () => {
       'Home prices rose by 4 percent in the third quarter.',
       'Chapter 12 2019',
       'In 2019 the talks resumed.',
+      'The newsletter, which she started in 2015, now reaches more than two million readers every week.',
+      'Regulators said the site uses tracking tools that many users do not know about.',
+      'He said he would read more about the case before deciding whether to subscribe to the theory.',
+      'Die Zeitung berichtet, dass sich viele Leser für den Newsletter interessieren.',
+      'Sie erhält für ihre Arbeit eine Auszeichnung der Stadt.',
+      'Der Makler erhält eine Provision von drei Prozent des Kaufpreises.',
+      'Die betroffenen Kunden wurden per E-Mail benachrichtigt und können den Vertrag jederzeit widerrufen.',
+      'Phishing emails sent to your inbox can look like messages from your bank.',
+      'Keine Antwort auf die Frage gab es vom Ministerium.',
+      'Two comments on the draft were submitted by the public before the deadline.',
     ]) {
       expect(reasonOf(line), line).toBeNull();
     }

@@ -50,7 +50,8 @@ describe('boilerplate-repeat', () => {
 
   it('same host: removes a non-prose block found in minHostDocs documents; recurring prose is only flagged', async () => {
     const signoff = 'Example Herald — independent since 1901';
-    const disclaimer = 'The views expressed in this article are the author’s own and do not necessarily reflect the editorial policy of the newspaper.';
+    // Recurring prose no phrase rule names (an opinion disclaimer now goes as a \`disclaimer\` phrase before this stage).
+    const disclaimer = 'Our correspondent has reported from the region for twenty years and writes a weekly column on its politics.';
     const docs = ['a', 'b', 'c'].map((id, i) => ({ id, url: `https://www.herald.example/${id}`, paras: [SENTENCES[i]!, signoff, SENTENCES[i + 3]!, disclaimer] }));
     const r = await run(docs);
     for (const d of docs) {
