@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstChars, lengthBounds, literalSuffix } from '../src/boilerplate/first-chars.ts';
+import { firstChars, lengthBounds, literalSuffix, requiredTexts } from '../src/boilerplate/first-chars.ts';
+import { TextGate } from '../src/boilerplate/text-gate.ts';
 import {
   forEachScannedTerm,
   guessStopwordLanguage,
@@ -209,6 +210,83 @@ describe('length bounds of a pattern', () => {
       { numRuns: 3000 },
     );
     expect(matched).toBeGreaterThan(100);
+  });
+});
+
+describe('texts a pattern requires (the gate of the contains-rules)', () => {
+  it.each([
+    ['(we|i) (may|might) earn (a )?commission', ['commission']],
+    ['(we|i) (may|might) earn (a )?(commission|money)', [' earn ']],
+    ['(sign up|subscribe) to our newsletters?', [' to our newsletter']],
+    ['(commission|compensation)', ['commission', 'compensation']],
+    ['as an amazon associate', ['as an amazon associate']],
+    ['(ab|cd) x', null],
+    ['(ab|cdef)+ x', null],
+    ['(foo)?bar', ['bar']],
+    ['ab?c', null],
+    ['\\p{L}+ says', [' says']],
+  ])('%s requires one of %j', (source, expected) => {
+    expect(requiredTexts(source)).toEqual(expected);
+  });
+
+  it('on any pattern: every match contains one of the required texts', () => {
+    const piece = fc.constantFrom('a', 'b', 'ab', 'abc', 'bca', '(', ')', '(?:', '|', '?', '*', '+', '{0,2}', '{2}', '[ab]', '[^a]', '\\w', '\\s', '\\b', '.', '\\.', ' ', '-');
+    const subject = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '.', '-'), { minLength: 0, maxLength: 12 }).map((xs) => xs.join(''));
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }).map((ps) => ps.join('')), fc.array(subject, { minLength: 1, maxLength: 20 }), (source, subjects) => {
+        let re: RegExp;
+        try {
+          re = new RegExp(source);
+        } catch {
+          return;
+        }
+        const required = requiredTexts(source, 1);
+        if (!required) return;
+        for (const s of subjects) {
+          if (!re.test(s)) continue;
+          checked++;
+          expect(required.some((t) => s.includes(t)), `${source} requires ${JSON.stringify(required)}; matched ${JSON.stringify(s)}`).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('the gate finds a text wherever it sits, and nothing else', () => {
+    const gate = new TextGate(['newsletter', 'newsletter an', ' cookies', 'abc']);
+    expect(gate.texts).toEqual(['newsletter', ' cookies', 'abc']);
+    for (const s of ['newsletter', 'our newsletter.', 'we set cookies', 'xabc', 'abc']) expect(gate.test(s), s).toBe(true);
+    for (const s of ['', 'ab', 'newslette', 'cookies', 'a b c', 'newsXletter']) expect(gate.test(s), s).toBe(false);
+    expect(() => new TextGate(['ab'])).toThrow(/shorter than 3/);
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 3, maxLength: 6 }), { minLength: 1, maxLength: 30 }), fc.string({ maxLength: 80 }), (texts, line) => {
+        const g = new TextGate(texts);
+        expect(g.test(line)).toBe(texts.some((t) => line.includes(t)));
+        // Planted: a line that holds a text passes.
+        const t = texts[line.length % texts.length]!;
+        expect(g.test(line.slice(0, 7) + t + line.slice(7))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the shipped contains-rules are all gated, and the gate passes every line a rule matches', () => {
+    const k = knowledge();
+    expect(k.contains.length).toBeGreaterThan(0);
+    expect(k.containsGate, 'a contains-rule requires no text the reader can tell: every line pays for the whole union').not.toBeNull();
+    // Lines made of the rules' own required texts and of generated text around them.
+    fc.assert(
+      fc.property(anyLine, fc.nat(), (text, pick) => {
+        const r = k.contains[pick % k.contains.length]!;
+        const lower = normalizeLine(text).toLowerCase();
+        for (const s of [lower, `${lower} ${(requiredTexts(r.source) ?? [''])[0]} ${lower}`]) {
+          if (k.containsAny!.test(s)) expect(k.containsGate!.test(s), s).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

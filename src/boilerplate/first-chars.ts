@@ -37,6 +37,18 @@ export function lengthBounds(source: string): [number, number] {
   return r ? [r.min, r.max] : [0, Infinity];
 }
 
+/**
+ * Texts one of which every match contains (each at least `minLength` units), or null when the
+ * reader finds none: "(we|i) (may|might) earn (a )?(commission|money)" → [" earn "] (the longest sure text); "(commission|compensation)"
+ * → both. A line containing none of them cannot match, so an unanchored pattern need not run on it.
+ */
+export function requiredTexts(source: string, minLength = 3): string[] | null {
+  // As in lengthBounds: an astral literal reads as two units, and a quantifier would split it.
+  if (/[\ud800-\udfff]/.test(source)) return null;
+  const r = read(source)?.required;
+  return r && r.every((t) => t.length >= minLength) ? r : null;
+}
+
 function read(source: string): Info | null {
   try {
     const p = new Reader(source);
@@ -63,6 +75,21 @@ interface Info {
   /** Fewest and most UTF-16 units a match can have (a class, an escape or `.` may match a surrogate pair under /u: up to 2). */
   min: number;
   max: number;
+  /** Texts one of which every match contains, longest first known; null when none is known. */
+  required: string[] | null;
+}
+
+/** The shortest of a required-text choice: the one a gate can count on (longer texts are rarer). */
+function weakest(texts: string[] | null): number {
+  return texts ? Math.min(...texts.map((t) => t.length)) : 0;
+}
+
+/** Of two required-text choices of one sequence, the one whose shortest text is longer (then: fewer texts). */
+function stronger(a: string[] | null, b: string[] | null): string[] | null {
+  const wa = weakest(a);
+  const wb = weakest(b);
+  if (wa !== wb) return wa > wb ? a : b;
+  return a && b ? (b.length < a.length ? b : a) : (a ?? b);
 }
 
 /** Longest common suffix of two strings. */
@@ -74,11 +101,11 @@ function commonSuffix(a: string, b: string): string {
 
 /** What a character class, a class escape or `.` tells: its first characters (null: any), nothing of its text. */
 function oneOf(first: Set<number> | null): Info {
-  return { first, nullable: false, exact: null, suffix: '', min: 1, max: 2 };
+  return { first, nullable: false, exact: null, suffix: '', min: 1, max: 2, required: null };
 }
 
 function literal(ch: string): Info {
-  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch, min: 1, max: 1 };
+  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch, min: 1, max: 1, required: [ch] };
 }
 
 function union(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
@@ -111,6 +138,8 @@ class Reader {
         suffix: commonSuffix(info.suffix, next.suffix),
         min: Math.min(info.min, next.min),
         max: Math.max(info.max, next.max),
+        // A match takes one branch: it contains one of the texts some branch requires.
+        required: info.required && next.required ? [...new Set([...info.required, ...next.required])] : null,
       };
     }
     return info;
@@ -125,10 +154,19 @@ class Reader {
     let suffix = '';
     let min = 0;
     let max = 0;
+    // The best required-text choice so far, and the fixed text of the current run of fixed atoms.
+    let required: string[] | null = null;
+    let run = '';
     for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
       const atom = this.quantified();
       min += atom.min;
       max += atom.max;
+      if (atom.exact !== null) run += atom.exact;
+      else {
+        if (run) required = stronger(required, [run]);
+        run = '';
+        required = stronger(required, atom.required);
+      }
       if (open) {
         first = union(first, atom.first);
         if (!atom.nullable) open = false;
@@ -141,7 +179,8 @@ class Reader {
         exact = null;
       }
     }
-    return { first, nullable: open, exact, suffix, min, max };
+    if (run) required = stronger(required, [run]);
+    return { first, nullable: open, exact, suffix, min, max, required };
   }
 
   private quantified(): Info {
@@ -173,6 +212,7 @@ class Reader {
       min: atom.min * min,
       // 0 × Infinity is NaN: an atom that matches nothing repeated any number of times still matches nothing.
       max: atom.max === 0 ? 0 : atom.max * max,
+      required: min > 0 ? atom.required : null,
     };
   }
 
@@ -197,7 +237,7 @@ class Reader {
       if (LITERAL_ESCAPES.has(e)) return literal(e);
       if (e === 'd') return oneOf(new Set(DIGITS));
       // Word boundaries consume nothing.
-      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '', min: 0, max: 0 };
+      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '', min: 0, max: 0, required: null };
       if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return oneOf(null);
       if (e === 'p' || e === 'P') {
         const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));
