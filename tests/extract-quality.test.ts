@@ -10,14 +10,14 @@ import { loadDevset, prf } from '../bench/devset.ts';
 import { runBench } from '../bench/extract.ts';
 
 /**
- * Reached on 2026-11-28 (d740a81): HTML 0.937; text dump 0.903 with the shipped block model on its
+ * Reached on 2026-12-07 (0daa8a4): HTML 0.940; text dump 0.910 with the shipped block model on its
  * own training pages — that is the figure this test computes (retraining for the held-out figure,
- * 0.877, takes minutes and belongs to `npm run bench:extract`). Each floor sits ~0.005–0.008
+ * 0.883, takes minutes and belongs to `npm run bench:extract`). Each floor sits ~0.005–0.008
  * under the figure the test measures, so a real regression of the rules, the extractor or the
  * shipped model fails here; a retrained model that fits its pages less tightly may need the text
  * floor revisited with its held-out figure in the same commit.
  */
-const FLOOR = { html: 0.932, text: 0.895 };
+const FLOOR = { html: 0.934, text: 0.903 };
 
 describe.skipIf(!hasDevset)('dev-set quality gate (990 pages)', () => {
   it(`HTML mode F1 >= ${FLOOR.html} and text-dump mode F1 >= ${FLOOR.text}, no page crashes`, () => {
