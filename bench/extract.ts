@@ -22,7 +22,7 @@ import { DEVSET_DIR } from '../tests/helpers/shared.ts';
 import { addScores, loadDevset, prf, scorePage, type DevPage, type Score } from './devset.ts';
 import { extractHtml } from '../src/html/extract.ts';
 import { classifyBlocks } from '../src/boilerplate/classify.ts';
-import { clearBlockFactsCache, DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
+import { DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
 import { isSpaceCode } from '../src/boilerplate/knowledge.ts';
 import type { BlockModel } from '../src/boilerplate/block-model.ts';
 import { crossValidate, preparePage } from '../scripts/train-blocks.ts';
@@ -37,7 +37,7 @@ export interface ModeResult {
   /** Throughput per second of this process's CPU time (user + system): what one free core does, whatever else runs on the machine. */
   perCpuSecond: number;
   /**
-   * Text mode: the same dumps classified again after the first pass (line cache cleared):
+   * Text mode: the same dumps classified again after the first pass:
    * the rate of a long nightly run, where the JIT warm-up of the first second no longer counts.
    */
   warm?: { perSecond: number; perCpuSecond: number };
@@ -137,9 +137,8 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
   });
   if (only === 'html') return { html, text };
 
-  // The classifier keeps the facts of block texts it has seen (repeated lines); the HTML pass above
-  // saw the same paragraphs, so text mode starts cold, as on a fresh dump.
-  clearBlockFactsCache();
+  // The classifier keeps nothing between documents (src/boilerplate/classify.ts, FACTS_REUSE_MAX_CHARS),
+  // so text mode starts as cold as on a fresh dump, apart from the JIT warmed by the HTML pass.
   t0 = performance.now();
   c0 = process.cpuUsage();
   const cleaned = dumps.map((d) => {
@@ -153,7 +152,6 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
   text.perSecond = pages.length / ((performance.now() - t0) / 1000);
   text.perCpuSecond = pages.length / cpuSeconds(c0);
   if (warmPass) {
-    clearBlockFactsCache();
     t0 = performance.now();
     c0 = process.cpuUsage();
     for (const d of dumps) {
@@ -193,7 +191,7 @@ function printMode(name: string, r: ModeResult, unit: string, target: { f1: numb
   console.log(`  F1 by language group: ${groups.join(', ')}`);
   console.log(`  speed ${r.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
   // CPU seconds include the process's compiler and GC helper threads: on an idle machine wall clock is the closer figure, under load CPU time.
-  if (r.warm) console.log(`  speed after warm-up (second pass, line cache cleared) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)})`);
+  if (r.warm) console.log(`  speed after warm-up (second pass) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)})`);
   const best = Math.max(r.perSecond, r.perCpuSecond, r.warm?.perSecond ?? 0, r.warm?.perCpuSecond ?? 0);
   const f1Verdict = target.f1Judged === false ? 'judged on the HELD-OUT line below' : f1 >= target.f1 ? 'met' : 'NOT met';
   console.log(`  target F1 >= ${target.f1}: ${f1Verdict}; target >= ${target.speed} ${unit}/s: ${best >= target.speed ? 'met' : 'NOT met'}`);

@@ -33,7 +33,8 @@ import { extractHtml } from '../src/html/extract.ts';
 import { DEVSET_DIR, REPO_ROOT } from '../tests/helpers/shared.ts';
 import * as workingTree from '../src/boilerplate/classify.ts';
 
-type Classifier = Pick<typeof workingTree, 'classifyBlocks' | 'clearBlockFactsCache'>;
+/** Older revisions kept block facts between documents and exported clearBlockFactsCache to forget them. */
+type Classifier = Pick<typeof workingTree, 'classifyBlocks'> & { clearBlockFactsCache?: () => void };
 
 const { values: args } = parseArgs({ options: { rev: { type: 'string', default: 'HEAD' }, against: { type: 'string' }, 'src-only': { type: 'boolean', default: false }, ab: { type: 'string', default: '0' } } });
 
@@ -118,8 +119,8 @@ function compare(ref: Classifier, cur: Classifier, dumps: Dump[]): { decisions: 
     { aggressiveness: 0.5, mode: 'html', titleLifted: true },
   ] as const;
   for (const opts of settings) {
-    ref.clearBlockFactsCache();
-    cur.clearBlockFactsCache();
+    ref.clearBlockFactsCache?.();
+    cur.clearBlockFactsCache?.();
     for (const d of dumps) {
       const a = ref.classifyBlocks(d.blocks, opts);
       const b = cur.classifyBlocks(d.blocks, opts);
@@ -135,7 +136,7 @@ function compare(ref: Classifier, cur: Classifier, dumps: Dump[]): { decisions: 
 }
 
 function pass(c: Classifier, dumps: Dump[]): number {
-  c.clearBlockFactsCache();
+  c.clearBlockFactsCache?.();
   const t = process.cpuUsage();
   for (const d of dumps) c.classifyBlocks(d.blocks, { aggressiveness: 0.5, mode: 'text', titleLifted: false });
   const u = process.cpuUsage(t);

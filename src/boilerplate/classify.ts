@@ -201,7 +201,6 @@ const CONTACT = new RegExp(String.raw`^\p{L}+(?:\s\p{L}+)?\s+(?:to|an|à|a)\s+${
 const CONTACT_LOOSE = new RegExp(String.raw`^[\p{L}\s]{0,40}:?\s*${ADDRESS}\.?$`, 'u');
 /** Caption ending in a bracketed credit: "… in Kabul. [Alexander Zemlianichenko/AP Photo]", "(AP Photo/Rahmat Gul)". */
 const CREDIT_END = /(?:\[[^[\]]{2,80}\/[^[\]]{1,60}\]|\((?:AP|AFP|Reuters|EPA|Getty|dpa|Photo|Foto|Image|Bild|Crédit|Credit)[^()]{0,80}\)|\((?:[^()]{2,60}\/(?:AP|AFP|Reuters|EPA|Getty Images|dpa|Shutterstock|iStock)[^()]{0,20})\))\s*$/u;
-/** "Home » News » World", "Start > Politik > Ausland". */
 /** A date (and time) alone on a line, with an optional label: "23.10.2018", "11 Jan 2019", "Publiziert: 03.04.2020, 12:35", "October 19, 2021". */
 export const DATELINE = /^(?:[\p{L} ]{1,20}:\s*)?(?:\p{L}{2,10}\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|\p{L}{3,10}\.?)\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\p{L}{3,10}\.?\s+\d{1,2},\s*\d{4})(?:(?:,|\s)\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?$/iu;
 const MAY_BREADCRUMB = /[»›>|/]/;
@@ -215,6 +214,7 @@ const HAS_DIGIT = /\d/;
 export function mayEndDateline(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 114 || c === 82 || c === 104 || c === 72 || c === 109 || c === 77;
 }
+/** "Home » News » World", "Start > Politik > Ausland". */
 const BREADCRUMB = /^[^»›>|/\n]{1,40}(?:\s+[»›>|/]\s+[^»›>|/\n]{1,80}){2,}$/u;
 
 export interface LineVerdict {
@@ -372,12 +372,6 @@ interface BlockFacts extends BlockFeatures, LineScan {
  */
 const FACTS_REUSE_MAX_CHARS = 80;
 
-/**
- * Nothing to forget: block facts are shared within one document only (see FACTS_REUSE_MAX_CHARS).
- * Kept for callers that time a cold classifier.
- */
-export function clearBlockFactsCache(): void {}
-
 function blockFacts(text: string, k: Knowledge, seen: Map<string, BlockFacts>): BlockFacts {
   if (text.length > FACTS_REUSE_MAX_CHARS) return computeFacts(text, k);
   let f = seen.get(text);
@@ -414,7 +408,6 @@ const UNITS_DIRECT = typeof (Buffer.prototype as Partial<UnitBuffer>).ucs2Write 
 /** V8's SlicedString::kMinLength: shorter substrings are copied. */
 const SLICED_MIN_LENGTH = 13;
 let copyBuffer = Buffer.allocUnsafe(1 << 14);
-
 
 const EMPTY_STOPS = new Int32Array(0);
 /** BlockFacts.featuresLang before any language was asked. */
