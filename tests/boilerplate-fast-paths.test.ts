@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { firstChars, lengthBounds, literalSuffix, requiredTexts } from '../src/boilerplate/first-chars.ts';
-import { TextGate } from '../src/boilerplate/text-gate.ts';
+import { CANNOT_FOLD, TextGate } from '../src/boilerplate/text-gate.ts';
 import {
   forEachScannedTerm,
   guessStopwordLanguage,
@@ -62,7 +62,7 @@ function referenceMatch(text: string): PhraseRule | null {
   const core = normalizeLine(text);
   if (!core) return null;
   const lower = core.toLowerCase();
-  if (lower.length <= 250 && k.containsAny?.test(lower)) {
+  if (lower.length <= 250) {
     const hit = k.contains.find((r) => r.re.test(lower));
     if (hit) return hit;
   }
@@ -213,7 +213,7 @@ describe('length bounds of a pattern', () => {
   });
 });
 
-describe('texts a pattern requires (the gate of the contains-rules)', () => {
+describe('texts a pattern requires (the gate of the phrase rules)', () => {
   it.each([
     ['(we|i) (may|might) earn (a )?commission', ['commission']],
     ['(we|i) (may|might) earn (a )?(commission|money)', [' earn ']],
@@ -260,33 +260,76 @@ describe('texts a pattern requires (the gate of the contains-rules)', () => {
     for (const s of ['newsletter', 'our newsletter.', 'we set cookies', 'xabc', 'abc']) expect(gate.test(s), s).toBe(true);
     for (const s of ['', 'ab', 'newslette', 'cookies', 'a b c', 'newsXletter']) expect(gate.test(s), s).toBe(false);
     expect(() => new TextGate(['ab'])).toThrow(/shorter than 3/);
+    // Every text it holds, by id, wherever the text is filed (the commonness picks the piece).
+    const ids = (g: TextGate, s: string, fold: Uint16Array | null = null) => {
+      const out = new Int32Array(4096);
+      const n = g.find(s, fold, out);
+      return n < 0 ? null : [...new Set(out.subarray(0, n))].map((id) => g.texts[id]!).sort();
+    };
+    const contained = (texts: readonly string[], s: string) => [...new Set(texts.filter((t) => s.includes(t)))].sort();
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 3, maxLength: 6 }), { minLength: 1, maxLength: 30 }), fc.string({ maxLength: 80 }), (texts, line) => {
-        const g = new TextGate(texts);
-        expect(g.test(line)).toBe(texts.some((t) => line.includes(t)));
-        // Planted: a line that holds a text passes.
-        const t = texts[line.length % texts.length]!;
-        expect(g.test(line.slice(0, 7) + t + line.slice(7))).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.string({ minLength: 3, maxLength: 6 }), { minLength: 1, maxLength: 30 }),
+        fc.string({ maxLength: 80 }),
+        fc.func(fc.integer({ min: 0, max: 9 })),
+        (texts, line, commonness) => {
+          const g = new TextGate(texts, commonness);
+          expect(g.test(line)).toBe(texts.some((t) => line.includes(t)));
+          expect(ids(g, line)).toEqual(contained(g.texts, line));
+          // Planted: a line that holds a text passes, and names it.
+          const t = texts[line.length % texts.length]!;
+          const planted = line.slice(0, 7) + t + line.slice(7);
+          expect(g.test(planted)).toBe(true);
+          expect(ids(g, planted)).toEqual(contained(g.texts, planted));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
-  it('the shipped contains-rules are all gated, and the gate passes every line a rule matches', () => {
-    const k = knowledge();
-    expect(k.contains.length).toBeGreaterThan(0);
-    expect(k.containsGate, 'a contains-rule requires no text the reader can tell: every line pays for the whole union').not.toBeNull();
-    // Lines made of the rules' own required texts and of generated text around them.
+  it('the gate read through the lower-case table finds the texts of the lower-cased line', () => {
+    const fold = Uint16Array.from({ length: 0x10000 }, (_, c) => lowerCaseUnit(c));
+    const texts = ['newsletter', ' cookies', 'straße', 'élysée', 'über uns', 'σοφία'];
+    const gate = new TextGate(texts);
+    const find = (s: string, out = new Int32Array(64)) => {
+      const n = gate.find(s, fold, out);
+      return n < 0 ? n : [...new Set(out.subarray(0, n))].map((id) => gate.texts[id]!).sort();
+    };
+    expect(find('Our NEWSLETTER')).toEqual(['newsletter']);
+    expect(find('STRASSE, Straße, ÉLYSÉE')).toEqual(['straße', 'élysée']);
+    // İ and Σ have no one-unit lower case of their own: the caller lower-cases such a line whole.
+    expect(find('İstanbul newsletter')).toBe(CANNOT_FOLD);
+    expect(find('ΣΟΦΊΑ')).toBe(CANNOT_FOLD);
+    // A buffer too small for every text: filled, which a caller reads as "any text".
+    expect(find('newsletter newsletter newsletter', new Int32Array(2))).toHaveLength(1);
+    expect(gate.find('newsletter newsletter newsletter', fold, new Int32Array(2))).toBe(2);
     fc.assert(
-      fc.property(anyLine, fc.nat(), (text, pick) => {
-        const r = k.contains[pick % k.contains.length]!;
-        const lower = normalizeLine(text).toLowerCase();
-        for (const s of [lower, `${lower} ${(requiredTexts(r.source) ?? [''])[0]} ${lower}`]) {
-          if (k.containsAny!.test(s)) expect(k.containsGate!.test(s), s).toBe(true);
+      fc.property(anyLine, fc.constantFrom(...texts), (line, t) => {
+        for (const s of [line, `${line}${t.toUpperCase()}${line}`]) {
+          const lower = s.toLowerCase();
+          const got = find(s, new Int32Array(4096));
+          if (got === CANNOT_FOLD) expect([...s].some((ch) => ch.length === 1 && lowerCaseUnit(ch.charCodeAt(0)) === 0) || /[\ud800-\udfff]/.test(s)).toBe(true);
+          else expect(got).toEqual([...new Set(gate.texts.filter((x) => lower.includes(x)))].sort());
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('the shipped rules are gated: nearly all of them require a text the gate looks for', () => {
+    const k = knowledge();
+    expect(k.contains.length).toBeGreaterThan(0);
+    expect(k.gate, 'no rule requires a text the reader can tell: every line pays for every rule').not.toBeNull();
+    expect(k.containsGating.ungated, 'a contains-rule requires no text: it runs on every line').toEqual([]);
+    for (const run of k.merged.filter((r) => !r.caseSensitive)) {
+      expect(run.gating).not.toBeNull();
+      // A handful of short phrases ("ad", "© …", "x") are tried on every line they can start.
+      expect(run.gating!.ungated.length).toBeLessThan(run.patterns.length / 20);
+    }
+    // Every rule text is a gate text or holds one (a line holding it then names the rule).
+    for (const r of [...k.contains, ...k.merged.filter((m) => !m.caseSensitive).flatMap((m) => m.patterns)]) {
+      for (const t of requiredTexts(r.source) ?? []) expect(k.gate!.texts.some((g) => t.includes(g)), `${r.source}: ${t}`).toBe(true);
+    }
   });
 });
 
@@ -299,6 +342,26 @@ describe('phrase rules: dispatched and merged = every group in order', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("on lines holding the rules' gate texts, in any case, and on lines holding more texts than the gate reports", () => {
+    const k = knowledge();
+    const texts = k.gate!.texts;
+    const withTexts = fc
+      .array(fc.oneof(fc.constantFrom(...texts), fc.constantFrom(...texts).map((t) => t.toUpperCase()), fc.constantFrom(...PIECES)), { minLength: 1, maxLength: 8 })
+      .map((ps) => ps.join(' '));
+    fc.assert(
+      fc.property(withTexts, (text) => {
+        expect(matchPhrase(text)?.source ?? null, text).toBe(referenceMatch(text)?.source ?? null);
+        // With the line's scan marks, as the classifier calls it.
+        const t = text.trim();
+        expect(matchPhrase(t, k, scanBlock(t).marks)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
+      }),
+      { numRuns: 1000 },
+    );
+    // Seventy texts: more than the gate's buffer, so every rule is tried.
+    const crowded = Array.from({ length: 70 }, (_, i) => texts[i % texts.length]).join('').slice(0, 250);
+    for (const t of [crowded, `leave a reply ${'comment '.repeat(30)}`.slice(0, 250)]) expect(matchPhrase(t)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
   });
 
   it('matches lines made of the patterns themselves (hits, not only misses)', () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { firstChars, lengthBounds, literalSuffix, requiredTexts } from './first-chars.ts';
-import { GATE_MIN_TEXT, TextGate } from './text-gate.ts';
+import { CANNOT_FOLD, GATE_MIN_TEXT, TextGate } from './text-gate.ts';
 import { LEXICAL_BUCKETS } from './lexical.ts';
 
 export const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/boilerplate');
@@ -57,10 +57,15 @@ export interface Knowledge {
   merged: MergedRun[];
   /** Patterns found anywhere in a short line ("… All Rights Reserved. 87990cbe…"). */
   contains: PhraseRule[];
-  containsAny: RegExp | null;
-  /** A first test containsAny runs behind: the texts the contains-rules require (gateOf); null: none. */
-  containsGate: TextGate | null;
-  /** Shortest text containsAny can match: shorter lines are not tested (most dump lines are short). */
+  /** Which contains-rules a line can match, by the gate's texts it holds. */
+  containsGating: RuleGating;
+  /**
+   * The texts the contains-rules and the case-insensitive whole-line rules require
+   * (first-chars.ts `requiredTexts`), in one gate read once per line (null: no rule requires
+   * any). A rule can match only a line holding one of its texts: most lines hold none.
+   */
+  gate: TextGate | null;
+  /** Shortest text a contains-rule can match: shorter lines are not tested (most dump lines are short). */
   containsMinLength: number;
 }
 
@@ -90,6 +95,30 @@ export interface MergedRun {
   byPatterns: Map<string, Dispatched | null>;
   /** Position of each of the run's patterns (names a restricted expression by the patterns it keeps). */
   index: Map<PhraseRule, number>;
+  /** The run's patterns in first-match order (its groups' rules, group after group). */
+  patterns: PhraseRule[];
+  /** Index in `groups` of each pattern's group. */
+  groupOfPattern: Int32Array;
+  /**
+   * Which patterns a line can match, by the gate's texts it holds (case-insensitive runs, whose
+   * subject is the lower-cased line the gate reads); null: the run is tested by `dispatch`.
+   */
+  gating: RuleGating | null;
+}
+
+/**
+ * Which of a list of rules a line can match, by the gate's texts it holds: the rules that
+ * require no text the gate knows (`ungated`) and, per gate text, the rules that require it
+ * (`byText`, by TextGate id). Indexes into the list, ascending.
+ */
+export interface RuleGating {
+  rules: readonly PhraseRule[];
+  ungated: number[];
+  byText: number[][];
+  /** `ungated` narrowed to the rules that can start with an ASCII character, by its code (filled on first use). */
+  ungatedByFirst: Array<number[] | undefined>;
+  /** Per ASCII character, 1 for each rule that can start with it, 0 for the others (filled on first use). */
+  startsWith: Array<Uint8Array | undefined>;
 }
 
 /** Keys a run keeps a restricted expression for; beyond, lines use the whole one. */
@@ -295,9 +324,15 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     run.groups.push(group);
     run.order.push(at);
   });
+  // One gate for the texts of every rule it can serve: the contains-rules and the case-insensitive runs.
+  const gatedLists = [contains, ...[...runsByMode.values()].filter((r) => !r.caseSensitive).map((r) => r.groups.flatMap((g) => g.rules))];
+  const required = new Map<PhraseRule, string[] | null>(gatedLists.flat().map((r) => [r, requiredTexts(r.source, GATE_MIN_TEXT)]));
+  const texts = [...required.values()].flatMap((t) => t ?? []);
+  const gate = texts.length ? new TextGate(texts, stopWordPieceCommonness(languages)) : null;
   const merged: MergedRun[] = [...runsByMode.values()].map((r) => {
     const patterns = r.groups.flatMap((g) => g.rules);
     const gated = patterns.filter((p) => p.first === null && p.suffix !== '').slice(0, MAX_GATED);
+    const groupOfPattern = Int32Array.from(r.groups.flatMap((g, gi) => g.rules.map(() => gi)));
     return {
       caseSensitive: r.caseSensitive,
       groups: r.groups,
@@ -308,27 +343,64 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
       byAsciiKey: new Array<Dispatched | null | undefined>(128 << gated.length).fill(undefined),
       byPatterns: new Map(),
       index: new Map(patterns.map((p, i) => [p, i])),
+      patterns,
+      groupOfPattern,
+      gating: gate && !r.caseSensitive ? gatingOf(patterns, required, gate) : null,
     };
   });
-  const containsAny = contains.length ? new RegExp(contains.map((r) => `(?:${r.source})`).join('|'), contains.some((r) => r.re.flags) ? 'u' : '') : null;
-  const containsGate = gateOf(contains);
+  const containsGating = gatingOf(contains, required, gate);
   const containsMinLength = contains.reduce((m, r) => Math.min(m, r.minLength), Infinity);
-  return { rules, languages, combined, merged, contains, containsAny, containsGate, containsMinLength };
+  return { rules, languages, combined, merged, contains, containsGating, gate, containsMinLength };
 }
 
 /**
- * A line that holds none of the texts the contains-rules require cannot match any of them: a
- * gate of those texts spares the rules' union (with its groups and bounded gaps) on ~97 % of the
- * dev-set dump lines. Null (test every line) when a rule requires no text the reader can tell.
+ * Which of `rules` a line can match, by the gate's texts it holds. A rule's required text that
+ * the gate dropped for holding a shorter one is filed under that one (a line holding the
+ * longer holds the shorter).
  */
-function gateOf(contains: readonly PhraseRule[]): TextGate | null {
-  const texts: string[] = [];
-  for (const r of contains) {
-    const required = requiredTexts(r.source, GATE_MIN_TEXT);
-    if (!required) return null;
-    texts.push(...required);
+function gatingOf(rules: readonly PhraseRule[], required: Map<PhraseRule, string[] | null>, gate: TextGate | null): RuleGating {
+  const ungated: number[] = [];
+  const byText: number[][] = (gate?.texts ?? []).map(() => []);
+  rules.forEach((r, i) => {
+    const texts = gate ? required.get(r) : null;
+    if (!texts) {
+      ungated.push(i);
+      return;
+    }
+    for (const t of texts) {
+      const id = gate!.texts.findIndex((u) => t.includes(u));
+      if (id < 0) throw new Error(`text gate: no gate text for "${t}"`);
+      if (!byText[id]!.includes(i)) byText[id]!.push(i);
+    }
+  });
+  return { rules, ungated, byText, ungatedByFirst: [], startsWith: [] };
+}
+
+/**
+ * How common a three-character piece is in text of the phrase files' languages, estimated from
+ * their stop words (their most frequent words): a piece with a space (a word's end or start,
+ * " to", "n d") is common in any line, and of the others a piece frequent inside stop words is
+ * more common than one that is not ("der" against "wsl"); left ties go to pieces of rarer
+ * letters. The gate files each text under its least common piece.
+ */
+function stopWordPieceCommonness(languages: readonly string[]): (piece: string) => number {
+  const pieces = new Map<string, number>();
+  const letters = new Map<string, number>();
+  let letterTotal = 0;
+  for (const lang of languages) {
+    for (const w of STOPWORDS_ISO[lang] ?? []) {
+      const word = w.toLowerCase();
+      for (let i = 0; i + 3 <= word.length; i++) pieces.set(word.slice(i, i + 3), (pieces.get(word.slice(i, i + 3)) ?? 0) + 1);
+      for (const ch of word) letters.set(ch, (letters.get(ch) ?? 0) + 1);
+      letterTotal += word.length;
+    }
   }
-  return texts.length ? new TextGate(texts) : null;
+  return (piece) => {
+    if (/\s/.test(piece)) return 1e9;
+    let letterShare = 0;
+    for (const ch of piece) letterShare += (letters.get(ch) ?? 0) / Math.max(1, letterTotal);
+    return (pieces.get(piece) ?? 0) + letterShare;
+  };
 }
 
 let cached: Knowledge | null = null;
@@ -340,30 +412,86 @@ export function knowledge(): Knowledge {
 /** Longest line the phrase rules look at: widget lines are short, prose lines are not. */
 export const MAX_RULE_LINE = 250;
 
+/** The gate's answers for the line matchPhrase is on (TextGate.find); a full buffer reads as "any text". */
+const gateHits = new Int32Array(64);
+/** matchPhrase's gate answer when it is not known which texts the line holds: every rule is a candidate. */
+const ANY_TEXT = -2;
+/** Candidate rules of the line (indexes into a rule list), and per index the call that last took it (no repeats). */
+let candidates = new Int32Array(64);
+let takenIn = new Int32Array(0);
+let gatherCall = 0;
+
 /**
  * The reason of the first phrase rule matching the whole line, or null. `marks`: the line's
  * LineScan.marks when known, for a trimmed line (they spare normalizeLine's expressions and the
  * lower-casing where they would change nothing).
+ *
+ * The gate (Knowledge.gate) reads the line once, lower-casing as it reads, and names the rule
+ * texts it holds; only the rules requiring one of them, and the few that require none, are
+ * tried, each on its own, in first-match order. Most lines hold no rule text at all: then no
+ * expression runs and the line is not even lower-cased.
  */
 export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1): PhraseRule | null {
   if (line.length > MAX_RULE_LINE) return null;
   const core = marks >= 0 && (marks & LineMarks.RESHAPE) === 0 ? stripNoise(line) : normalizeLine(line);
   if (!core) return null;
-  const lower = marks >= 0 && (marks & LineMarks.UPPER) === 0 ? core : core.toLowerCase();
-  if (lower.length <= MAX_CONTAINS_LINE && lower.length >= k.containsMinLength && (k.containsGate?.test(lower) ?? true) && k.containsAny?.test(lower)) {
-    const hit = k.contains.find((r) => r.re.test(lower));
-    if (hit) return hit;
+  const isLower = marks >= 0 && (marks & LineMarks.UPPER) === 0;
+  let lower: string | null = isLower ? core : null;
+  let hits = ANY_TEXT;
+  if (k.gate !== null) {
+    hits = k.gate.find(core, isLower ? null : LOWER_UNIT, gateHits);
+    if (hits === CANNOT_FOLD) {
+      lower = core.toLowerCase();
+      hits = k.gate.find(lower, null, gateHits);
+    }
+    if (hits === gateHits.length) hits = ANY_TEXT;
+  }
+  // Every unit has a one-unit lower case unless the line was lower-cased above: same length.
+  const length = lower === null ? core.length : lower.length;
+  if (length <= MAX_CONTAINS_LINE && length >= k.containsMinLength) {
+    const n = gatherCandidates(k.containsGating, hits, k.contains.length, -1);
+    if (n > 0) {
+      lower ??= core.toLowerCase();
+      for (let c = 0; c < n; c++) {
+        const r = k.contains[candidates[c]!]!;
+        if (r.re.test(lower)) return r;
+      }
+    }
   }
   // A run reports the first of its groups that matches; a run whose first group comes later in
   // `combined` than a hit already found cannot name the line, nor can any run after it.
   const merged = k.merged;
-  let hit: Knowledge['combined'][number] | null = null;
+  let hit: PhraseRule | null = null;
   let hitOrder = Infinity;
-  let hitSubject = '';
   for (let r = 0; r < merged.length; r++) {
     const run = merged[r]!;
     if (run.order[0]! > hitOrder) break;
-    const subject = run.caseSensitive ? core : lower;
+    if (run.gating !== null && hits !== ANY_TEXT) {
+      // The lower-cased line's first unit, without lower-casing the line (0: lower-case it).
+      let first = lower === null ? LOWER_UNIT[core.charCodeAt(0)]! : lower.charCodeAt(0);
+      if (first === 0) {
+        lower = core.toLowerCase();
+        first = lower.charCodeAt(0);
+      }
+      const n = gatherCandidates(run.gating, hits, run.patterns.length, first);
+      for (let c = 0; c < n; c++) {
+        const at = candidates[c]!;
+        const p = run.patterns[at]!;
+        // (ASCII first units were checked in gatherCandidates.)
+        if (p.first !== null ? first >= 128 && !p.first.has(first) : p.suffix !== '' && !(lower ??= core.toLowerCase()).endsWith(p.suffix)) continue;
+        if (length < p.minLength || length > p.maxLength) continue;
+        if (!p.re.test((lower ??= core.toLowerCase()))) continue;
+        // The first in first-match order: the run's answer.
+        const order = run.order[run.groupOfPattern[at]!]!;
+        if (order < hitOrder) {
+          hit = p;
+          hitOrder = order;
+        }
+        break;
+      }
+      continue;
+    }
+    const subject = run.caseSensitive ? core : (lower ??= core.toLowerCase());
     const restricted = dispatch(run, subject);
     if (restricted === null || subject.length > restricted.maxLength || subject.length < restricted.minLength) continue;
     const m = restricted.re.exec(subject);
@@ -371,20 +499,79 @@ export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1
     const gi = run.groups.findIndex((_, gi) => restricted.markers[gi]! >= 0 && m[restricted.markers[gi]!] !== undefined);
     if (gi < 0) return null;
     if (run.order[gi]! < hitOrder) {
-      hit = run.groups[gi]!;
       hitOrder = run.order[gi]!;
-      hitSubject = subject;
+      hit = namedPattern(run.groups[gi]!, subject);
     }
   }
-  // Name the exact pattern for the removal's detail: the group's first that matches. Only its
-  // patterns that can start with the line's first character and have its length are tried
-  // (a group holds dozens; testing them all on every hit cost ~1 % of a text document's classification).
-  if (!hit) return null;
-  const first = hitSubject.charCodeAt(0);
-  const length = hitSubject.length;
-  return hit.rules.find((r) => (r.first === null || r.first.has(first)) && length >= r.minLength && length <= r.maxLength && r.re.test(hitSubject)) ?? null;
+  return hit;
 }
 
+/**
+ * The exact pattern of a group that matched the subject: the group's first that matches. Only
+ * its patterns that can start with the subject's first character and have its length are tried
+ * (a group holds dozens; testing them all on every hit cost ~1 % of a text document's classification).
+ */
+function namedPattern(group: Knowledge['combined'][number], subject: string): PhraseRule | null {
+  const first = subject.charCodeAt(0);
+  const length = subject.length;
+  return group.rules.find((r) => (r.first === null || r.first.has(first)) && length >= r.minLength && length <= r.maxLength && r.re.test(subject)) ?? null;
+}
+
+/**
+ * The rules of a list (`size` of them) that a line holding the gate's texts gateHits[0, hits)
+ * can match, into `candidates` in ascending order; returns their number. `first`: the subject's
+ * first unit when known (-1 otherwise), to take the ungated rules of ASCII-led lines from a list
+ * made once per character. hits must not be ANY_TEXT.
+ */
+function gatherCandidates(g: RuleGating, hits: number, size: number, first: number): number {
+  const ungated = first >= 0 && first < 128 ? (g.ungatedByFirst[first] ??= ungatedStartingWith(g, first)) : g.ungated;
+  let n = ungated.length;
+  if (hits === 0) {
+    if (n > candidates.length) candidates = new Int32Array(n * 2);
+    for (let c = 0; c < n; c++) candidates[c] = ungated[c]!;
+    return n;
+  }
+  if (takenIn.length < size) takenIn = new Int32Array(size * 2);
+  // Call numbers stay unique while they fit the table's integers; then the table starts over.
+  if (++gatherCall === 0x3fffffff) {
+    takenIn.fill(0);
+    gatherCall = 1;
+  }
+  const call = gatherCall;
+  if (n + hits * 4 > candidates.length) candidates = new Int32Array((n + hits * 4) * 2);
+  for (let c = 0; c < n; c++) {
+    candidates[c] = ungated[c]!;
+    takenIn[ungated[c]!] = call;
+  }
+  // Rules that cannot start with an ASCII first unit are left out here (others by the caller).
+  const starts = first >= 0 && first < 128 ? (g.startsWith[first] ??= Uint8Array.from(g.rules, (r) => (r.first?.has(first) ?? true ? 1 : 0))) : null;
+  for (let h = 0; h < hits; h++) {
+    const list = g.byText[gateHits[h]!]!;
+    for (let j = 0; j < list.length; j++) {
+      const at = list[j]!;
+      if (takenIn[at] === call || (starts !== null && starts[at] === 0)) continue;
+      takenIn[at] = call;
+      if (n === candidates.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(candidates);
+        candidates = grown;
+      }
+      // Insertion in order (a line holds a few rule texts: short lists).
+      let k = n++;
+      while (k > 0 && candidates[k - 1]! > at) {
+        candidates[k] = candidates[k - 1]!;
+        k--;
+      }
+      candidates[k] = at;
+    }
+  }
+  return n;
+}
+
+/** The ungated rules that can start with `first`. */
+function ungatedStartingWith(g: RuleGating, first: number): number[] {
+  return g.ungated.filter((at) => g.rules[at]!.first?.has(first) ?? true);
+}
 // ---- stop words -----------------------------------------------------------
 
 const require = createRequire(import.meta.url);
