@@ -84,7 +84,7 @@ const machineCheck = (() => {
     return performance.now() - t0 + sum * 0;
   };
   // Compiled and optimised before it is first timed.
-  for (let i = 0; i < 3; i++) check();
+  for (let i = 0; i < 10; i++) check();
   return check;
 })();
 

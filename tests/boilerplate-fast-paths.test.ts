@@ -709,3 +709,24 @@ describe('sequential copies of block texts', () => {
     expect(classifyBlocks(sliced, { aggressiveness: 0.5, mode: 'text', titleLifted: false })).toEqual(classifyBlocks(fresh, { aggressiveness: 0.5, mode: 'text', titleLifted: false }));
   });
 });
+
+describe('input blocks of any shape', () => {
+  it('decide as plain { text, kind } blocks: other properties, their order and a lang property absent or undefined change nothing', () => {
+    const kinds = ['paragraph', 'heading', 'list-item', 'quote', 'caption'] as const;
+    const shapes: Array<(text: string, kind: (typeof kinds)[number], i: number) => { text: string; kind: (typeof kinds)[number]; lang?: string }> = [
+      (text, kind) => ({ text, kind }),
+      (text, kind, i) => ({ kind, text, source: { start: i, end: i + text.length } }) as never,
+      (text, kind, i) => ({ kind, text, source: { start: i, end: i }, owner: null, inner: false, linkChars: 0, weight: 0 }) as never,
+      (text, kind) => ({ lang: undefined, text, kind }) as never,
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(anyLine, fc.constantFrom(...SEED_LINES)), fc.constantFrom(...kinds), fc.nat()), { minLength: 1, maxLength: 40 }), fc.constantFrom('text', 'html') as fc.Arbitrary<'text' | 'html'>, (rows, mode) => {
+        const plain = rows.map(([text, kind]) => ({ text, kind }));
+        const mixed = rows.map(([text, kind, pick], i) => shapes[pick % shapes.length]!(text, kind, i));
+        const opts = { aggressiveness: 0.5, mode, titleLifted: mode === 'html', blockModel: shippedBlockModel() };
+        expect(classifyBlocks(mixed as never, opts)).toEqual(classifyBlocks(plain, opts));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
