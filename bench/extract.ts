@@ -40,53 +40,14 @@ export interface ModeResult {
    * Text mode: the same dumps classified again, WARM_PASSES times, after the first pass: the
    * rate of a long nightly run, where the JIT warm-up of the first second no longer counts.
    * `perSecond` and `perCpuSecond` are the medians of the passes (`passes`: each pass's wall-clock
-   * rate): one pass of ~0.5 s swings with whatever else the machine does.
+   * rate): on the 2-core VM it was measured on, one pass of ~0.5 s swings by up to a third.
    */
-  warm?: { perSecond: number; perCpuSecond: number; passes: number[]; machineCheckMs: number[] };
+  warm?: { perSecond: number; perCpuSecond: number; passes: number[] };
   failures: number;
 }
 
 /** Passes over the dumps after the first, timed one by one (text mode). */
 const WARM_PASSES = 5;
-
-/**
- * A fixed piece of work (FNV-hashing 400,000 pseudo-random letters twenty times, a table read
- * per word), timed before each warm pass: the machine's own speed at that moment. On the
- * shared 2-core VM this was measured on, everything runs about a third slower for seconds to
- * minutes at a time (the same code, the same process); this check slows with it (~28 ms in the
- * fast phases, 32–38 ms in the slow ones), which tells a slow pass of the code from a slow
- * machine. It is printed, never used to correct a figure.
- */
-const machineCheck = (() => {
-  const table = new Uint8Array(1 << 16);
-  for (let i = 0; i < table.length; i++) table[i] = Math.imul(i, 0x9e3779b1) >>> 29;
-  const units: string[] = [];
-  let x = 12345;
-  for (let i = 0; i < 200_000; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    units.push(String.fromCharCode(97 + (x % 26), x % 7 === 0 ? 32 : 101));
-  }
-  const text = units.join('');
-  const check = (): number => {
-    const t0 = performance.now();
-    let h = 0x811c9dc5;
-    let sum = 0;
-    for (let rep = 0; rep < 20; rep++) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 32) {
-          sum += table[h & 0xffff]!;
-          h = 0x811c9dc5;
-        } else h = Math.imul(h ^ c, 0x01000193);
-      }
-    }
-    // `sum` keeps the loop from being optimised away.
-    return performance.now() - t0 + sum * 0;
-  };
-  // Compiled and optimised before it is first timed.
-  for (let i = 0; i < 10; i++) check();
-  return check;
-})();
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -204,9 +165,7 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
   if (warmPass) {
     const passes: number[] = [];
     const perCpu: number[] = [];
-    const machineCheckMs: number[] = [];
     for (let pass = 0; pass < WARM_PASSES; pass++) {
-      machineCheckMs.push(machineCheck());
       t0 = performance.now();
       c0 = process.cpuUsage();
       for (const d of dumps) {
@@ -219,7 +178,7 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
       passes.push(pages.length / ((performance.now() - t0) / 1000));
       perCpu.push(pages.length / cpuSeconds(c0));
     }
-    text.warm = { perSecond: median(passes), perCpuSecond: median(perCpu), passes, machineCheckMs };
+    text.warm = { perSecond: median(passes), perCpuSecond: median(perCpu), passes };
   }
   dumps.forEach((d, i) => {
     const s = scorePage(d.page, cleaned[i] ?? null);
@@ -253,7 +212,6 @@ function printMode(name: string, r: ModeResult, unit: string, target: { f1: numb
     console.log(
       `  speed after warm-up (median of ${r.warm.passes.length} more passes) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (passes: ${r.warm.passes.map((x) => x.toFixed(0)).join(', ')}; load average ${loadavg()[0]!.toFixed(1)})`,
     );
-    console.log(`  machine check before each of those passes (a fixed hashing loop; see bench/extract.ts): ${r.warm.machineCheckMs.map((x) => x.toFixed(0)).join(', ')} ms`);
   }
   // Judged on the sustained wall-clock rate: the warm passes' median where there are warm passes (text mode), else the one pass.
   const judged = r.warm?.perSecond ?? r.perSecond;
