@@ -32,7 +32,10 @@ import {
   isSpaceCode,
   knowledge,
   letterClass,
-  LineMarks,
+  MARK_ASCII_ALNUM,
+  MARK_CRUMB,
+  MARK_DIGIT,
+  MARK_NON_ASCII,
   lineShape,
   matchPhrase,
   MAX_RULE_LINE,
@@ -245,7 +248,7 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
   if (!t) return null;
   // Cheap character tests gate the shape rules: this runs on every line of every page.
   const known = marks >= 0;
-  const hasAlnum = known && (marks & LineMarks.ASCII_ALNUM) !== 0 ? true : known && (marks & LineMarks.NON_ASCII) === 0 ? false : HAS_ALNUM.test(t);
+  const hasAlnum = known && (marks & MARK_ASCII_ALNUM) !== 0 ? true : known && (marks & MARK_NON_ASCII) === 0 ? false : HAS_ALNUM.test(t);
   if (!hasAlnum) return SEPARATOR.test(t) ? SEPARATOR_LINE : DEBRIS_LINE;
   if (t.length > 400) return null;
   const c0 = t.charCodeAt(0);
@@ -260,10 +263,10 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
   const last = t[t.length - 1];
   if ((last === ']' || last === ')') && CREDIT_END.test(t)) return CREDIT_LINE;
   if (t.length > MAX_RULE_LINE) return null;
-  if ((known ? (marks & LineMarks.CRUMB) !== 0 : MAY_BREADCRUMB.test(t)) && BREADCRUMB.test(t)) {
+  if ((known ? (marks & MARK_CRUMB) !== 0 : MAY_BREADCRUMB.test(t)) && BREADCRUMB.test(t)) {
     return /[»›>]/.test(t) ? BREADCRUMB_LINE : NAVIGATION_LINE;
   }
-  if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && (known ? (marks & LineMarks.DIGIT) !== 0 : HAS_DIGIT.test(t)) && DATELINE.test(t)) {
+  if (t.length <= 60 && mayEndDateline(t.charCodeAt(t.length - 1)) && (known ? (marks & MARK_DIGIT) !== 0 : HAS_DIGIT.test(t)) && DATELINE.test(t)) {
     return DATELINE_LINE;
   }
   const rule = matchPhrase(t, k, marks);
@@ -467,7 +470,7 @@ function factsSectionLabel(f: BlockFacts): boolean {
  * them), more than four tokens start with a capital, or the text has a digit.
  */
 function mayBeSectionLabel(f: BlockFacts): boolean {
-  return f.letterTokens === f.capitalTokens && f.capitalTokens <= 4 && (f.marks < 0 || (f.marks & LineMarks.DIGIT) === 0);
+  return f.letterTokens === f.capitalTokens && f.capitalTokens <= 4 && (f.marks < 0 || (f.marks & MARK_DIGIT) === 0);
 }
 
 // ---- classification ---------------------------------------------------------

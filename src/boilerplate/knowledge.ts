@@ -433,9 +433,9 @@ let gatherCall = 0;
  */
 export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1): PhraseRule | null {
   if (line.length > MAX_RULE_LINE) return null;
-  const core = marks >= 0 && (marks & LineMarks.RESHAPE) === 0 ? stripNoise(line) : normalizeLine(line);
+  const core = marks >= 0 && (marks & MARK_RESHAPE) === 0 ? stripNoise(line) : normalizeLine(line);
   if (!core) return null;
-  const isLower = marks >= 0 && (marks & LineMarks.UPPER) === 0;
+  const isLower = marks >= 0 && (marks & MARK_UPPER) === 0;
   let lower: string | null = isLower ? core : null;
   let hits = ANY_TEXT;
   if (k.gate !== null) {
@@ -747,19 +747,31 @@ export interface LineScan extends WordScan {
 }
 
 /** Bits of LineScan.marks. */
+/** An ASCII letter or digit (the line surely has a \p{L} or \p{N}). */
+export const MARK_ASCII_ALNUM = 1;
+/** A unit beyond ASCII (then whether it has a letter or digit is not known from MARK_ASCII_ALNUM alone). */
+export const MARK_NON_ASCII = 2;
+/** Something normalizeLine's expressions would change: a curly quote, a tab, a no-break space, two whitespace units in a row. */
+export const MARK_RESHAPE = 4;
+/** A breadcrumb or menu separator: » › > | / */
+export const MARK_CRUMB = 8;
+/** An ASCII digit (\d). */
+export const MARK_DIGIT = 16;
+/** A unit whose lower case is another unit (toLowerCase would change the line). */
+export const MARK_UPPER = 32;
+
+/**
+ * The same bits by name. Hot code reads the MARK_ constants instead: a property read of this
+ * object is an inline cache that needs type feedback, and in a slow process the line scan was
+ * de-optimised 37 times at such a read for want of it (docs/benchmarks.md).
+ */
 export const LineMarks = {
-  /** An ASCII letter or digit (the line surely has a \p{L} or \p{N}). */
-  ASCII_ALNUM: 1,
-  /** A unit beyond ASCII (then whether it has a letter or digit is not known from ASCII_ALNUM alone). */
-  NON_ASCII: 2,
-  /** Something normalizeLine's expressions would change: a curly quote, a tab, a no-break space, two whitespace units in a row. */
-  RESHAPE: 4,
-  /** A breadcrumb or menu separator: » › > | / */
-  CRUMB: 8,
-  /** An ASCII digit (\d). */
-  DIGIT: 16,
-  /** A unit whose lower case is another unit (toLowerCase would change the line). */
-  UPPER: 32,
+  ASCII_ALNUM: MARK_ASCII_ALNUM,
+  NON_ASCII: MARK_NON_ASCII,
+  RESHAPE: MARK_RESHAPE,
+  CRUMB: MARK_CRUMB,
+  DIGIT: MARK_DIGIT,
+  UPPER: MARK_UPPER,
 } as const;
 
 /**
@@ -997,11 +1009,11 @@ const ASCII_INFO = (() => {
 /** LineScan.marks from the OR of the ASCII_INFO entries of a line's ASCII units. */
 function asciiMarks(acc: number): number {
   return (
-    (acc & (ASCII_LETTER | ASCII_DIGIT) ? LineMarks.ASCII_ALNUM : 0) |
-    (acc & ASCII_TAB ? LineMarks.RESHAPE : 0) |
-    (acc & ASCII_CRUMB ? LineMarks.CRUMB : 0) |
-    (acc & ASCII_DIGIT ? LineMarks.DIGIT : 0) |
-    (acc & ASCII_UPPER ? LineMarks.UPPER : 0)
+    (acc & (ASCII_LETTER | ASCII_DIGIT) ? MARK_ASCII_ALNUM : 0) |
+    (acc & ASCII_TAB ? MARK_RESHAPE : 0) |
+    (acc & ASCII_CRUMB ? MARK_CRUMB : 0) |
+    (acc & ASCII_DIGIT ? MARK_DIGIT : 0) |
+    (acc & ASCII_UPPER ? MARK_UPPER : 0)
   );
 }
 
@@ -1172,10 +1184,10 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
   const termsFrom = termsUsed;
   // Whether the stop-scan words are not exactly the lexical words (see below).
   let termsDiffer = false;
-  const markNonAscii = LineMarks.NON_ASCII;
-  const markReshape = LineMarks.RESHAPE;
-  const markCrumb = LineMarks.CRUMB;
-  const markUpper = LineMarks.UPPER;
+  const markNonAscii = MARK_NON_ASCII;
+  const markReshape = MARK_RESHAPE;
+  const markCrumb = MARK_CRUMB;
+  const markUpper = MARK_UPPER;
   // Stop-word pairs go to the pool through locals (module bindings cost a load per use in the loop).
   let stops = stopPool;
   let sp = stopsUsed;
