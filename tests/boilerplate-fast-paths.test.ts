@@ -359,9 +359,24 @@ describe('phrase rules: dispatched and merged = every group in order', () => {
       }),
       { numRuns: 1000 },
     );
-    // Seventy texts: more than the gate's buffer, so every rule is tried.
-    const crowded = Array.from({ length: 70 }, (_, i) => texts[i % texts.length]).join('').slice(0, 250);
-    for (const t of [crowded, `leave a reply ${'comment '.repeat(30)}`.slice(0, 250)]) expect(matchPhrase(t)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
+    // More gate texts than the gate's buffer holds (64 ids): then every rule is tried, the
+    // contains-rules and the whole-line rules alike. The shortest gate text, repeated, fills it.
+    const shortest = [...texts].sort((a, b) => a.length - b.length)[0]!;
+    const filler = (room: number) => shortest.repeat(Math.floor(room / shortest.length));
+    const overflowing = [
+      `all rights reserved ${filler(220)}`.slice(0, 250),
+      `${filler(200)} all rights reserved`.slice(-250),
+      `leave a reply ${filler(230)}`.slice(0, 250),
+      filler(250),
+    ];
+    for (const t of overflowing) {
+      const lower = normalizeLine(t).toLowerCase();
+      expect(k.gate!.find(lower, null, new Int32Array(64)), `${t} overflows the gate's buffer`).toBe(64);
+      expect(matchPhrase(t)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
+      expect(matchPhrase(t, k, scanBlock(t).marks)?.source ?? null, t).toBe(referenceMatch(t)?.source ?? null);
+    }
+    // …and the contains-rule is found on them (not only agreed with the reference).
+    expect(matchPhrase(overflowing[0]!)?.reason ?? null).not.toBeNull();
   });
 
   it('matches lines made of the patterns themselves (hits, not only misses)', () => {

@@ -521,9 +521,15 @@ function namedPattern(group: Knowledge['combined'][number], subject: string): Ph
  * The rules of a list (`size` of them) that a line holding the gate's texts gateHits[0, hits)
  * can match, into `candidates` in ascending order; returns their number. `first`: the subject's
  * first unit when known (-1 otherwise), to take the ungated rules of ASCII-led lines from a list
- * made once per character. hits must not be ANY_TEXT.
+ * made once per character. hits ANY_TEXT: all `size` rules.
  */
 function gatherCandidates(g: RuleGating, hits: number, size: number, first: number): number {
+  if (hits === ANY_TEXT) {
+    // Which texts the line holds is not known: every rule is a candidate.
+    if (size > candidates.length) candidates = new Int32Array(size * 2);
+    for (let c = 0; c < size; c++) candidates[c] = c;
+    return size;
+  }
   const ungated = first >= 0 && first < 128 ? (g.ungatedByFirst[first] ??= ungatedStartingWith(g, first)) : g.ungated;
   let n = ungated.length;
   if (hits === 0) {
