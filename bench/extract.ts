@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { franc } from 'franc';
 import { DEVSET_DIR } from '../tests/helpers/shared.ts';
 import { addScores, loadDevset, prf, scorePage, type DevPage, type Score } from './devset.ts';
+import { median } from './stats.ts';
 import { extractHtml } from '../src/html/extract.ts';
 import { classifyBlocks } from '../src/boilerplate/classify.ts';
 import { DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
@@ -46,14 +47,8 @@ export interface ModeResult {
   failures: number;
 }
 
-/** Passes over the dumps after the first, timed one by one (text mode). */
+/** Passes over the dumps after the first, timed one by one (text mode; odd, so the median is one of them). */
 const WARM_PASSES = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(since);

@@ -39,6 +39,7 @@ import { generateNameGroups } from '../src/artifacts/gen/names.ts';
 import { getWordNet } from '../src/lexicon/wordnet.ts';
 import { loadEnglishPagesCached } from './flags-data.ts';
 import { DEVSET_DIR, SEEDS_DIR } from '../tests/helpers/shared.ts';
+import { median } from './stats.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -328,7 +329,6 @@ for (let rep = 0; rep < REPS; rep++) {
     withRuns.push(await measure(all));
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const isArtifacts = (name: string) => name.startsWith('artifacts');
 const sumStages = (t: Timing, keep: (name: string) => boolean) => [...t.stages].reduce((n, [name, ms]) => n + (keep(name) ? ms : 0), 0);
 const artifactsMs = withRuns.map((t) => sumStages(t, isArtifacts));

@@ -34,6 +34,7 @@ import { loadDevset } from '../bench/devset.ts';
 import { extractHtml } from '../src/html/extract.ts';
 import { DEVSET_DIR, REPO_ROOT } from '../tests/helpers/shared.ts';
 import * as workingTree from '../src/boilerplate/classify.ts';
+import { median } from '../bench/stats.ts';
 
 /** Older revisions kept block facts between documents and exported clearBlockFactsCache to forget them. */
 type Classifier = Pick<typeof workingTree, 'classifyBlocks'> & { clearBlockFactsCache?: () => void };
@@ -145,7 +146,6 @@ function pass(c: Classifier, dumps: Dump[]): number {
   return dumps.length / ((u.user + u.system) / 1e6);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   if (args.against && args['src-only']) throw new Error('--against and --src-only exclude each other');

@@ -55,7 +55,7 @@ const line = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 14 
 const lineWithSpaces = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 14 }).map((ps) => ps.join(' '));
 const anyLine = fc.oneof(line, lineWithSpaces, fc.string({ maxLength: 60 }), fc.constantFrom(...SEED_LINES));
 
-/** The phrase matcher without dispatch or merging: every group in order, then its first matching pattern. */
+/** The phrase matcher without the gate or the first-character filter: every group in order, then its first matching pattern. */
 function referenceMatch(text: string): PhraseRule | null {
   const k = knowledge();
   if (text.length > 250) return null;
@@ -321,19 +321,19 @@ describe('texts a pattern requires (the gate of the phrase rules)', () => {
     expect(k.contains.length).toBeGreaterThan(0);
     expect(k.gate, 'no rule requires a text the reader can tell: every line pays for every rule').not.toBeNull();
     expect(k.containsGating.ungated, 'a contains-rule requires no text: it runs on every line').toEqual([]);
-    for (const run of k.merged.filter((r) => !r.caseSensitive)) {
+    for (const run of k.runs.filter((r) => !r.caseSensitive)) {
       expect(run.gating).not.toBeNull();
       // A handful of short phrases ("ad", "© …", "x") are tried on every line they can start.
       expect(run.gating!.ungated.length).toBeLessThan(run.patterns.length / 20);
     }
     // Every rule text is a gate text or holds one (a line holding it then names the rule).
-    for (const r of [...k.contains, ...k.merged.filter((m) => !m.caseSensitive).flatMap((m) => m.patterns)]) {
+    for (const r of [...k.contains, ...k.runs.filter((m) => !m.caseSensitive).flatMap((m) => m.patterns)]) {
       for (const t of requiredTexts(r.source) ?? []) expect(k.gate!.texts.some((g) => t.includes(g)), `${r.source}: ${t}`).toBe(true);
     }
   });
 });
 
-describe('phrase rules: dispatched and merged = every group in order', () => {
+describe("phrase rules: gated and filtered by first character = every group in order", () => {
   it('on the seed lines and on generated lines', () => {
     for (const text of SEED_LINES) expect(matchPhrase(text)?.source ?? null, text).toBe(referenceMatch(text)?.source ?? null);
     fc.assert(

@@ -226,18 +226,19 @@ export interface LineVerdict {
 }
 
 /** The verdicts of the shape rules, one frozen object each (verdicts are read, never changed: no object per matching line). */
-const SEPARATOR_LINE: LineVerdict = Object.freeze({ reason: 'separator', detail: 'rule of repeated symbols' });
-const DEBRIS_LINE: LineVerdict = Object.freeze({ reason: 'debris', detail: 'no letter or digit' });
-const SOCIAL_LINK_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'social profile link' });
-const URL_LINE: LineVerdict = Object.freeze({ reason: 'url', detail: 'bare link' });
-const HANDLE_LINE: LineVerdict = Object.freeze({ reason: 'follow', detail: 'bare @handle' });
-const CONTACT_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: '"<verb> to <name> at <address>" contact line' });
-const CONTACT_ADDRESS_LINE: LineVerdict = Object.freeze({ reason: 'contact', detail: 'contact address line' });
-const CREDIT_LINE: LineVerdict = Object.freeze({ reason: 'caption-credit', detail: 'ends with a photo credit' });
-const BREADCRUMB_LINE: LineVerdict = Object.freeze({ reason: 'breadcrumb', detail: 'trail of short items separated by » › >' });
-const NAVIGATION_LINE: LineVerdict = Object.freeze({ reason: 'navigation', detail: 'row of short items separated by | or /' });
-const DATELINE_LINE: LineVerdict = Object.freeze({ reason: 'dateline', detail: 'date or time alone on a line' });
-const LINK_LIST: LineVerdict = Object.freeze({ reason: 'link-list', detail: 'only bare links' });
+const shapeVerdict = (reason: string, detail: string): LineVerdict => Object.freeze({ reason, detail });
+const SEPARATOR_LINE = shapeVerdict('separator', 'rule of repeated symbols');
+const DEBRIS_LINE = shapeVerdict('debris', 'no letter or digit');
+const SOCIAL_LINK_LINE = shapeVerdict('follow', 'social profile link');
+const URL_LINE = shapeVerdict('url', 'bare link');
+const HANDLE_LINE = shapeVerdict('follow', 'bare @handle');
+const CONTACT_LINE = shapeVerdict('contact', '"<verb> to <name> at <address>" contact line');
+const CONTACT_ADDRESS_LINE = shapeVerdict('contact', 'contact address line');
+const CREDIT_LINE = shapeVerdict('caption-credit', 'ends with a photo credit');
+const BREADCRUMB_LINE = shapeVerdict('breadcrumb', 'trail of short items separated by » › >');
+const NAVIGATION_LINE = shapeVerdict('navigation', 'row of short items separated by | or /');
+const DATELINE_LINE = shapeVerdict('dateline', 'date or time alone on a line');
+const LINK_LIST = shapeVerdict('link-list', 'only bare links');
 
 /**
  * The rule naming a line, or null. `marks`: the line's LineScan.marks when known (its cheap
@@ -308,10 +309,7 @@ export function blockRuleVerdict(text: string, k: Knowledge = knowledge(), marks
   const lines = text.split('\n').filter((l) => l.trim());
   const verdicts = lines.map((l) => lineVerdict(l, k));
   const named = verdicts.find((v) => v && v.reason !== 'url') ?? verdicts.find((v) => v) ?? null;
-  if (lines.length && verdicts.every((v) => v)) {
-    const v = named!;
-    return { verdict: v.reason === 'url' ? LINK_LIST : v, partial: null };
-  }
+  if (lines.length && verdicts.every((v) => v)) return wholeBlockVerdict(named!.reason === 'url' ? LINK_LIST : named!);
   return { verdict: null, partial: named };
 }
 

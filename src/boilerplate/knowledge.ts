@@ -49,12 +49,10 @@ export interface Knowledge {
   /** One alternation per reason and case mode, in file order (the first that matches names the line). */
   combined: Array<{ reason: string; re: RegExp; caseSensitive: boolean; rules: PhraseRule[] }>;
   /**
-   * The `combined` groups of each case mode and flags merged into one regular expression, with
-   * an empty named marker after each group's alternation: one test per case mode and flags
-   * instead of one per reason (this runs on every short line), in the order of their first
-   * groups. matchPhrase keeps the first-match order across them (MergedRun.order).
+   * The `combined` groups of each case mode and flags, in the order of their first groups;
+   * matchPhrase keeps the first-match order across them (PhraseRun.order).
    */
-  merged: MergedRun[];
+  runs: PhraseRun[];
   /** Patterns found anywhere in a short line ("… All Rights Reserved. 87990cbe…"). */
   contains: PhraseRule[];
   /** Which contains-rules a line can match, by the gate's texts it holds. */
@@ -69,41 +67,21 @@ export interface Knowledge {
   containsMinLength: number;
 }
 
-/** The phrase groups of one case mode and flags, tested as one regular expression. */
-export interface MergedRun {
+/** The phrase groups of one case mode and flags. */
+export interface PhraseRun {
   caseSensitive: boolean;
   groups: Knowledge['combined'];
   /** Index in `combined` of each of the groups (the first-match order, which runs interleave). */
   order: number[];
-  /** All the run's patterns in one expression. */
-  all: Dispatched;
-  /**
-   * Patterns of the run that can start with any character but must end with a known text
-   * (".{0,40}als pdf herunterladen"): kept in a restricted expression only for lines that end
-   * with it. At most MAX_GATED; any others are always kept.
-   */
-  gated: PhraseRule[];
-  /**
-   * The run's expression restricted to the patterns that can match a line, by its first
-   * character (src/boilerplate/first-chars.ts) and which gated suffixes it ends with
-   * (dispatchKey); built on first use; null when no pattern can.
-   */
-  byKey: Map<number, Dispatched | null>;
-  /** byKey's entries for lines that start with an ASCII character, by first character × 2^gated.length + endings (an array read, not a map look-up). */
-  byAsciiKey: Array<Dispatched | null | undefined>;
-  /** The restricted expressions by the list of patterns they keep: most first characters keep the same few. */
-  byPatterns: Map<string, Dispatched | null>;
-  /** Position of each of the run's patterns (names a restricted expression by the patterns it keeps). */
-  index: Map<PhraseRule, number>;
   /** The run's patterns in first-match order (its groups' rules, group after group). */
   patterns: PhraseRule[];
   /** Index in `groups` of each pattern's group. */
   groupOfPattern: Int32Array;
   /**
-   * Which patterns a line can match, by the gate's texts it holds (case-insensitive runs, whose
-   * subject is the lower-cased line the gate reads); null: the run is tested by `dispatch`.
+   * Which patterns a line can match: by the gate's texts it holds (the case-insensitive runs,
+   * whose subject is the lower-cased line the gate reads), and by its first character.
    */
-  gating: RuleGating | null;
+  gating: RuleGating;
 }
 
 /**
@@ -119,103 +97,6 @@ export interface RuleGating {
   ungatedByFirst: Array<number[] | undefined>;
   /** Per ASCII character, 1 for each rule that can start with it, 0 for the others (filled on first use). */
   startsWith: Array<Uint8Array | undefined>;
-}
-
-/** Keys a run keeps a restricted expression for; beyond, lines use the whole one. */
-const MAX_DISPATCH_KEYS = 4096;
-/** Suffix-gated patterns per run: one bit each in the dispatch key. */
-const MAX_GATED = 8;
-
-/** Capturing groups a pattern opens (to find the markers after it): "(" not followed by "?", and named groups. */
-function countCaptures(source: string): number {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(' && (source[i + 1] !== '?' || (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!'))) n++;
-  }
-  return n;
-}
-
-/**
- * One expression for these groups, in order, each followed by an empty capture group as a
- * marker; `markers[i]` is the capture index of the i-th group's marker (-1 when none of its
- * patterns is kept).
- */
-function runExpression(groups: Knowledge['combined'], flags: string, keep: (r: PhraseRule) => boolean = () => true): Dispatched | null {
-  const parts: string[] = [];
-  const markers: number[] = [];
-  let captures = 0;
-  let minLength = Infinity;
-  let maxLength = 0;
-  for (const g of groups) {
-    const rules = g.rules.filter(keep);
-    if (!rules.length) {
-      markers.push(-1);
-      continue;
-    }
-    for (const r of rules) {
-      captures += countCaptures(r.source);
-      minLength = Math.min(minLength, r.minLength);
-      maxLength = Math.max(maxLength, r.maxLength);
-    }
-    markers.push(++captures);
-    parts.push(`(?:${rules.map((r) => `(?:${r.source})`).join('|')})()`);
-  }
-  // Backtracking tries the groups in order, so the first group that matches the whole line is the one reported.
-  return parts.length ? { re: new RegExp(`^(?:${parts.join('|')})$`, flags), markers, minLength, maxLength } : null;
-}
-
-interface Dispatched {
-  re: RegExp;
-  markers: number[];
-  /**
-   * Bounds on the length of a whole-line match of any kept pattern: a subject outside them is
-   * not tested (most patterns are short phrases, many dump lines are longer).
-   */
-  minLength: number;
-  maxLength: number;
-}
-
-/**
- * The run's expression for a subject line: only the patterns that can start with its first
- * character, and of the gated ones only those whose suffix it ends with. Same order, so the
- * first group that matches is the one the whole run would report.
- */
-function dispatch(run: MergedRun, subject: string): Dispatched | null {
-  const first = subject.charCodeAt(0);
-  const gated = run.gated;
-  let endings = 0;
-  for (let g = 0; g < gated.length; g++) if (subject.endsWith(gated[g]!.suffix)) endings |= 1 << g;
-  const asciiKey = first < 128 ? first * (1 << gated.length) + endings : -1;
-  if (asciiKey >= 0) {
-    const known = run.byAsciiKey[asciiKey];
-    if (known !== undefined) return known;
-  }
-  const key = first * (1 << MAX_GATED) + endings;
-  let hit = run.byKey.get(key);
-  if (hit !== undefined) {
-    if (asciiKey >= 0) run.byAsciiKey[asciiKey] = hit;
-    return hit;
-  }
-  if (run.byKey.size >= MAX_DISPATCH_KEYS) return run.all;
-  const keep = (r: PhraseRule) => {
-    if (r.first !== null) return r.first.has(first);
-    const g = gated.indexOf(r);
-    return g < 0 || (endings & (1 << g)) !== 0;
-  };
-  const kept = run.groups.flatMap((gr) => gr.rules.filter(keep).map((r) => run.index.get(r)!)).join(',');
-  hit = run.byPatterns.get(kept);
-  if (hit === undefined) {
-    hit = runExpression(run.groups, run.all.re.flags, keep);
-    run.byPatterns.set(kept, hit);
-  }
-  run.byKey.set(key, hit);
-  if (asciiKey >= 0) run.byAsciiKey[asciiKey] = hit;
-  return hit;
 }
 
 /**
@@ -314,13 +195,12 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
     caseSensitive: g[0]!.caseSensitive,
     rules: g,
   }));
-  // One run per case mode and flags, not per stretch of consecutive groups: the two case-insensitive
-  // stretches around the case-sensitive bylines took two tests of most lines (same-process A/B: one run each ~2 % faster).
-  const runsByMode = new Map<string, { caseSensitive: boolean; flags: string; groups: Knowledge['combined']; order: number[] }>();
+  // The groups by subject: case-insensitive rules read the lower-cased line, case-sensitive ones the line as written.
+  const runsByMode = new Map<string, { caseSensitive: boolean; groups: Knowledge['combined']; order: number[] }>();
   combined.forEach((group, at) => {
     const mode = `${group.caseSensitive}\u0000${group.re.flags}`;
     let run = runsByMode.get(mode);
-    if (!run) runsByMode.set(mode, (run = { caseSensitive: group.caseSensitive, flags: group.re.flags, groups: [], order: [] }));
+    if (!run) runsByMode.set(mode, (run = { caseSensitive: group.caseSensitive, groups: [], order: [] }));
     run.groups.push(group);
     run.order.push(at);
   });
@@ -329,28 +209,21 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
   const required = new Map<PhraseRule, string[] | null>(gatedLists.flat().map((r) => [r, requiredTexts(r.source, GATE_MIN_TEXT)]));
   const texts = [...required.values()].flatMap((t) => t ?? []);
   const gate = texts.length ? new TextGate(texts, stopWordPieceCommonness(languages)) : null;
-  const merged: MergedRun[] = [...runsByMode.values()].map((r) => {
+  const runs: PhraseRun[] = [...runsByMode.values()].map((r) => {
     const patterns = r.groups.flatMap((g) => g.rules);
-    const gated = patterns.filter((p) => p.first === null && p.suffix !== '').slice(0, MAX_GATED);
-    const groupOfPattern = Int32Array.from(r.groups.flatMap((g, gi) => g.rules.map(() => gi)));
     return {
       caseSensitive: r.caseSensitive,
       groups: r.groups,
       order: r.order,
-      all: runExpression(r.groups, r.flags)!,
-      gated,
-      byKey: new Map(),
-      byAsciiKey: new Array<Dispatched | null | undefined>(128 << gated.length).fill(undefined),
-      byPatterns: new Map(),
-      index: new Map(patterns.map((p, i) => [p, i])),
       patterns,
-      groupOfPattern,
-      gating: gate && !r.caseSensitive ? gatingOf(patterns, required, gate) : null,
+      groupOfPattern: Int32Array.from(r.groups.flatMap((g, gi) => g.rules.map(() => gi))),
+      // Case-sensitive rules are not in `required`: all ungated, narrowed by first character only.
+      gating: gatingOf(patterns, required, gate),
     };
   });
   const containsGating = gatingOf(contains, required, gate);
   const containsMinLength = contains.reduce((m, r) => Math.min(m, r.minLength), Infinity);
-  return { rules, languages, combined, merged, contains, containsGating, gate, containsMinLength };
+  return { rules, languages, combined, runs, contains, containsGating, gate, containsMinLength };
 }
 
 /**
@@ -390,7 +263,10 @@ function stopWordPieceCommonness(languages: readonly string[]): (piece: string) 
   for (const lang of languages) {
     for (const w of STOPWORDS_ISO[lang] ?? []) {
       const word = w.toLowerCase();
-      for (let i = 0; i + 3 <= word.length; i++) pieces.set(word.slice(i, i + 3), (pieces.get(word.slice(i, i + 3)) ?? 0) + 1);
+      for (let i = 0; i + 3 <= word.length; i++) {
+        const piece = word.slice(i, i + 3);
+        pieces.set(piece, (pieces.get(piece) ?? 0) + 1);
+      }
       for (const ch of word) letters.set(ch, (letters.get(ch) ?? 0) + 1);
       letterTotal += word.length;
     }
@@ -449,7 +325,7 @@ export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1
   // Every unit has a one-unit lower case unless the line was lower-cased above: same length.
   const length = lower === null ? core.length : lower.length;
   if (length <= MAX_CONTAINS_LINE && length >= k.containsMinLength) {
-    const n = gatherCandidates(k.containsGating, hits, k.contains.length, -1);
+    const n = gatherCandidates(k.containsGating, hits, -1);
     if (n > 0) {
       lower ??= core.toLowerCase();
       for (let c = 0; c < n; c++) {
@@ -458,77 +334,64 @@ export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1
       }
     }
   }
-  // A run reports the first of its groups that matches; a run whose first group comes later in
+  // A run reports the first of its patterns that matches; a run whose first group comes later in
   // `combined` than a hit already found cannot name the line, nor can any run after it.
-  const merged = k.merged;
+  const runs = k.runs;
   let hit: PhraseRule | null = null;
   let hitOrder = Infinity;
-  for (let r = 0; r < merged.length; r++) {
-    const run = merged[r]!;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
     if (run.order[0]! > hitOrder) break;
-    if (run.gating !== null && hits !== ANY_TEXT) {
+    let first: number;
+    let subjectLength: number;
+    if (run.caseSensitive) {
+      first = core.charCodeAt(0);
+      subjectLength = core.length;
+    } else {
       // The lower-cased line's first unit, without lower-casing the line (0: lower-case it).
-      let first = lower === null ? LOWER_UNIT[core.charCodeAt(0)]! : lower.charCodeAt(0);
+      first = lower === null ? LOWER_UNIT[core.charCodeAt(0)]! : lower.charCodeAt(0);
       if (first === 0) {
         lower = core.toLowerCase();
         first = lower.charCodeAt(0);
       }
-      const n = gatherCandidates(run.gating, hits, run.patterns.length, first);
-      for (let c = 0; c < n; c++) {
-        const at = candidates[c]!;
-        const p = run.patterns[at]!;
-        // (ASCII first units were checked in gatherCandidates.)
-        if (p.first !== null ? first >= 128 && !p.first.has(first) : p.suffix !== '' && !(lower ??= core.toLowerCase()).endsWith(p.suffix)) continue;
-        if (length < p.minLength || length > p.maxLength) continue;
-        if (!p.re.test((lower ??= core.toLowerCase()))) continue;
-        // The first in first-match order: the run's answer.
-        const order = run.order[run.groupOfPattern[at]!]!;
-        if (order < hitOrder) {
-          hit = p;
-          hitOrder = order;
-        }
-        break;
-      }
-      continue;
+      subjectLength = lower === null ? length : lower.length;
     }
-    const subject = run.caseSensitive ? core : (lower ??= core.toLowerCase());
-    const restricted = dispatch(run, subject);
-    if (restricted === null || subject.length > restricted.maxLength || subject.length < restricted.minLength) continue;
-    const m = restricted.re.exec(subject);
-    if (!m) continue;
-    const gi = run.groups.findIndex((_, gi) => restricted.markers[gi]! >= 0 && m[restricted.markers[gi]!] !== undefined);
-    if (gi < 0) return null;
-    if (run.order[gi]! < hitOrder) {
-      hitOrder = run.order[gi]!;
-      hit = namedPattern(run.groups[gi]!, subject);
+    const n = gatherCandidates(run.gating, hits, first);
+    for (let c = 0; c < n; c++) {
+      const at = candidates[c]!;
+      const p = run.patterns[at]!;
+      if (subjectLength < p.minLength || subjectLength > p.maxLength) continue;
+      const subject = run.caseSensitive ? core : (lower ??= core.toLowerCase());
+      // (ASCII first units were checked in gatherCandidates.)
+      if (p.first !== null ? first >= 128 && !p.first.has(first) : p.suffix !== '' && !subject.endsWith(p.suffix)) continue;
+      if (!p.re.test(subject)) continue;
+      // The first in first-match order: the run's answer.
+      const order = run.order[run.groupOfPattern[at]!]!;
+      if (order < hitOrder) {
+        hit = p;
+        hitOrder = order;
+      }
+      break;
     }
   }
   return hit;
 }
 
 /**
- * The exact pattern of a group that matched the subject: the group's first that matches. Only
- * its patterns that can start with the subject's first character and have its length are tried
- * (a group holds dozens; testing them all on every hit cost ~1 % of a text document's classification).
+ * The rules of a gating's list that a line holding the gate's texts gateHits[0, hits) can
+ * match, into `candidates` in ascending order; returns their number. hits ANY_TEXT: every rule.
+ * `first`: the subject's first unit when known (-1 otherwise); rules that cannot start with an
+ * ASCII one are left out here, from lists made once per character (others by the caller).
  */
-function namedPattern(group: Knowledge['combined'][number], subject: string): PhraseRule | null {
-  const first = subject.charCodeAt(0);
-  const length = subject.length;
-  return group.rules.find((r) => (r.first === null || r.first.has(first)) && length >= r.minLength && length <= r.maxLength && r.re.test(subject)) ?? null;
-}
-
-/**
- * The rules of a list (`size` of them) that a line holding the gate's texts gateHits[0, hits)
- * can match, into `candidates` in ascending order; returns their number. `first`: the subject's
- * first unit when known (-1 otherwise), to take the ungated rules of ASCII-led lines from a list
- * made once per character. hits ANY_TEXT: all `size` rules.
- */
-function gatherCandidates(g: RuleGating, hits: number, size: number, first: number): number {
+function gatherCandidates(g: RuleGating, hits: number, first: number): number {
+  const size = g.rules.length;
+  const starts = first >= 0 && first < 128 ? (g.startsWith[first] ??= Uint8Array.from(g.rules, (r) => (r.first?.has(first) ?? true ? 1 : 0))) : null;
   if (hits === ANY_TEXT) {
     // Which texts the line holds is not known: every rule is a candidate.
     if (size > candidates.length) candidates = new Int32Array(size * 2);
-    for (let c = 0; c < size; c++) candidates[c] = c;
-    return size;
+    let n = 0;
+    for (let at = 0; at < size; at++) if (starts === null || starts[at] === 1) candidates[n++] = at;
+    return n;
   }
   const ungated = first >= 0 && first < 128 ? (g.ungatedByFirst[first] ??= ungatedStartingWith(g, first)) : g.ungated;
   let n = ungated.length;
@@ -549,8 +412,6 @@ function gatherCandidates(g: RuleGating, hits: number, size: number, first: numb
     candidates[c] = ungated[c]!;
     takenIn[ungated[c]!] = call;
   }
-  // Rules that cannot start with an ASCII first unit are left out here (others by the caller).
-  const starts = first >= 0 && first < 128 ? (g.startsWith[first] ??= Uint8Array.from(g.rules, (r) => (r.first?.has(first) ?? true ? 1 : 0))) : null;
   for (let h = 0; h < hits; h++) {
     const list = g.byText[gateHits[h]!]!;
     for (let j = 0; j < list.length; j++) {
