@@ -8,7 +8,9 @@
  *   one block per line, nothing removed (what a naive scraper saves); only the
  *   text-level classifier runs. Timing covers the classifier only.
  *
- * Single thread. Prints precision, recall, F1, speed and F1 by language group.
+ * Single thread. Prints precision, recall, F1, speed and F1 by language group. The text-dump
+ * speed that the target is judged on is timed in three fresh processes, one after the other
+ * (bench/text-speed.ts), and the median taken.
  * The text-dump figure uses the shipped block model, which was trained on these same
  * pages; the held-out line after it (2-fold cross-validation, scripts/train-blocks.ts)
  * is the honest one. `--no-heldout` skips it (it retrains twice, ~2 minutes).
@@ -20,12 +22,12 @@ import { cpus, loadavg } from 'node:os';
 import { franc } from 'franc';
 import { DEVSET_DIR } from '../tests/helpers/shared.ts';
 import { addScores, loadDevset, prf, scorePage, type DevPage, type Score } from './devset.ts';
-import { median } from './stats.ts';
 import { extractHtml } from '../src/html/extract.ts';
 import { classifyBlocks } from '../src/boilerplate/classify.ts';
 import { DEFAULT_AGGRESSIVENESS } from '../src/boilerplate/classify.ts';
-import { isSpaceCode } from '../src/boilerplate/knowledge.ts';
-import type { BlockModel } from '../src/boilerplate/block-model.ts';
+import { cleanDump } from './clean-dump.ts';
+import { timeInProcesses, type ProcessTiming } from './text-speed.ts';
+import { median } from './stats.ts';
 import { crossValidate, preparePage } from '../scripts/train-blocks.ts';
 
 export type Group = 'English' | 'German' | 'other';
@@ -38,16 +40,16 @@ export interface ModeResult {
   /** Throughput per second of this process's CPU time (user + system): what one free core does, whatever else runs on the machine. */
   perCpuSecond: number;
   /**
-   * Text mode: the same dumps classified again, WARM_PASSES times, after the first pass: the
-   * rate of a long nightly run, where the JIT warm-up of the first second no longer counts.
-   * `perSecond` and `perCpuSecond` are the medians of the passes (`passes`: each pass's wall-clock
-   * rate): on the 2-core VM it was measured on, one pass of ~0.5 s swings by up to a third.
+   * Text mode: the same dumps classified in fresh processes (SPEED_PROCESSES), each timing
+   * WARM_PASSES passes after a cold one: the rate of a long nightly run, where the JIT warm-up of
+   * the first second no longer counts. `perSecond` and `perCpuSecond` are the medians over the
+   * processes of each one's median pass (bench/text-speed.ts says why not this process's passes).
    */
-  warm?: { perSecond: number; perCpuSecond: number; passes: number[] };
+  warm?: { perSecond: number; perCpuSecond: number; processes: ProcessTiming[] };
   failures: number;
 }
 
-/** Passes over the dumps after the first, timed one by one (text mode; odd, so the median is one of them). */
+/** Passes over the dumps after a cold one, timed one by one in each speed process (text mode; odd, so the median is one of them). */
 const WARM_PASSES = 5;
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
@@ -79,30 +81,6 @@ export function cleanHtml(html: string, aggressiveness = DEFAULT_AGGRESSIVENESS)
 function dumpOf(html: string): { rawText: string; lang?: string } {
   const ex = extractHtml(html);
   return { rawText: ex.rawText, ...(ex.meta.lang ? { lang: ex.meta.lang } : {}) };
-}
-
-/**
- * Text-dump mode: the classifier alone on one block per line (lines of whitespace only are
- * no blocks). Plain loops: this is inside the timed text-dump pass, and the filter/map chain
- * with a trimmed copy per line cost ~5 % of it (same blocks, same text).
- */
-export function cleanDump(rawText: string, aggressiveness = DEFAULT_AGGRESSIVENESS, blockModel?: BlockModel | null): string {
-  const lines = rawText.split('\n');
-  const blocks: Array<{ text: string; kind: 'paragraph' }> = [];
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!;
-    if (!isBlank(text)) blocks.push({ text, kind: 'paragraph' });
-  }
-  const decisions = classifyBlocks(blocks, { aggressiveness, titleLifted: false, mode: 'text', ...(blockModel !== undefined ? { blockModel } : {}) });
-  const kept: string[] = [];
-  for (let i = 0; i < blocks.length; i++) if (decisions[i]!.action !== 'remove') kept.push(blocks[i]!.text);
-  return kept.join('\n');
-}
-
-/** `!text.trim()` without the trimmed copy (trim removes exactly the units isSpaceCode names). */
-function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (!isSpaceCode(text.charCodeAt(i))) return false;
-  return true;
 }
 
 export type BenchMode = 'html' | 'text';
@@ -157,24 +135,7 @@ export function runBench(pages: DevPage[], aggressiveness = DEFAULT_AGGRESSIVENE
   });
   text.perSecond = pages.length / ((performance.now() - t0) / 1000);
   text.perCpuSecond = pages.length / cpuSeconds(c0);
-  if (warmPass) {
-    const passes: number[] = [];
-    const perCpu: number[] = [];
-    for (let pass = 0; pass < WARM_PASSES; pass++) {
-      t0 = performance.now();
-      c0 = process.cpuUsage();
-      for (const d of dumps) {
-        try {
-          cleanDump(d.rawText, aggressiveness);
-        } catch {
-          // Counted in the first pass.
-        }
-      }
-      passes.push(pages.length / ((performance.now() - t0) / 1000));
-      perCpu.push(pages.length / cpuSeconds(c0));
-    }
-    text.warm = { perSecond: median(passes), perCpuSecond: median(perCpu), passes };
-  }
+  if (warmPass) text.warm = timeInProcesses(dumps.map((d) => d.rawText), WARM_PASSES, aggressiveness);
   dumps.forEach((d, i) => {
     const s = scorePage(d.page, cleaned[i] ?? null);
     text.score = addScores(text.score, s);
@@ -204,11 +165,13 @@ function printMode(name: string, r: ModeResult, unit: string, target: { f1: numb
   console.log(`  speed ${r.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
   // CPU seconds include the process's compiler and GC helper threads: on an idle machine wall clock is the closer figure, under load CPU time.
   if (r.warm) {
+    const medians = r.warm.processes.map((p) => median(p.passes).toFixed(0));
     console.log(
-      `  speed after warm-up (median of ${r.warm.passes.length} more passes) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (passes: ${r.warm.passes.map((x) => x.toFixed(0)).join(', ')}; load average ${loadavg()[0]!.toFixed(1)})`,
+      `  speed after warm-up (median of ${r.warm.processes.length} fresh processes, each the median of ${WARM_PASSES} passes after a cold one) ${r.warm.perSecond.toFixed(0)} ${unit}/s wall clock, ${r.warm.perCpuSecond.toFixed(0)} ${unit}/s per CPU second (load average ${loadavg()[0]!.toFixed(1)})`,
     );
+    r.warm.processes.forEach((p, i) => console.log(`    process ${i + 1}: median ${medians[i]}; passes ${p.passes.map((x) => x.toFixed(0)).join(', ')} (cold ${p.cold.toFixed(0)})`));
   }
-  // Judged on the sustained wall-clock rate: the warm passes' median where there are warm passes (text mode), else the one pass.
+  // Judged on the sustained wall-clock rate: the processes' warm median where there are speed processes (text mode), else the one pass.
   const judged = r.warm?.perSecond ?? r.perSecond;
   const f1Verdict = target.f1Judged === false ? 'judged on the HELD-OUT line below' : f1 >= target.f1 ? 'met' : 'NOT met';
   console.log(`  target F1 >= ${target.f1}: ${f1Verdict}; target >= ${target.speed} ${unit}/s (${r.warm ? 'warm median' : 'wall clock'}): ${judged >= target.speed ? 'met' : 'NOT met'}`);
@@ -223,8 +186,10 @@ async function main() {
   }
   const only = onlyArg as BenchMode | undefined;
   const pages = loadDevset(DEVSET_DIR);
-  const result = runBench(pages, DEFAULT_AGGRESSIVENESS, only);
-  if (process.argv.includes('--json')) {
+  const json = process.argv.includes('--json');
+  // --json prints quality only: no speed processes.
+  const result = runBench(pages, DEFAULT_AGGRESSIVENESS, only, !json);
+  if (json) {
     console.log(JSON.stringify({ ...(only !== 'text' ? { html: prf(result.html.score) } : {}), ...(only !== 'html' ? { text: prf(result.text.score) } : {}) }));
     return;
   }
