@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstChars, lengthBounds, literalSuffix, requiredTexts } from '../src/boilerplate/first-chars.ts';
+import { firstChars, firstPairs, lengthBounds, literalSuffix, pairKey, requiredTexts } from '../src/boilerplate/first-chars.ts';
 import { CANNOT_FOLD, TextGate } from '../src/boilerplate/text-gate.ts';
 import {
   forEachScannedTerm,
@@ -118,6 +118,22 @@ describe('first characters and literal suffix of a pattern', () => {
     else expect([...got!].map((c) => String.fromCharCode(c)).sort().join('')).toBe([...expected].sort().join(''));
   });
 
+  it.each([
+    ['([Bb]y|BY|[Ww]ritten by) \\p{Lu}\\p{L}+', ['By', 'by', 'BY', 'Wr', 'wr']],
+    ['a?b*c', ['ab', 'ac', 'bb', 'bc']],
+    ['(ab)+', ['ab']],
+    ['x( y)?', ['x ']],
+    ['\\bfoo\\b', ['fo']],
+    ['[ab]{2}', ['aa', 'ab', 'ba', 'bb']],
+  ])('%s starts with the pairs %j (and no others)', (source, expected) => {
+    const got = firstPairs(source);
+    expect([...got!].map((k) => String.fromCharCode(k >>> 16, k & 0xffff)).sort()).toEqual([...expected].sort());
+  });
+
+  it('pairs: "any" where a second unit can be anything', () => {
+    for (const s of ['©.{0,160}', 'a\\p{L}', '.x', 'a[^b]', '(?=a)ab']) expect(firstPairs(s), s).toBeNull();
+  });
+
   it('gives up ("any") on what it does not model', () => {
     for (const s of ['(?=a)b', 'a\\1', '^a', '[^a]b', '.{0,40}x', '\\p{Lu}x']) expect(firstChars(s), s).toBeNull();
   });
@@ -135,10 +151,12 @@ describe('first characters and literal suffix of a pattern', () => {
           return; // not a pattern: the knowledge loader refuses it before this runs
         }
         const first = firstChars(source);
+        const pairs = firstPairs(source);
         const suffix = literalSuffix(source);
         for (const s of subjects) {
           if (!re.test(s)) continue;
           if (first) expect(first.has(s.charCodeAt(0)), `${source} on ${JSON.stringify(s)}`).toBe(true);
+          if (pairs && s.length >= 2) expect(pairs.has(pairKey(s.charCodeAt(0), s.charCodeAt(1))), `${source} (pairs) on ${JSON.stringify(s)}`).toBe(true);
           expect(s.endsWith(suffix), `${source} (suffix ${JSON.stringify(suffix)}) on ${JSON.stringify(s)}`).toBe(true);
         }
       }),
@@ -300,6 +318,15 @@ describe('texts a pattern requires (the gate of the phrase rules)', () => {
     // İ and Σ have no one-unit lower case of their own: the caller lower-cases such a line whole.
     expect(find('İstanbul newsletter')).toBe(CANNOT_FOLD);
     expect(find('ΣΟΦΊΑ')).toBe(CANNOT_FOLD);
+    // A line whose only capitals are ASCII letters: keyed as written (no fold table), the same texts.
+    const asciiCase = (s: string) => {
+      const out = new Int32Array(4096);
+      const n = gate.findAsciiCase(s, fold, out);
+      return [...new Set(out.subarray(0, n))].map((id) => gate.texts[id]!).sort();
+    };
+    expect(asciiCase('Our NEWSLETTER, straße and élysée; We Set Cookies')).toEqual([' cookies', 'newsletter', 'straße', 'élysée']);
+    expect(asciiCase('NEWSLETTEr')).toEqual(['newsletter']);
+    expect(asciiCase('news letter')).toEqual([]);
     // A buffer too small for every text: filled, which a caller reads as "any text".
     expect(find('newsletter newsletter newsletter', new Int32Array(2))).toHaveLength(1);
     expect(gate.find('newsletter newsletter newsletter', fold, new Int32Array(2))).toBe(2);
@@ -310,6 +337,9 @@ describe('texts a pattern requires (the gate of the phrase rules)', () => {
           const got = find(s, new Int32Array(4096));
           if (got === CANNOT_FOLD) expect([...s].some((ch) => ch.length === 1 && lowerCaseUnit(ch.charCodeAt(0)) === 0) || /[\ud800-\udfff]/.test(s)).toBe(true);
           else expect(got).toEqual([...new Set(gate.texts.filter((x) => lower.includes(x)))].sort());
+          // Where the line scan would let matchPhrase take findAsciiCase (every unit beyond ASCII its own lower case), the same texts.
+          const onlyAsciiCapitals = [...s].every((ch) => ch.charCodeAt(0) < 128 || (ch.length === 1 && lowerCaseUnit(ch.charCodeAt(0)) === ch.charCodeAt(0)));
+          if (onlyAsciiCapitals) expect(asciiCase(s)).toEqual([...new Set(gate.texts.filter((x) => lower.includes(x)))].sort());
         }
       }),
       { numRuns: 1000 },
@@ -566,6 +596,7 @@ describe('line marks: the gates read in the line scan', () => {
       crumb: /[»›>|/]/.test(text),
       digit: /\d/.test(text),
       upper: text.toLowerCase() !== text,
+      wideUpper: [...text].some((ch) => ch.charCodeAt(0) >= 128 && ch.toLowerCase() !== ch),
     };
   }
   const check = (text: string) => {
@@ -574,7 +605,7 @@ describe('line marks: the gates read in the line scan', () => {
     const r = reference(text);
     const has = (bit: number) => (marks & bit) !== 0;
     expect(
-      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER) },
+      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER), wideUpper: has(LineMarks.WIDE_UPPER) },
       JSON.stringify(text),
     ).toEqual(r);
   };

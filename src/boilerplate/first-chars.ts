@@ -17,6 +17,26 @@ export function firstChars(source: string): Set<number> | null {
 }
 
 /**
+ * The first two code units of every match at least two units long, each pair as
+ * `first << 16 | second` (pairKey), or null for "could be any". "([Bb]y|BY) \\p{Lu}…" → By, by, BY
+ * (and pairs that cannot occur, as long as every one that can is there). A line of two or more
+ * units that starts with none of them cannot match.
+ */
+export function firstPairs(source: string): Set<number> | null {
+  // As in lengthBounds: an astral literal reads as two units of two atoms.
+  if (/[\ud800-\udfff]/.test(source)) return null;
+  return read(source)?.pairs ?? null;
+}
+
+/** The key firstPairs gives the units a, b. */
+export function pairKey(a: number, b: number): number {
+  return (a << 16) | b;
+}
+
+/** Past this many pairs a set is read as "any" (a test would turn few lines away). */
+const MAX_PAIRS = 4096;
+
+/**
  * Text that every match of the pattern ends with ('' when none is known): "(\\S+ )?bloggers?
  * likes? this" ends with " this". A whole-line pattern whose first character can be anything
  * is tried only on lines that end with its suffix.
@@ -77,6 +97,10 @@ interface Info {
   max: number;
   /** Texts one of which every match contains, longest first known; null when none is known. */
   required: string[] | null;
+  /** The first two units of the matches of two or more units (pairKey; null: any). */
+  pairs: Set<number> | null;
+  /** Whether a match can be one unit long (true when not known). */
+  one: boolean;
 }
 
 /** The shortest of a required-text choice: the one a gate can count on (longer texts are rarer). */
@@ -101,16 +125,32 @@ function commonSuffix(a: string, b: string): string {
 
 /** What a character class, a class escape or `.` tells: its first characters (null: any), nothing of its text. */
 function oneOf(first: Set<number> | null): Info {
-  return { first, nullable: false, exact: null, suffix: '', min: 1, max: 2, required: null };
+  // "Any" may be a surrogate pair under /u: two units of one atom, whose pair is not known.
+  return { first, nullable: false, exact: null, suffix: '', min: 1, max: 2, required: null, pairs: first ? new Set() : null, one: true };
 }
 
 function literal(ch: string): Info {
-  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch, min: 1, max: 1, required: [ch] };
+  return { first: new Set([ch.charCodeAt(0)]), nullable: false, exact: ch, suffix: ch, min: 1, max: 1, required: [ch], pairs: new Set(), one: true };
 }
 
 function union(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
   if (!a || !b) return null;
   return new Set([...a, ...b]);
+}
+
+/** Pair sets united; "any" past MAX_PAIRS. */
+function unionPairs(a: Set<number> | null, b: Set<number> | null): Set<number> | null {
+  const u = union(a, b);
+  return u && u.size > MAX_PAIRS ? null : u;
+}
+
+/** The pairs of a unit from `firsts` followed by one from `seconds` (null: any). */
+function productPairs(firsts: Set<number> | null, seconds: Set<number> | null): Set<number> | null {
+  if (firsts?.size === 0 || seconds?.size === 0) return new Set();
+  if (!firsts || !seconds || firsts.size * seconds.size > MAX_PAIRS) return null;
+  const out = new Set<number>();
+  for (const a of firsts) for (const b of seconds) out.add(pairKey(a, b));
+  return out;
 }
 
 /** Escaped characters that stand for themselves. */
@@ -140,6 +180,8 @@ class Reader {
         max: Math.max(info.max, next.max),
         // A match takes one branch: it contains one of the texts some branch requires.
         required: info.required && next.required ? [...new Set([...info.required, ...next.required])] : null,
+        pairs: unionPairs(info.pairs, next.pairs),
+        one: info.one || next.one,
       };
     }
     return info;
@@ -157,8 +199,15 @@ class Reader {
     // The best required-text choice so far, and the fixed text of the current run of fixed atoms.
     let required: string[] | null = null;
     let run = '';
+    // The first two units of the sequence so far when it has two or more, and whether it can have
+    // one (a unit of `first`) or none (`open`): the next atom then supplies the second or both.
+    let pairs: Set<number> | null = new Set();
+    let one = false;
     for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
       const atom = this.quantified();
+      if (one) pairs = unionPairs(pairs, productPairs(first, atom.first));
+      if (open) pairs = unionPairs(pairs, atom.pairs);
+      one = (one && atom.nullable) || (open && atom.one);
       min += atom.min;
       max += atom.max;
       if (atom.exact !== null) run += atom.exact;
@@ -180,7 +229,7 @@ class Reader {
       }
     }
     if (run) required = stronger(required, [run]);
-    return { first, nullable: open, exact, suffix, min, max, required };
+    return { first, nullable: open, exact, suffix, min, max, required, pairs, one };
   }
 
   private quantified(): Info {
@@ -213,6 +262,9 @@ class Reader {
       // 0 × Infinity is NaN: an atom that matches nothing repeated any number of times still matches nothing.
       max: atom.max === 0 ? 0 : atom.max * max,
       required: min > 0 ? atom.required : null,
+      // Repeated, a one-unit repetition can be followed by another.
+      pairs: max >= 2 && atom.one ? unionPairs(atom.pairs, productPairs(atom.first, atom.first)) : atom.pairs,
+      one: atom.one,
     };
   }
 
@@ -237,7 +289,7 @@ class Reader {
       if (LITERAL_ESCAPES.has(e)) return literal(e);
       if (e === 'd') return oneOf(new Set(DIGITS));
       // Word boundaries consume nothing.
-      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '', min: 0, max: 0, required: null };
+      if (e === 'b' || e === 'B') return { first: new Set(), nullable: true, exact: '', suffix: '', min: 0, max: 0, required: null, pairs: new Set(), one: false };
       if (e === 'w' || e === 'W' || e === 's' || e === 'S' || e === 'D') return oneOf(null);
       if (e === 'p' || e === 'P') {
         const m = /^\{[\w=]+\}/.exec(this.s.slice(this.i));

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { firstChars, lengthBounds, literalSuffix, requiredTexts } from './first-chars.ts';
+import { firstChars, firstPairs, lengthBounds, literalSuffix, pairKey, requiredTexts } from './first-chars.ts';
 import { CANNOT_FOLD, GATE_MIN_TEXT, TextGate } from './text-gate.ts';
 import { LEXICAL_BUCKETS } from './lexical.ts';
 
@@ -36,6 +36,8 @@ export interface PhraseRule {
   re: RegExp;
   /** Characters a match can start with (null: any), see first-chars.ts. */
   first: Set<number> | null;
+  /** The first two characters of a match of two or more (pairKey; null: any), see first-chars.ts. */
+  pairs: Set<number> | null;
   /** Text every match ends with ('' when none is known), see first-chars.ts. */
   suffix: string;
   /** Fewest and most UTF-16 units a match can have (0 and Infinity when not known), see first-chars.ts. */
@@ -65,6 +67,26 @@ export interface Knowledge {
   gate: TextGate | null;
   /** Shortest text a contains-rule can match: shorter lines are not tested (most dump lines are short). */
   containsMinLength: number;
+  /** How a line holding none of the gate's texts must start to be tried at all. */
+  hitless: HitlessStarts;
+}
+
+/**
+ * How a line of two or more that holds none of the gate's texts (four lines in five) must start
+ * for a rule to match it: as one of the rules no gate text stands for (the runs' ungated
+ * patterns) can. Lower-cased for the case-insensitive runs, as written for the case-sensitive
+ * ones; null: any start. Most such lines start otherwise and are done after the gate, without a
+ * pass over the runs.
+ */
+export interface HitlessStarts {
+  lower: StartSet | null;
+  asWritten: StartSet | null;
+}
+
+/** Starts of matches: their first two characters (pairKey), or for patterns whose second is not known, their first. */
+interface StartSet {
+  pairs: Set<number>;
+  firsts: Set<number>;
 }
 
 /** The phrase groups of one case mode and flags. */
@@ -168,14 +190,14 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
           throw new Error(`invalid pattern in ${where} (${reason}): ${source}: ${(err as Error).message}`);
         }
         const [minLength, maxLength] = lengthBounds(source);
-        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source), suffix: literalSuffix(source), minLength, maxLength });
+        rules.push({ reason, lang: data.lang, source, re, caseSensitive, first: firstChars(source), pairs: firstPairs(source), suffix: literalSuffix(source), minLength, maxLength });
       }
     }
     for (const [reason, patterns] of Object.entries(data.containsRules)) {
       for (const source of patterns) {
         try {
           const [minLength, maxLength] = lengthBounds(source);
-          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null, suffix: '', minLength, maxLength });
+          contains.push({ reason, lang: data.lang, source, re: new RegExp(source, /\\[pP]\{/.test(source) ? 'u' : ''), caseSensitive: false, first: null, pairs: null, suffix: '', minLength, maxLength });
         } catch (err) {
           throw new Error(`invalid pattern in ${where} (containsRules.${reason}): ${source}: ${(err as Error).message}`);
         }
@@ -223,7 +245,39 @@ export function loadKnowledge(dir = KNOWLEDGE_DIR): Knowledge {
   });
   const containsGating = gatingOf(contains, required, gate);
   const containsMinLength = contains.reduce((m, r) => Math.min(m, r.minLength), Infinity);
-  return { rules, languages, combined, runs, contains, containsGating, gate, containsMinLength };
+  return { rules, languages, combined, runs, contains, containsGating, gate, containsMinLength, hitless: hitlessStarts(runs, containsGating) };
+}
+
+function hitlessStarts(runs: readonly PhraseRun[], containsGating: RuleGating): HitlessStarts {
+  // A contains-rule may match anywhere in the line: nothing to tell from its start.
+  if (containsGating.ungated.length) return { lower: null, asWritten: null };
+  const starts = (patterns: PhraseRule[]): StartSet | null => {
+    const set: StartSet = { pairs: new Set(), firsts: new Set() };
+    for (const p of patterns) {
+      if (p.pairs !== null) for (const pair of p.pairs) set.pairs.add(pair);
+      else if (p.first !== null) for (const c of p.first) set.firsts.add(c);
+      else return null;
+    }
+    return set;
+  };
+  const ungated = (caseSensitive: boolean) => runs.filter((r) => r.caseSensitive === caseSensitive).flatMap((r) => r.gating.ungated.map((at) => r.patterns[at]!));
+  return { lower: starts(ungated(false)), asWritten: starts(ungated(true)) };
+}
+
+/** Whether a start set holds a line starting with units a, b. */
+function startsAs(set: StartSet, a: number, b: number): boolean {
+  return set.pairs.has(pairKey(a, b)) || set.firsts.has(a);
+}
+
+/** Whether a line (its core, and the core lower-cased when that was needed) starts as HitlessStarts asks: two or more units. */
+function mayStartHitless(h: HitlessStarts, core: string, lower: string | null): boolean {
+  if (h.asWritten === null || startsAs(h.asWritten, core.charCodeAt(0), core.charCodeAt(1))) return true;
+  if (h.lower === null) return true;
+  if (lower !== null) return startsAs(h.lower, lower.charCodeAt(0), lower.charCodeAt(1));
+  const a = LOWER_UNIT[core.charCodeAt(0)]!;
+  const b = LOWER_UNIT[core.charCodeAt(1)]!;
+  // 0: no one-unit lower case of its own; the runs lower-case the line to tell.
+  return a === 0 || b === 0 || startsAs(h.lower, a, b);
 }
 
 /**
@@ -315,13 +369,16 @@ export function matchPhrase(line: string, k: Knowledge = knowledge(), marks = -1
   let lower: string | null = isLower ? core : null;
   let hits = ANY_TEXT;
   if (k.gate !== null) {
-    hits = k.gate.find(core, isLower ? null : LOWER_UNIT, gateHits);
+    // Capitals, if any, only ASCII ones (most lines): the gate keys them without a fold table.
+    hits = isLower ? k.gate.find(core, null, gateHits) : marks >= 0 && (marks & MARK_WIDE_UPPER) === 0 ? k.gate.findAsciiCase(core, LOWER_UNIT, gateHits) : k.gate.find(core, LOWER_UNIT, gateHits);
     if (hits === CANNOT_FOLD) {
       lower = core.toLowerCase();
       hits = k.gate.find(lower, null, gateHits);
     }
     if (hits === gateHits.length) hits = ANY_TEXT;
   }
+  // No gate text: only the ungated rules can match, and the line does not start as any of them does.
+  if (hits === 0 && core.length >= 2 && !mayStartHitless(k.hitless, core, lower)) return null;
   // Every unit has a one-unit lower case unless the line was lower-cased above: same length.
   const length = lower === null ? core.length : lower.length;
   if (length <= MAX_CONTAINS_LINE && length >= k.containsMinLength) {
@@ -626,6 +683,8 @@ export const MARK_CRUMB = 8;
 export const MARK_DIGIT = 16;
 /** A unit whose lower case is another unit (toLowerCase would change the line). */
 export const MARK_UPPER = 32;
+/** Such a unit beyond ASCII (clear: the line's only capitals are ASCII letters). */
+export const MARK_WIDE_UPPER = 64;
 
 /**
  * The same bits by name. Hot code reads the MARK_ constants instead: a property read of this
@@ -639,6 +698,7 @@ export const LineMarks = {
   CRUMB: MARK_CRUMB,
   DIGIT: MARK_DIGIT,
   UPPER: MARK_UPPER,
+  WIDE_UPPER: MARK_WIDE_UPPER,
 } as const;
 
 /**
@@ -1055,6 +1115,7 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
   const markReshape = MARK_RESHAPE;
   const markCrumb = MARK_CRUMB;
   const markUpper = MARK_UPPER;
+  const markWideUpper = MARK_WIDE_UPPER;
   // Stop-word pairs go to the pool through locals (module bindings cost a load per use in the loop).
   let stops = stopPool;
   let sp = stopsUsed;
@@ -1096,7 +1157,7 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
       lower = fold ? lowerUnit[c]! : c;
       // No one-unit lower case, or a surrogate half (whose letter class needs the pair): the slow path.
       if (lower === 0) return false;
-      marks |= lower === c ? markNonAscii : markNonAscii | markUpper;
+      marks |= lower === c ? markNonAscii : markNonAscii | markUpper | markWideUpper;
       // Curly quotes, no-break space; » and ›.
       if ((c >= 0x2018 && c <= 0x201d && c !== 0x201a && c !== 0x201b) || c === 0xa0) marks |= markReshape;
       else if (c === 0xbb || c === 0x203a) marks |= markCrumb;
