@@ -83,10 +83,18 @@ export interface HitlessStarts {
   asWritten: StartSet | null;
 }
 
-/** Starts of matches: their first two characters (pairKey), or for patterns whose second is not known, their first. */
+/**
+ * Starts of matches: their first two characters (pairKey), or for patterns whose second is not
+ * known, their first. Those of ASCII characters also in tables (Set lookups cost ~1.5 % of the
+ * text-dump pass, one or two per line).
+ */
 interface StartSet {
   pairs: Set<number>;
   firsts: Set<number>;
+  /** 1 at a << 7 | b for each pair of ASCII units a, b in `pairs`. */
+  asciiPairs: Uint8Array;
+  /** 1 at a for each ASCII unit a in `firsts`. */
+  asciiFirsts: Uint8Array;
 }
 
 /** The phrase groups of one case mode and flags. */
@@ -252,12 +260,18 @@ function hitlessStarts(runs: readonly PhraseRun[], containsGating: RuleGating): 
   // A contains-rule may match anywhere in the line: nothing to tell from its start.
   if (containsGating.ungated.length) return { lower: null, asWritten: null };
   const starts = (patterns: PhraseRule[]): StartSet | null => {
-    const set: StartSet = { pairs: new Set(), firsts: new Set() };
+    const set: StartSet = { pairs: new Set(), firsts: new Set(), asciiPairs: new Uint8Array(128 * 128), asciiFirsts: new Uint8Array(128) };
     for (const p of patterns) {
       if (p.pairs !== null) for (const pair of p.pairs) set.pairs.add(pair);
       else if (p.first !== null) for (const c of p.first) set.firsts.add(c);
       else return null;
     }
+    for (const pair of set.pairs) {
+      const a = pair >>> 16;
+      const b = pair & 0xffff;
+      if (a < 128 && b < 128) set.asciiPairs[(a << 7) | b] = 1;
+    }
+    for (const c of set.firsts) if (c < 128) set.asciiFirsts[c] = 1;
     return set;
   };
   const ungated = (caseSensitive: boolean) => runs.filter((r) => r.caseSensitive === caseSensitive).flatMap((r) => r.gating.ungated.map((at) => r.patterns[at]!));
@@ -266,6 +280,11 @@ function hitlessStarts(runs: readonly PhraseRun[], containsGating: RuleGating): 
 
 /** Whether a start set holds a line starting with units a, b. */
 function startsAs(set: StartSet, a: number, b: number): boolean {
+  if (a < 128) {
+    if (set.asciiFirsts[a] === 1) return true;
+    if (b < 128) return set.asciiPairs[(a << 7) | b] === 1;
+    return set.pairs.has(pairKey(a, b));
+  }
   return set.pairs.has(pairKey(a, b)) || set.firsts.has(a);
 }
 
@@ -843,12 +862,17 @@ function pushTerm(h: number): void {
 
 /** The lexical terms of a text in a pass of their own, into the pool; returns the index of the first. */
 function hashTerms(text: string): number {
+  return hashTermsIn(text, 0, text.length);
+}
+
+/** The lexical terms of text[start, end) into the pool (a range no term crosses the ends of); returns the index of the first. */
+function hashTermsIn(text: string, start: number, end: number): number {
   const from = termsUsed;
   const termUnit = TERM_UNIT;
   let h = 0;
   let len = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const u = i < text.length ? termUnit[text.charCodeAt(i)]! : 0;
+  for (let i = start; i <= end; i++) {
+    const u = i < end ? termUnit[text.charCodeAt(i)]! : 0;
     if (u !== 0) {
       if (len === 0) h = 0x811c9dc5 | 0;
       if (len < TERM_MAX_UNITS) h = Math.imul(h ^ u, 0x01000193);
@@ -1109,8 +1133,10 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
   const bmpLetterClass = BMP_LETTER_CLASS;
   const termUnit = TERM_UNIT;
   const termsFrom = termsUsed;
-  // Whether the stop-scan words are not exactly the lexical words (see below).
+  // Whether the stop-scan words and the lexical words split the line differently (see below),
+  // and whether the current word holds a unit that splits lexical words (an apostrophe …).
   let termsDiffer = false;
+  let wordBreaks = false;
   const markNonAscii = MARK_NON_ASCII;
   const markReshape = MARK_RESHAPE;
   const markCrumb = MARK_CRUMB;
@@ -1178,7 +1204,9 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
       }
       separator = lower < 0x3040 ? isSeparator[lower] === 1 : lower === 0xfeff;
       // A unit the two word definitions split differently (U+0080–U+009F, ×, ÷, ’ …; U+1680).
-      if ((termUnit[c] === 0) !== separator) termsDiffer = true;
+      if (termUnit[c] === 0) {
+        if (!separator) wordBreaks = true;
+      } else if (separator) termsDiffer = true;
     }
     if (separator) {
       if (start >= 0) {
@@ -1191,8 +1219,13 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
         }
         count++;
         if (terms) {
-          if (i - start > TERM_MAX_UNITS) termsDiffer = true;
-          else pushTerm(h);
+          // A word holding an apostrophe (ASCII ones are seen in asciiSeen, the bit cleared per word) or
+          // too long to be hashed whole: its lexical terms from its own units.
+          if (wordBreaks || (asciiSeen & ASCII_TERM_BREAK) !== 0 || i - start > TERM_MAX_UNITS) {
+            hashTermsIn(text, start, i);
+            wordBreaks = false;
+            asciiSeen &= ~ASCII_TERM_BREAK;
+          } else pushTerm(h);
         }
         start = -1;
       }
@@ -1214,11 +1247,11 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
     }
     count++;
     if (terms) {
-      if (n - start > TERM_MAX_UNITS) termsDiffer = true;
+      if (wordBreaks || (asciiSeen & ASCII_TERM_BREAK) !== 0 || n - start > TERM_MAX_UNITS) hashTermsIn(text, start, n);
       else pushTerm(h);
     }
   }
-  if (terms && (termsDiffer || (asciiSeen & ASCII_TERM_BREAK) !== 0)) {
+  if (terms && termsDiffer) {
     // The lexical words are not the stop-scan words here: hash them in a pass of their own.
     termsUsed = termsFrom;
     hashTerms(text);
