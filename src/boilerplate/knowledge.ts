@@ -741,10 +741,11 @@ const LOWER_UNIT = (() => {
  * isWordUnit there): per UTF-16 unit, 0 when it separates lexical words, else the unit hashed
  * for it (its lower case when that is one unit, else itself). Lexical words are runs of letters
  * (ASCII letters and units from U+00C0 outside punctuation, symbols and spaces), hashed by their
- * first TERM_MAX_UNITS units with FNV-1a, as the stop-word scan hashes its words. So on a line
- * where the two definitions split the same words (no apostrophe, no U+0080–U+00BF, ×, ÷ or
- * U+1680 inside a word, no word over TERM_MAX_UNITS units: most lines) the scan's word hashes
- * are the term hashes, at no cost per character; other lines get a pass of their own
+ * first TERM_MAX_UNITS units with FNV-1a, as the stop-word scan hashes its words. So for a word
+ * that both definitions read the same (no apostrophe, ’, U+0080–U+009F, × or ÷ inside it, at most
+ * TERM_MAX_UNITS units: most words) the scan's word hash is the term hash, at no cost per
+ * character; another word's terms are hashed from its own units (hashTermsIn), and a line with a
+ * unit that separates stop-scan words but not lexical ones (U+1680) gets a pass of its own
  * (hashTerms). Hashing the terms in the scan loop instead was measured slower than the separate
  * pass (the larger loop body). tests/boilerplate-fast-paths.test.ts checks every term against
  * lexical.ts on generated, seed and dev-set lines and every UTF-16 unit.
