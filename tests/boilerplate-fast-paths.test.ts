@@ -597,6 +597,7 @@ describe('line marks: the gates read in the line scan', () => {
       digit: /\d/.test(text),
       upper: text.toLowerCase() !== text,
       wideUpper: [...text].some((ch) => ch.charCodeAt(0) >= 128 && ch.toLowerCase() !== ch),
+      at: /[@[]/.test(text),
     };
   }
   const check = (text: string) => {
@@ -605,7 +606,7 @@ describe('line marks: the gates read in the line scan', () => {
     const r = reference(text);
     const has = (bit: number) => (marks & bit) !== 0;
     expect(
-      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER), wideUpper: has(LineMarks.WIDE_UPPER) },
+      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER), wideUpper: has(LineMarks.WIDE_UPPER), at: has(LineMarks.AT) },
       JSON.stringify(text),
     ).toEqual(r);
   };

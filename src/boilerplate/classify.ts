@@ -34,6 +34,7 @@ import {
   letterClass,
   MARK_ASCII_ALNUM,
   MARK_CRUMB,
+  MARK_AT,
   MARK_DIGIT,
   MARK_NON_ASCII,
   lineShape,
@@ -257,7 +258,7 @@ export function lineVerdict(line: string, k: Knowledge = knowledge(), marks = -1
     return SOCIAL_HOSTS.test(t) ? SOCIAL_LINK_LINE : URL_LINE;
   }
   if (c0 === 64 && BARE_HANDLE.test(t)) return HANDLE_LINE;
-  if (t.length <= 200 && (t.includes('@') || t.includes('[email'))) {
+  if (t.length <= 200 && (!known || (marks & MARK_AT) !== 0) && (t.includes('@') || t.includes('[email'))) {
     if (CONTACT.test(t)) return CONTACT_LINE;
     if (t.length <= 120 && CONTACT_LOOSE.test(t)) return CONTACT_ADDRESS_LINE;
   }

@@ -704,6 +704,8 @@ export const MARK_DIGIT = 16;
 export const MARK_UPPER = 32;
 /** Such a unit beyond ASCII (clear: the line's only capitals are ASCII letters). */
 export const MARK_WIDE_UPPER = 64;
+/** An "@" or a "[" (an e-mail address, or "[email protected]", may be in the line). */
+export const MARK_AT = 128;
 
 /**
  * The same bits by name. Hot code reads the MARK_ constants instead: a property read of this
@@ -718,6 +720,7 @@ export const LineMarks = {
   DIGIT: MARK_DIGIT,
   UPPER: MARK_UPPER,
   WIDE_UPPER: MARK_WIDE_UPPER,
+  AT: MARK_AT,
 } as const;
 
 /**
@@ -942,6 +945,7 @@ const ASCII_CRUMB = 64;
 const ASCII_TAB = 128;
 /** A unit inside stop-scan words that separates lexical words (the apostrophe, control characters): see scanFolding. */
 const ASCII_TERM_BREAK = 256;
+const ASCII_AT = 512;
 const ASCII_INFO = (() => {
   const t = new Uint16Array(128);
   for (let c = 0; c < 128; c++) {
@@ -953,6 +957,7 @@ const ASCII_INFO = (() => {
   }
   for (const ch of '@[.:') t[ch.charCodeAt(0)]! |= ASCII_LINK_MARK;
   for (const ch of '>|/') t[ch.charCodeAt(0)]! |= ASCII_CRUMB;
+  for (const ch of '@[') t[ch.charCodeAt(0)]! |= ASCII_AT;
   t[9]! |= ASCII_TAB;
   for (let c = 0; c < 128; c++) if (IS_SEPARATOR[c] !== 1 && TERM_UNIT[c] === 0) t[c]! |= ASCII_TERM_BREAK;
   return t;
@@ -965,7 +970,8 @@ function asciiMarks(acc: number): number {
     (acc & ASCII_TAB ? MARK_RESHAPE : 0) |
     (acc & ASCII_CRUMB ? MARK_CRUMB : 0) |
     (acc & ASCII_DIGIT ? MARK_DIGIT : 0) |
-    (acc & ASCII_UPPER ? MARK_UPPER : 0)
+    (acc & ASCII_UPPER ? MARK_UPPER : 0) |
+    (acc & ASCII_AT ? MARK_AT : 0)
   );
 }
 
