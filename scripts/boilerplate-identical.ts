@@ -146,7 +146,6 @@ function pass(c: Classifier, dumps: Dump[]): number {
   return dumps.length / ((u.user + u.system) / 1e6);
 }
 
-
 async function main() {
   if (args.against && args['src-only']) throw new Error('--against and --src-only exclude each other');
   const { classifier: ref, commit, dir: refDir } = await referenceClassifier(args.rev);

@@ -515,6 +515,7 @@ function gatherCandidates(g: RuleGating, hits: number, first: number): number {
 function ungatedStartingWith(g: RuleGating, first: number): number[] {
   return g.ungated.filter((at) => g.rules[at]!.first?.has(first) ?? true);
 }
+
 // ---- stop words -----------------------------------------------------------
 
 const require = createRequire(import.meta.url);

@@ -23,7 +23,6 @@ export const GATE_MIN_TEXT = 3;
 const TABLE_BITS = 15;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
 
-
 /**
  * The slot of the piece ending at a unit, rolled in unit by unit: `key = ((key << KEY_SHIFT) ^
  * (unit | KEY_CASE)) & TABLE_MASK` (after three units it is the slot of the last three: see
@@ -36,7 +35,7 @@ const KEY_SHIFT = 5;
  * (findAsciiCase). Other units that differ only in it share a slot: a hit is confirmed anyway.
  */
 const KEY_CASE = 32;
-// find and findAsciiCase spell it as a literal.
+// The search loop spells it as a literal.
 if (KEY_CASE !== 32) throw new Error('text gate: find assumes KEY_CASE = 32');
 
 /** A piece's table slot. */
@@ -106,33 +105,13 @@ export class TextGate {
    * of them (the same id more than once when a text occurs more than once), and returns how many
    * it wrote; with `fold`, the string is read lower-cased by it, unit by unit (CANNOT_FOLD when a
    * unit's entry is 0). `fold` must lower-case ASCII as ASCII_LOWER does (the scan reads ASCII
-   * units through that 256-byte table instead of the 128 KB one). When `out` has no room left for the texts of a slot (`slotMax`) the
-   * search ends and the answer is `out.length`: a caller that needs every text must read that
-   * as "any" (it holds at least one of them when out.length > slotMax).
+   * units through that 256-byte table instead of the 128 KB one). When `out` has no room left
+   * for the texts of a slot (`slotMax`) the search ends and the answer is `out.length`: a caller
+   * that needs every text must read that as "any" (it holds at least one of them when
+   * out.length > slotMax).
    */
   find(s: string, fold: Uint16Array | null, out: Int32Array): number {
-    const n = s.length;
-    if (n < GATE_MIN_TEXT) return 0;
-    const filled = this.filled;
-    let found = 0;
-    const asciiLower = ASCII_LOWER;
-    let key = 0;
-    for (let i = 0; i < n; i++) {
-      let c = s.charCodeAt(i);
-      if (fold !== null) {
-        // ASCII through a 128-entry table that stays in the first-level cache.
-        c = c < 128 ? asciiLower[c]! : fold[c]!;
-        if (c === 0) return CANNOT_FOLD;
-      }
-      // The slot of the piece ending here: each unit shifted in, the oldest falling off the mask.
-      // (32: KEY_CASE as a literal, a module constant costs a load per use.)
-      key = ((key << KEY_SHIFT) ^ (c | 32)) & TABLE_MASK;
-      if ((filled[key >>> 5]! & (1 << (key & 31))) === 0) continue;
-      // No room for the slot's texts: stop (the caller reads a full buffer as "any").
-      if (found + this.slotMax > out.length) return out.length;
-      found = this.textsEndingAt(s, i, key, fold, out, found);
-    }
-    return found;
+    return this.search(s, fold, fold, out);
   }
 
   /**
@@ -142,14 +121,29 @@ export class TextGate {
    * unit of reading each one through a fold table.
    */
   findAsciiCase(s: string, fold: Uint16Array, out: Int32Array): number {
+    return this.search(s, null, fold, out);
+  }
+
+  /** find's loop: units keyed through `keyFold` (null: as they are), hits confirmed through `fold`. */
+  private search(s: string, keyFold: Uint16Array | null, fold: Uint16Array | null, out: Int32Array): number {
     const n = s.length;
     if (n < GATE_MIN_TEXT) return 0;
     const filled = this.filled;
     let found = 0;
+    const asciiLower = ASCII_LOWER;
     let key = 0;
     for (let i = 0; i < n; i++) {
-      key = ((key << KEY_SHIFT) ^ (s.charCodeAt(i) | 32)) & TABLE_MASK;
+      let c = s.charCodeAt(i);
+      if (keyFold !== null) {
+        // ASCII through a 128-entry table that stays in the first-level cache.
+        c = c < 128 ? asciiLower[c]! : keyFold[c]!;
+        if (c === 0) return CANNOT_FOLD;
+      }
+      // The slot of the piece ending here: each unit shifted in, the oldest falling off the mask.
+      // (32: KEY_CASE as a literal, a module constant costs a load per use.)
+      key = ((key << KEY_SHIFT) ^ (c | 32)) & TABLE_MASK;
       if ((filled[key >>> 5]! & (1 << (key & 31))) === 0) continue;
+      // No room for the slot's texts: stop (the caller reads a full buffer as "any").
       if (found + this.slotMax > out.length) return out.length;
       found = this.textsEndingAt(s, i, key, fold, out, found);
     }
