@@ -947,6 +947,12 @@ const ASCII_TAB = 128;
 /** A unit inside stop-scan words that separates lexical words (the apostrophe, control characters): see scanFolding. */
 const ASCII_TERM_BREAK = 256;
 const ASCII_AT = 512;
+/**
+ * A unit that continues a word with no other effect on the scan: not a separator, whitespace,
+ * link mark or NUL (ASCII letters, the apostrophe, control characters). scanFolding reads runs
+ * of them in a loop of its own.
+ */
+const ASCII_WORD = 1024;
 const ASCII_INFO = (() => {
   const t = new Uint16Array(128);
   for (let c = 0; c < 128; c++) {
@@ -961,6 +967,7 @@ const ASCII_INFO = (() => {
   for (const ch of '@[') t[ch.charCodeAt(0)]! |= ASCII_AT;
   t[9]! |= ASCII_TAB;
   for (let c = 0; c < 128; c++) if (IS_SEPARATOR[c] !== 1 && TERM_UNIT[c] === 0) t[c]! |= ASCII_TERM_BREAK;
+  for (let c = 1; c < 128; c++) if ((t[c]! & (ASCII_SEPARATOR | ASCII_SPACE | ASCII_LINK_MARK)) === 0) t[c]! |= ASCII_WORD;
   return t;
 })();
 
@@ -1243,6 +1250,17 @@ function scanFolding(text: string, fold: boolean, terms: boolean, out: LineScan)
         h = 0x811c9dc5 | 0;
       }
       h = Math.imul(h ^ lower, 0x01000193);
+      // The rest of the word's plain ASCII units (most of a line's units): all the general path
+      // above would do with one is note its table entry and hash it (afterSpace is false now).
+      while (i + 1 < n) {
+        const w = text.charCodeAt(i + 1);
+        if (w >= 128) break;
+        const a = asciiInfo[w]!;
+        if ((a & ASCII_WORD) === 0) break;
+        asciiSeen |= a;
+        h = Math.imul(h ^ (w + ((a & ASCII_UPPER) << 3)), 0x01000193);
+        i++;
+      }
     }
   }
   if (start >= 0) {
