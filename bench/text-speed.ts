@@ -75,10 +75,10 @@ export function timeInProcesses(dumps: readonly string[], passes: number, aggres
   try {
     const file = path.join(dir, 'dumps.json');
     writeFileSync(file, JSON.stringify(dumps));
-    const script = fileURLToPath(import.meta.url);
+    // Every process runs the same command.
+    const args = ['--import', tsxLoader(), fileURLToPath(import.meta.url), '--child', file, String(passes), String(aggressiveness ?? '')];
     const timings: ProcessTiming[] = [];
     for (let p = 0; p < processes; p++) {
-      const args = ['--import', tsxLoader(), script, '--child', file, String(passes), String(aggressiveness ?? '')];
       let out: string;
       try {
         out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] });

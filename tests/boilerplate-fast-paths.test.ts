@@ -16,7 +16,14 @@ import {
   guessStopwordLanguage,
   guessStopwordLanguageOfScans,
   knowledge,
-  LineMarks,
+  MARK_ASCII_ALNUM,
+  MARK_AT,
+  MARK_CRUMB,
+  MARK_DIGIT,
+  MARK_NON_ASCII,
+  MARK_RESHAPE,
+  MARK_UPPER,
+  MARK_WIDE_UPPER,
   lineShape,
   lowerCaseUnit,
   matchPhrase,
@@ -606,7 +613,7 @@ describe('line marks: the gates read in the line scan', () => {
     const r = reference(text);
     const has = (bit: number) => (marks & bit) !== 0;
     expect(
-      { asciiAlnum: has(LineMarks.ASCII_ALNUM), nonAscii: has(LineMarks.NON_ASCII), reshape: has(LineMarks.RESHAPE), crumb: has(LineMarks.CRUMB), digit: has(LineMarks.DIGIT), upper: has(LineMarks.UPPER), wideUpper: has(LineMarks.WIDE_UPPER), at: has(LineMarks.AT) },
+      { asciiAlnum: has(MARK_ASCII_ALNUM), nonAscii: has(MARK_NON_ASCII), reshape: has(MARK_RESHAPE), crumb: has(MARK_CRUMB), digit: has(MARK_DIGIT), upper: has(MARK_UPPER), wideUpper: has(MARK_WIDE_UPPER), at: has(MARK_AT) },
       JSON.stringify(text),
     ).toEqual(r);
   };

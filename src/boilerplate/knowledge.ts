@@ -154,7 +154,7 @@ export function normalizeLine(line: string): string {
 
 /**
  * The last step of normalizeLine on a trimmed line, and all of it on a trimmed line without
- * curly quotes, tabs, no-break spaces or whitespace runs (LineMarks.RESHAPE clear): its
+ * curly quotes, tabs, no-break spaces or whitespace runs (MARK_RESHAPE clear): its
  * expressions would change nothing there, and this runs on nearly every short line.
  */
 function stripNoise(s: string): string {
@@ -683,14 +683,16 @@ export interface LineScan extends WordScan {
   terms: number;
   termCount: number;
   /**
-   * What the line rules' cheap gates ask (LineMarks bits), read in the same pass: a set bit
-   * says the line may have the feature (or, for ASCII_ALNUM, surely has it), a clear one that
+   * What the line rules' cheap gates ask (MARK_ bits), read in the same pass: a set bit
+   * says the line may have the feature (or, for MARK_ASCII_ALNUM, surely has it), a clear one that
    * it surely has not. -1 when not known.
    */
   marks: number;
 }
 
-/** Bits of LineScan.marks. */
+// Bits of LineScan.marks: plain constants, not an object of them (a property read in the line
+// scan is an inline cache that needs type feedback; in a slow process the scan was de-optimised
+// 37 times at such a read for want of it, docs/benchmarks.md).
 /** An ASCII letter or digit (the line surely has a \p{L} or \p{N}). */
 export const MARK_ASCII_ALNUM = 1;
 /** A unit beyond ASCII (then whether it has a letter or digit is not known from MARK_ASCII_ALNUM alone). */
@@ -707,22 +709,6 @@ export const MARK_UPPER = 32;
 export const MARK_WIDE_UPPER = 64;
 /** An "@" or a "[" (an e-mail address, or "[email protected]", may be in the line). */
 export const MARK_AT = 128;
-
-/**
- * The same bits by name. Hot code reads the MARK_ constants instead: a property read of this
- * object is an inline cache that needs type feedback, and in a slow process the line scan was
- * de-optimised 37 times at such a read for want of it (docs/benchmarks.md).
- */
-export const LineMarks = {
-  ASCII_ALNUM: MARK_ASCII_ALNUM,
-  NON_ASCII: MARK_NON_ASCII,
-  RESHAPE: MARK_RESHAPE,
-  CRUMB: MARK_CRUMB,
-  DIGIT: MARK_DIGIT,
-  UPPER: MARK_UPPER,
-  WIDE_UPPER: MARK_WIDE_UPPER,
-  AT: MARK_AT,
-} as const;
 
 /**
  * toLowerCase of each UTF-16 code unit whose lower case is one code unit and does not depend
